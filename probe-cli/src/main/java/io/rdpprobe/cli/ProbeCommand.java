@@ -1,0 +1,81 @@
+package io.rdpprobe.cli;
+
+import io.rdpprobe.probe.connector.ProbeSettings;
+import io.rdpprobe.probe.enumerate.Enumeration;
+import io.rdpprobe.probe.model.Report;
+import io.rdpprobe.probe.model.Stage;
+import io.rdpprobe.probe.netty.ProbeRunner;
+import io.rdpprobe.probe.netty.Target;
+import io.rdpprobe.report.ReportJson;
+import io.rdpprobe.report.TextRenderer;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code rdp-probe probe HOST[:PORT]}. */
+@Command(name = "probe", mixinStandardHelpOptions = true,
+        description = "Probe HOST[:PORT] (default port 3389) stage by stage and report where and why it stops.")
+public final class ProbeCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "HOST[:PORT]", description = "Server name or address; [v6]:port for IPv6.")
+    String target;
+
+    @Option(names = {"-p", "--port"}, description = "Port (overrides HOST:PORT).")
+    Integer port;
+
+    @Mixin
+    ProbeOptions options = new ProbeOptions();
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        Target t;
+        ProbeSettings settings;
+        try {
+            t = Target.parse(target, port);
+            settings = options.settings();
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+        try (ProbeRunner runner = new ProbeRunner()) {
+            Report report = run(runner, t, settings, options.enumerate);
+            print(spec.commandLine().getOut(), report, options);
+            return report.exitCode();
+        }
+    }
+
+    static Report run(ProbeRunner runner, Target t, ProbeSettings settings, boolean enumerate) {
+        Report report = runner.probe(t, settings);
+        if (enumerate && report.stages().stream().anyMatch(s -> s.stage() == Stage.TCP
+                && s.status() == io.rdpprobe.probe.model.Status.OK)) {
+            report = report.withExtra(Map.of("enumeration", enumerate(runner, t, settings)));
+        }
+        return report;
+    }
+
+    static Enumeration enumerate(ProbeRunner runner, Target t, ProbeSettings base) {
+        List<Enumeration.Row> rows = new ArrayList<>();
+        for (Enumeration.Request req : Enumeration.REQUESTS) {
+            Report r = runner.probe(t, base.withProtocols(req.protocols()).withStopAfter(Stage.X224));
+            rows.add(Enumeration.row(req, r));
+        }
+        return new Enumeration(rows);
+    }
+
+    static void print(PrintWriter out, Report report, ProbeOptions options) {
+        if (options.json) {
+            out.println(ReportJson.render(report));
+        } else {
+            out.print(new TextRenderer(!options.brief).render(report));
+        }
+        out.flush();
+    }
+}

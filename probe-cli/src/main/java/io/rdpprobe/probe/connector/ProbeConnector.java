@@ -1,0 +1,436 @@
+package io.rdpprobe.probe.connector;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.rdpprobe.probe.model.Cause;
+import io.rdpprobe.probe.model.Causes;
+import io.rdpprobe.probe.model.Report;
+import io.rdpprobe.probe.model.Stage;
+import io.rdpprobe.probe.model.StageResult;
+import io.rdpprobe.probe.model.Status;
+import io.rdpprobe.protocol.codec.DecodeException;
+import io.rdpprobe.protocol.tpkt.FrameKind;
+import io.rdpprobe.protocol.tpkt.FrameProbe;
+import io.rdpprobe.protocol.tpkt.TpktHeader;
+import io.rdpprobe.protocol.x224.ConnectionConfirm;
+import io.rdpprobe.protocol.x224.ConnectionRequest;
+import io.rdpprobe.protocol.x224.CrToken;
+import io.rdpprobe.protocol.x224.DisconnectRequest;
+import io.rdpprobe.protocol.x224.ErrorTpdu;
+import io.rdpprobe.protocol.x224.NegotiationFailure;
+import io.rdpprobe.protocol.x224.NegotiationResponse;
+import io.rdpprobe.protocol.x224.Protocols;
+import io.rdpprobe.protocol.x224.X224Tpdu;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The sans-IO probe state machine. It knows which stage the connection is in, what to send next and
+ * what each reply means; it never touches a socket or a clock. A driver (the Netty handler, or a test)
+ * feeds it events with the current {@code System.nanoTime()} and acts on the returned {@link Action}.
+ *
+ * <pre>
+ *   dnsResolved / dnsFailed          DNS
+ *   tcpConnected / tcpFailed         TCP
+ *   onConnected  -> writes X.224 CR  X224   (AwaitConnectionConfirm)
+ *   onData / onClosed / onDeadline   ... until DONE or START_TLS
+ * </pre>
+ */
+public final class ProbeConnector {
+    private final ProbeSettings settings;
+    private final List<StageResult> results = new ArrayList<>();
+    private Stage stage = Stage.DNS;
+    private long stageStartNanos;
+    private long deadlineNanos = Long.MAX_VALUE;
+    private boolean done;
+    private long receivedInStage;
+    private ConnectionConfirm confirm;
+    private int selectedProtocol = -1;
+
+    public ProbeConnector(ProbeSettings settings) {
+        this.settings = settings;
+    }
+
+    public ProbeSettings settings() {
+        return settings;
+    }
+
+    /** The stage in progress (or the last one, when done). */
+    public Stage stage() {
+        return stage;
+    }
+
+    public boolean isDone() {
+        return done;
+    }
+
+    /** When the current stage times out, in the driver's nanoTime; Long.MAX_VALUE when nothing is pending. */
+    public long deadlineNanos() {
+        return deadlineNanos;
+    }
+
+    /** The selected protocol from the Connection Confirm, or -1 before it. */
+    public int selectedProtocol() {
+        return selectedProtocol;
+    }
+
+    public ConnectionConfirm connectionConfirm() {
+        return confirm;
+    }
+
+    public List<StageResult> results() {
+        return List.copyOf(results);
+    }
+
+    // ---- DNS and TCP: the driver does the I/O and reports here -------------------------------------
+
+    public void dnsResolved(String host, List<String> addresses, boolean literal, long elapsedMs) {
+        Map<String, Object> ev = new LinkedHashMap<>();
+        ev.put("host", host);
+        ev.put("addresses", addresses);
+        if (literal) {
+            ev.put("literal", true);
+        }
+        results.add(StageResult.ok(Stage.DNS, elapsedMs, ev,
+                literal ? host + " is an address literal" : host + " -> " + String.join(", ", addresses)));
+        stage = Stage.TCP;
+    }
+
+    public void dnsFailed(String host, String detail, long elapsedMs) {
+        Map<String, Object> ev = new LinkedHashMap<>();
+        ev.put("host", host);
+        ev.put("error", detail);
+        fail(Stage.DNS, elapsedMs, ev, Causes.DNS_NOT_FOUND, "cannot resolve " + host + ": " + detail);
+    }
+
+    public void tcpConnected(String local, String remote, long elapsedMs) {
+        Map<String, Object> ev = new LinkedHashMap<>();
+        ev.put("remote", remote);
+        ev.put("local", local);
+        results.add(StageResult.ok(Stage.TCP, elapsedMs, ev, "connected to " + remote));
+    }
+
+    public void tcpFailed(TcpFailure kind, String remote, String detail, long elapsedMs) {
+        Map<String, Object> ev = new LinkedHashMap<>();
+        ev.put("remote", remote);
+        ev.put("error", detail);
+        Cause cause = switch (kind) {
+            case REFUSED -> Causes.CONNECTION_REFUSED;
+            case TIMEOUT -> Causes.CONNECT_TIMEOUT;
+            case UNREACHABLE, OTHER -> Causes.HOST_UNREACHABLE;
+        };
+        String summary = switch (kind) {
+            case REFUSED -> "connection refused by " + remote + " (TCP RST in answer to SYN)";
+            case TIMEOUT -> "no answer from " + remote + " within " + settings.stageTimeoutMillis() + " ms";
+            case UNREACHABLE -> remote + " is unreachable: " + detail;
+            case OTHER -> "cannot connect to " + remote + ": " + detail;
+        };
+        fail(Stage.TCP, elapsedMs, ev, cause, summary);
+    }
+
+    // ---- X224 ----------------------------------------------------------------------------------------
+
+    /** The TCP connection is up: write the Connection Request and start the X224 stage. */
+    public Action onConnected(long nowNanos, ByteBuf out) {
+        if (done) {
+            return Action.DONE;
+        }
+        startStage(Stage.X224, nowNanos);
+        connectionRequest().encode(out);
+        return Action.WAIT;
+    }
+
+    /** The CR this probe sends. */
+    public ConnectionRequest connectionRequest() {
+        CrToken token = settings.token();
+        return settings.requestedProtocols() == null
+                ? ConnectionRequest.legacy(token)
+                : ConnectionRequest.of(token, settings.requestedProtocols());
+    }
+
+    /**
+     * Bytes arrived. The connector reads what it can from {@code in} and leaves the rest for the next call.
+     */
+    public Action onData(ByteBuf in, long nowNanos, ByteBuf out) {
+        if (done) {
+            return Action.DONE;
+        }
+        if (stage == Stage.X224) {
+            return onX224Data(in, nowNanos);
+        }
+        // bytes in a stage this connector does not own (e.g. while the driver runs TLS) are not expected
+        return Action.WAIT;
+    }
+
+    private Action onX224Data(ByteBuf in, long nowNanos) {
+        receivedInStage = in.readableBytes();
+        FrameKind kind = FrameProbe.classify(in);
+        if (kind == FrameKind.NEED_MORE) {
+            return Action.WAIT;
+        }
+        if (kind != FrameKind.TPKT) {
+            Map<String, Object> ev = receivedEvidence(in);
+            String guess = Peek.guessService(in);
+            if (guess != null) {
+                ev.put("looksLike", guess);
+            }
+            fail(Stage.X224, elapsedMs(nowNanos), ev, Causes.NOT_RDP,
+                    "the reply to the X.224 Connection Request is not TPKT (first byte "
+                            + String.format("0x%02x", in.getUnsignedByte(in.readerIndex())) + ")"
+                            + (guess != null ? ": it looks like " + guess : ""));
+            return Action.DONE;
+        }
+        int frameLength;
+        try {
+            frameLength = TpktHeader.frameLength(in);
+        } catch (DecodeException e) {
+            return malformed(in, nowNanos, e);
+        }
+        if (frameLength == FrameProbe.NEED_MORE) {
+            return Action.WAIT;
+        }
+        if (frameLength > settings.maxX224Frame()) {
+            Map<String, Object> ev = receivedEvidence(in);
+            ev.put("announcedLength", frameLength);
+            ev.put("limit", settings.maxX224Frame());
+            fail(Stage.X224, elapsedMs(nowNanos), ev, Causes.MALFORMED_RESPONSE,
+                    "the reply announces a " + frameLength + "-byte TPKT; an X.224 Connection Confirm is 11 or 19 bytes"
+                            + " (received " + in.readableBytes() + ")");
+            return Action.DONE;
+        }
+        if (in.readableBytes() < frameLength) {
+            return Action.WAIT;
+        }
+        ByteBuf frame = in.slice(in.readerIndex(), frameLength);
+        String rawHex = ByteBufUtil.hexDump(frame);
+        X224Tpdu tpdu;
+        try {
+            tpdu = X224Tpdu.decode(frame);
+        } catch (DecodeException e) {
+            return malformed(in, nowNanos, e);
+        }
+        in.skipBytes(frameLength);
+        return onX224Tpdu(tpdu, rawHex, nowNanos);
+    }
+
+    private Action onX224Tpdu(X224Tpdu tpdu, String rawHex, long nowNanos) {
+        long elapsed = elapsedMs(nowNanos);
+        Map<String, Object> ev = new LinkedHashMap<>();
+        Integer requested = settings.requestedProtocols();
+        ev.put("requested", requested == null ? "none (legacy request without RDP_NEG_REQ)" : Protocols.describe(requested));
+        if (tpdu instanceof ConnectionConfirm cc) {
+            confirm = cc;
+            ev.put("reply", "X.224 Connection Confirm");
+            ev.put("dstRef", String.format("0x%04x", cc.dstRef()));
+            ev.put("srcRef", String.format("0x%04x", cc.srcRef()));
+            if (cc.negotiation() instanceof NegotiationResponse rsp) {
+                return onNegotiationResponse(rsp, requested, ev, rawHex, elapsed);
+            }
+            if (cc.negotiation() instanceof NegotiationFailure f) {
+                ev.put("failureCode", f.failureCode().name());
+                ev.put("failureCodeValue", String.format("0x%08x", f.failureCode().value()));
+                ev.put("meaning", f.failureCode().meaning());
+                ev.put("raw", rawHex);
+                Cause c = Causes.forFailureCode(f.failureCode());
+                String summary;
+                if (f.failureCode().value() == 5 && (requested == null || (requested & Protocols.HYBRID) == 0)) {
+                    summary = "NLA required: the server requires Network Level Authentication (CredSSP) and the request ("
+                            + ev.get("requested") + ") did not offer it";
+                } else {
+                    summary = "the server refused the negotiation with RDP_NEG_FAILURE " + f.failureCode().name()
+                            + ": " + f.failureCode().meaning();
+                }
+                fail(Stage.X224, elapsed, ev, c, summary);
+                return Action.DONE;
+            }
+            // bare CC: no negotiation data
+            selectedProtocol = Protocols.RDP;
+            ev.put("selected", "RDP");
+            ev.put("negotiation", "none (bare Connection Confirm)");
+            ev.put("raw", rawHex);
+            if (requested != null) {
+                warn(Stage.X224, elapsed, ev, Causes.NEGOTIATION_IGNORED,
+                        "the server answered the RDP_NEG_REQ with a bare Connection Confirm: it ignored the request and "
+                                + "uses Standard RDP Security");
+            } else {
+                results.add(StageResult.ok(Stage.X224, elapsed, ev,
+                        "legacy Connection Confirm: Standard RDP Security (no negotiation requested)"));
+            }
+            return afterX224();
+        }
+        ev.put("raw", rawHex);
+        if (tpdu instanceof DisconnectRequest dr) {
+            ev.put("reply", "X.224 Disconnect Request");
+            ev.put("reason", dr.reasonName());
+            fail(Stage.X224, elapsed, ev, Causes.X224_DISCONNECT,
+                    "the server answered with an X.224 Disconnect Request (" + dr.reasonName() + ")");
+            return Action.DONE;
+        }
+        if (tpdu instanceof ErrorTpdu er) {
+            ev.put("reply", "X.224 TPDU Error");
+            ev.put("rejectCause", er.causeName());
+            fail(Stage.X224, elapsed, ev, Causes.X224_ERROR,
+                    "the server answered with an X.224 TPDU Error (" + er.causeName() + ")");
+            return Action.DONE;
+        }
+        ev.put("reply", tpdu.getClass().getSimpleName());
+        fail(Stage.X224, elapsed, ev, Causes.MALFORMED_RESPONSE,
+                "the server answered the Connection Request with an unexpected X.224 "
+                        + tpdu.getClass().getSimpleName() + " instead of a Connection Confirm");
+        return Action.DONE;
+    }
+
+    private Action onNegotiationResponse(NegotiationResponse rsp, Integer requested, Map<String, Object> ev,
+                                         String rawHex, long elapsed) {
+        selectedProtocol = rsp.selectedProtocol();
+        String sel = Protocols.name(rsp.selectedProtocol());
+        ev.put("selected", sel);
+        ev.put("serverFlags", rsp.flagNames());
+        ev.put("raw", rawHex);
+        int req = requested == null ? Protocols.RDP : requested;
+        boolean requestedIt = rsp.selectedProtocol() == Protocols.RDP
+                ? req == Protocols.RDP
+                : Integer.bitCount(rsp.selectedProtocol()) == 1 && (req & rsp.selectedProtocol()) == rsp.selectedProtocol();
+        if (!requestedIt) {
+            String summary = rsp.selectedProtocol() == Protocols.RDP
+                    ? "the server selected RDP (Standard RDP Security) although the request was " + Protocols.describe(req)
+                    + ": it ignores the client's request instead of refusing with SSL_NOT_ALLOWED_BY_SERVER"
+                    : "the server selected " + sel + ", which was not requested (" + Protocols.describe(req) + ")";
+            warn(Stage.X224, elapsed, ev, Causes.PROTOCOL_NOT_REQUESTED, summary);
+        } else {
+            results.add(StageResult.ok(Stage.X224, elapsed, ev, "selected " + sel + " (requested "
+                    + Protocols.describe(req) + ")"));
+        }
+        return afterX224();
+    }
+
+    private Action afterX224() {
+        deadlineNanos = Long.MAX_VALUE;
+        if (settings.stopAfter() == Stage.X224) {
+            done = true;
+            return Action.DONE;
+        }
+        // Later stages (TLS, CredSSP, MCS...) plug in here.
+        done = true;
+        return Action.DONE;
+    }
+
+    private Action malformed(ByteBuf in, long nowNanos, DecodeException e) {
+        Map<String, Object> ev = receivedEvidence(in);
+        ev.put("layer", e.layer().name());
+        ev.put("field", e.field());
+        ev.put("offset", e.offset());
+        ev.put("error", e.getMessage());
+        fail(stage, elapsedMs(nowNanos), ev, Causes.MALFORMED_RESPONSE,
+                "the server's reply is not a valid X.224 PDU: " + e.getMessage());
+        return Action.DONE;
+    }
+
+    private Map<String, Object> receivedEvidence(ByteBuf in) {
+        Map<String, Object> ev = new LinkedHashMap<>();
+        ev.put("bytesReceived", in.readableBytes());
+        ev.put("firstBytes", Peek.hexPrefix(in, 32));
+        String text = Peek.printable(in, 64);
+        if (text != null) {
+            ev.put("text", text);
+        }
+        return ev;
+    }
+
+    /** The peer closed (FIN) or reset the connection. */
+    public Action onClosed(boolean reset, ByteBuf pending, long nowNanos) {
+        if (done) {
+            return Action.DONE;
+        }
+        Map<String, Object> ev = new LinkedHashMap<>();
+        int pendingBytes = pending == null ? 0 : pending.readableBytes();
+        ev.put("closedBy", "server");
+        ev.put("how", reset ? "RST" : "FIN");
+        ev.put("bytesReceived", pendingBytes);
+        if (pendingBytes > 0) {
+            ev.put("firstBytes", Peek.hexPrefix(pending, 32));
+        }
+        String what = switch (stage) {
+            case X224 -> pendingBytes == 0
+                    ? "without answering the X.224 Connection Request"
+                    : "after sending " + pendingBytes + " byte(s) of an incomplete X.224 reply";
+            default -> "during " + stage;
+        };
+        fail(stage, elapsedMs(nowNanos), ev, reset ? Causes.CONNECTION_RESET : Causes.CONNECTION_CLOSED,
+                "the server " + (reset ? "reset" : "closed") + " the connection " + what);
+        return Action.DONE;
+    }
+
+    /** The stage's deadline passed. */
+    public Action onDeadline(ByteBuf pending, long nowNanos) {
+        if (done) {
+            return Action.DONE;
+        }
+        int pendingBytes = pending == null ? 0 : pending.readableBytes();
+        Map<String, Object> ev = new LinkedHashMap<>();
+        ev.put("timeoutMs", settings.stageTimeoutMillis());
+        ev.put("bytesReceived", pendingBytes);
+        if (pendingBytes == 0) {
+            fail(stage, elapsedMs(nowNanos), ev, Causes.NO_RESPONSE,
+                    "no reply to the X.224 Connection Request within " + settings.stageTimeoutMillis() + " ms");
+        } else {
+            ev.put("firstBytes", Peek.hexPrefix(pending, 32));
+            String announced = "";
+            if (pendingBytes >= 4 && pending.getUnsignedByte(pending.readerIndex()) == 3) {
+                int len = pending.getUnsignedShort(pending.readerIndex() + 2);
+                ev.put("announcedLength", len);
+                announced = " of the " + len + " announced";
+            }
+            fail(stage, elapsedMs(nowNanos), ev, Causes.TRUNCATED_RESPONSE,
+                    "received " + pendingBytes + " byte(s)" + announced + ", then nothing for "
+                            + settings.stageTimeoutMillis() + " ms");
+        }
+        return Action.DONE;
+    }
+
+    // ---- bookkeeping ---------------------------------------------------------------------------------
+
+    private void startStage(Stage s, long nowNanos) {
+        stage = s;
+        stageStartNanos = nowNanos;
+        receivedInStage = 0;
+        deadlineNanos = nowNanos + settings.stageTimeoutMillis() * 1_000_000L;
+    }
+
+    private long elapsedMs(long nowNanos) {
+        return Math.max(0, (nowNanos - stageStartNanos) / 1_000_000L);
+    }
+
+    private void fail(Stage s, long elapsedMs, Map<String, Object> ev, Cause cause, String summary) {
+        stage = s;
+        results.add(StageResult.failed(s, elapsedMs, ev, cause, summary));
+        done = true;
+        deadlineNanos = Long.MAX_VALUE;
+    }
+
+    private void warn(Stage s, long elapsedMs, Map<String, Object> ev, Cause cause, String summary) {
+        results.add(StageResult.warning(s, elapsedMs, ev, cause, summary));
+    }
+
+    /** Stages this probe would have run after the current results, for NOT_REACHED padding. */
+    List<Stage> plannedStages() {
+        List<Stage> plan = new ArrayList<>(List.of(Stage.DNS, Stage.TCP, Stage.X224));
+        return plan;
+    }
+
+    /** The report: every stage run, then NOT_REACHED for planned stages after a failure. */
+    public Report report(String target) {
+        List<StageResult> all = new ArrayList<>(results);
+        boolean failed = all.stream().anyMatch(r -> r.status() == Status.FAILED);
+        if (failed) {
+            for (Stage s : plannedStages()) {
+                if (all.stream().noneMatch(r -> r.stage() == s)) {
+                    all.add(StageResult.notReached(s));
+                }
+            }
+        }
+        return new Report(target, all);
+    }
+}

@@ -1,0 +1,177 @@
+package io.rdpprobe.probe.netty;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ConnectTimeoutException;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.util.concurrent.Promise;
+import io.rdpprobe.probe.connector.ProbeConnector;
+import io.rdpprobe.probe.connector.ProbeSettings;
+import io.rdpprobe.probe.connector.TcpFailure;
+import io.rdpprobe.probe.model.Report;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NoRouteToHostException;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+
+/**
+ * Runs one probe connection: DNS (bounded by the stage deadline), TCP connect, then the connector's
+ * stages over a Netty pipeline. Every connection is closed before {@link #probe} returns, and it returns
+ * within the sum of the stage deadlines plus a small margin, whatever the server does.
+ */
+public final class ProbeRunner implements AutoCloseable {
+    private final EventLoopGroup group;
+    private final boolean ownsGroup;
+    private final ExecutorService dnsExecutor;
+    private final List<Supplier<ChannelHandler>> wireTaps = new ArrayList<>();
+
+    public ProbeRunner() {
+        this(new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory()), true);
+    }
+
+    public ProbeRunner(EventLoopGroup group, boolean ownsGroup) {
+        this.group = group;
+        this.ownsGroup = ownsGroup;
+        this.dnsExecutor = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "rdp-probe-dns");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Adds a handler factory placed first in every pipeline (closest to the wire), e.g. a pcap writer. */
+    public ProbeRunner addWireTap(Supplier<ChannelHandler> tap) {
+        wireTaps.add(tap);
+        return this;
+    }
+
+    public Report probe(Target target, ProbeSettings settings) {
+        ProbeConnector connector = new ProbeConnector(settings);
+        long timeout = settings.stageTimeoutMillis();
+
+        // DNS
+        long t0 = System.nanoTime();
+        InetAddress address;
+        boolean literal = isLiteral(target.host());
+        try {
+            Future<InetAddress[]> f = dnsExecutor.submit(() -> InetAddress.getAllByName(target.host()));
+            InetAddress[] all;
+            try {
+                all = f.get(timeout, TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                f.cancel(true);
+                connector.dnsFailed(target.host(), "no answer from the resolver within " + timeout + " ms", ms(t0));
+                return connector.report(target.toString());
+            }
+            List<String> names = new ArrayList<>();
+            for (InetAddress a : all) {
+                names.add(a.getHostAddress());
+            }
+            address = all[0];
+            connector.dnsResolved(target.host(), names, literal, ms(t0));
+        } catch (java.util.concurrent.ExecutionException e) {
+            Throwable c = e.getCause();
+            String detail = c instanceof UnknownHostException ? "unknown host" : String.valueOf(c);
+            connector.dnsFailed(target.host(), detail, ms(t0));
+            return connector.report(target.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            connector.dnsFailed(target.host(), "interrupted", ms(t0));
+            return connector.report(target.toString());
+        }
+
+        // TCP + stages
+        InetSocketAddress remote = new InetSocketAddress(address, target.port());
+        String remoteText = remote.getAddress().getHostAddress() + ":" + remote.getPort();
+        Promise<Void> finished = group.next().newPromise();
+        Bootstrap b = new Bootstrap()
+                .group(group)
+                .channel(NioSocketChannel.class)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, timeout))
+                .option(ChannelOption.TCP_NODELAY, true)
+                .handler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        for (Supplier<ChannelHandler> tap : wireTaps) {
+                            ch.pipeline().addLast(tap.get());
+                        }
+                        ch.pipeline().addLast("driver", new DriverHandler(connector, finished));
+                    }
+                });
+        long t1 = System.nanoTime();
+        // The driver handler calls onConnected from channelActive, so TCP must be reported first: do it
+        // from a listener that runs before channelActive's handler work is observable. Netty fires the
+        // connect promise before channelActive, on the event loop.
+        ChannelFuture cf = b.connect(remote);
+        cf.addListener(f -> {
+            if (f.isSuccess()) {
+                Channel ch = cf.channel();
+                connector.tcpConnected(String.valueOf(ch.localAddress()).replaceFirst("^/", ""), remoteText, ms(t1));
+            } else {
+                Throwable c = f.cause();
+                TcpFailure kind = classify(c);
+                connector.tcpFailed(kind, remoteText, String.valueOf(c.getMessage()), ms(t1));
+                finished.trySuccess(null);
+            }
+        });
+        // Overall watchdog: connect + every stage's deadline + margin, in case anything goes wrong.
+        long budget = timeout * 12 + 2_000;
+        try {
+            if (!finished.await(budget, TimeUnit.MILLISECONDS)) {
+                cf.channel().close();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        Channel ch = cf.channel();
+        ch.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        return connector.report(target.toString());
+    }
+
+    static TcpFailure classify(Throwable c) {
+        String msg = String.valueOf(c.getMessage()).toLowerCase();
+        if (c instanceof ConnectTimeoutException || msg.contains("timed out")) {
+            return TcpFailure.TIMEOUT;
+        }
+        if (c instanceof NoRouteToHostException || msg.contains("unreachable") || msg.contains("no route")) {
+            return TcpFailure.UNREACHABLE;
+        }
+        if (c instanceof ConnectException && msg.contains("refused")) {
+            return TcpFailure.REFUSED;
+        }
+        return c instanceof ConnectException && msg.contains("refused") ? TcpFailure.REFUSED : TcpFailure.OTHER;
+    }
+
+    private static boolean isLiteral(String host) {
+        return host.matches("[0-9.]+") || host.indexOf(':') >= 0;
+    }
+
+    private static long ms(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1_000_000L;
+    }
+
+    @Override
+    public void close() {
+        dnsExecutor.shutdownNow();
+        if (ownsGroup) {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
+        }
+    }
+}
