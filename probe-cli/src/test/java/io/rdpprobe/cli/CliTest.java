@@ -27,7 +27,8 @@ class CliTest {
         Run r = run("demo", "--timeout", "3s");
         assertThat(r.code()).isZero();
         assertThat(r.out()).contains("demo target: embedded RDP endpoint on 127.0.0.1:")
-                .contains("X224              OK").contains("selected SSL").contains("Verdict: OK");
+                .contains("X224              OK").contains("selected SSL").contains("TLS               WARNING")
+                .contains("CERT_SELF_SIGNED").contains("Verdict: WARNING");
     }
 
     @Test
@@ -36,7 +37,8 @@ class CliTest {
         assertThat(r.code()).isEqualTo(12);
         JsonNode j = new ObjectMapper().readTree(r.out());
         assertThat(j.get("target").asText()).startsWith("127.0.0.1:");
-        assertThat(j.get("stages")).hasSize(3);
+        assertThat(j.get("stages")).hasSize(4);
+        assertThat(j.get("stages").get(3).get("status").asText()).isEqualTo("NOT_REACHED");
         JsonNode x224 = j.get("stages").get(2);
         assertThat(x224.get("stage").asText()).isEqualTo("X224");
         assertThat(x224.get("status").asText()).isEqualTo("FAILED");

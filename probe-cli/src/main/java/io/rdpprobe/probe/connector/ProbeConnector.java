@@ -587,7 +587,11 @@ public final class ProbeConnector {
         List<StageResult> all = new ArrayList<>(results);
         boolean failed = all.stream().anyMatch(r -> r.status() == Status.FAILED);
         if (failed) {
-            for (Stage s : plannedStages()) {
+            List<Stage> plan = plannedStages();
+            Stage failedAt = all.stream().filter(r -> r.status() == Status.FAILED).findFirst().orElseThrow().stage();
+            int from = plan.indexOf(failedAt);
+            for (int i = from + 1; i < plan.size() && from >= 0; i++) {
+                Stage s = plan.get(i);
                 if (all.stream().noneMatch(r -> r.stage() == s)) {
                     all.add(StageResult.notReached(s));
                 }

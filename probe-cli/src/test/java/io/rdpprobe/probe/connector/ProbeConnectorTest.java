@@ -64,13 +64,22 @@ class ProbeConnectorTest {
         for (boolean split : new boolean[] {false, true}) {
             ProbeConnector c = connected(ProbeSettings.DEFAULT_PROTOCOLS);
             c.onConnected(T0, Unpooled.buffer());
-            assertThat(feed(c, "030000130ed000001234000201080001000000", split)).isEqualTo(Action.DONE);
+            assertThat(feed(c, "030000130ed000001234000201080001000000", split)).isEqualTo(Action.START_TLS);
+            assertThat(c.stage()).isEqualTo(Stage.TLS);
             StageResult r = x224(c);
             assertThat(r.status()).isEqualTo(Status.OK);
             assertThat(r.evidence()).containsEntry("selected", "SSL").containsEntry("requested", "SSL|HYBRID|HYBRID_EX");
             assertThat(r.elapsedMs()).isEqualTo(3);
             assertThat(r.evidence().get("serverFlags")).isEqualTo(List.of("EXTENDED_CLIENT_DATA_SUPPORTED"));
         }
+    }
+
+    @Test
+    void stopAfterX224EndsTheProbe() {
+        ProbeConnector c = new ProbeConnector(ProbeSettings.defaults().withStopAfter(Stage.X224));
+        c.onConnected(T0, Unpooled.buffer());
+        assertThat(feed(c, "030000130ed000001234000201080001000000", false)).isEqualTo(Action.DONE);
+        assertThat(c.report("t").stages()).extracting(StageResult::stage).containsExactly(Stage.X224);
     }
 
     @Test
@@ -167,8 +176,11 @@ class ProbeConnectorTest {
         c.dnsResolved("h", List.of("127.0.0.1"), true, 0);
         c.tcpFailed(TcpFailure.REFUSED, "127.0.0.1:1", "Connection refused", 2);
         Report r = c.report("h:1");
-        assertThat(r.stages()).extracting(StageResult::stage).containsExactly(Stage.DNS, Stage.TCP, Stage.X224);
+        assertThat(r.stages()).extracting(StageResult::stage).containsExactly(Stage.DNS, Stage.TCP, Stage.X224, Stage.TLS);
         assertThat(r.stages().get(2).status()).isEqualTo(Status.NOT_REACHED);
+        ProbeConnector rdpOnly = new ProbeConnector(ProbeSettings.defaults().withProtocols(Protocols.RDP));
+        rdpOnly.tcpFailed(TcpFailure.TIMEOUT, "h:1", "timed out", 10);
+        assertThat(rdpOnly.report("h:1").stages()).extracting(StageResult::stage).containsExactly(Stage.TCP, Stage.X224);
         assertThat(r.verdict().cause()).isEqualTo("CONNECTION_REFUSED");
         assertThat(r.exitCode()).isEqualTo(11);
     }

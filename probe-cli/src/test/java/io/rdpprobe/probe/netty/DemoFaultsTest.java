@@ -33,7 +33,7 @@ class DemoFaultsTest {
 
     @ParameterizedTest
     @CsvSource({
-            "NONE, OK, ",
+            "NONE, WARNING, CERT_SELF_SIGNED",
             "SILENT, FAILED, NO_RESPONSE",
             "GARBAGE, FAILED, NOT_RDP",
             "HTTP, FAILED, NOT_RDP",
@@ -43,12 +43,13 @@ class DemoFaultsTest {
             "TRUNCATED, FAILED, TRUNCATED_RESPONSE",
             "BAD_X224, FAILED, MALFORMED_RESPONSE"})
     void eachFaultGetsAnX224VerdictWithinTheDeadline(Fault fault, Status status, String cause) throws Exception {
-        long timeout = 800;
+        // the first TLS handshake in a cold JVM on 2 cores can take a second: give the healthy case room
+        long timeout = fault == Fault.NONE ? 8000 : 800;
         try (DemoServer server = DemoServer.start(fault)) {
             long t0 = System.nanoTime();
             Report r = runner.probe(new Target("127.0.0.1", server.port()), ProbeSettings.defaults().withTimeout(timeout));
             long tookMs = (System.nanoTime() - t0) / 1_000_000;
-            assertThat(r.verdict().stage()).isEqualTo(Stage.X224);
+            assertThat(r.verdict().stage()).isEqualTo(fault == Fault.NONE ? Stage.TLS : Stage.X224);
             assertThat(r.verdict().status()).isEqualTo(status);
             assertThat(r.verdict().cause()).isEqualTo(cause);
             // deadline plus scheduling slack; a hang would take the watchdog's 12x budget
