@@ -31,6 +31,8 @@ TEST_USER=rdptest
 TEST_PASS='Passw0rd!'   # throwaway lab account, see header
 RUN=$LAB/run LOGS=$LAB/logs CERTS=$LAB/certs
 
+valid_port() { [[ $2 =~ ^[0-9]+$ ]] && [ "$2" -ge 1 ] && [ "$2" -le 65535 ] || { printf '[lab] ERROR: %s=%s is not a TCP port\n' "$1" "$2" >&2; exit 2; }; }
+valid_port XRDP_PORT "$XRDP_PORT"; valid_port SHADOW_PORT "$SHADOW_PORT"
 log() { printf '[lab] %s\n' "$*" >&2; }
 die() { printf '[lab] ERROR: %s\n' "$*" >&2; exit 1; }
 need_root() { [ "$(id -u)" = 0 ] || die "$1 needs root"; }
@@ -154,7 +156,7 @@ spawn() {  # spawn NAME LOGFILE CMD ARGS... : new session; pid file written by t
   local i
   for i in $(seq 1 50); do [ -s "$RUN/$name.pid" ] && break; sleep 0.1; done
   [ -s "$RUN/$name.pid" ] || die "could not start $name"
-  starttime "$(cat "$RUN/$name.pid")" > "$RUN/$name.start" || die "$name exited immediately: $(tail -n 20 "$logf")"
+  starttime "$(cat "$RUN/$name.pid")" > "$RUN/$name.start" || { log "$name exited immediately"; return 1; }
 }
 
 stop_one() {  # stop_one NAME : TERM the process group, KILL after 5 s; only if the PID is still ours
@@ -217,7 +219,7 @@ start_xvfb() {  # start_xvfb NAME -> Xvfb on the first free display from :90 up;
   for n in $(seq 90 199); do
     [ -e "/tmp/.X$n-lock" ] || [ -e "/tmp/.X11-unix/X$n" ] && continue
     # -noreset: no server reset (and no refusal window) when the last client disconnects
-    spawn "$name" "$LOGS/$name.log" Xvfb ":$n" -screen 0 1024x768x24 -nolisten tcp -noreset
+    spawn "$name" "$LOGS/$name.log" Xvfb ":$n" -screen 0 1024x768x24 -nolisten tcp -noreset || continue
     for i in $(seq 1 50); do
       is_ours "$name" || break
       if DISPLAY=":$n" xsetroot -solid steelblue >/dev/null 2>&1; then d=":$n"; break; fi
@@ -278,8 +280,8 @@ start_xrdp() {
   mkdir -p /run/xrdp
   local launcher=(unshare --mount --propagation private bash -c
     'mount -t tmpfs -o mode=0755 lab-xrdp /run/xrdp && mkdir -p -m 3777 /run/xrdp/sockdir && exec "$@"' lab-xrdp)
-  if ! unshare --mount --propagation private true 2>/dev/null; then
-    log "unshare not permitted; using the global /run/xrdp"
+  if [ "${LAB_NO_UNSHARE:-0}" = 1 ] || ! unshare --mount --propagation private true 2>/dev/null; then
+    log "not using a private mount namespace (LAB_NO_UNSHARE or unshare not permitted): global /run/xrdp"
     launcher=()
     if [ -f /run/xrdp/xrdp.pid ]; then
       local other; other=$(cat /run/xrdp/xrdp.pid)
@@ -291,7 +293,8 @@ start_xrdp() {
     fi
     mkdir -p /run/xrdp/sockdir
   fi
-  spawn xrdp "$LOGS/xrdp-$mode.console" "${launcher[@]}" xrdp --nodaemon --config "$ini"
+  spawn xrdp "$LOGS/xrdp-$mode.console" "${launcher[@]}" xrdp --nodaemon --config "$ini" \
+    || fail_start xrdp "$LOGS/xrdp-$mode.console" "$xlog"
   echo "$mode" > "$RUN/xrdp.mode"
   wait_port "$XRDP_PORT" 15 xrdp || fail_start xrdp "$LOGS/xrdp-$mode.console" "$xlog"
   owns_port xrdp "$XRDP_PORT" || fail_start xrdp "$LOGS/xrdp-$mode.console" "$xlog"
@@ -347,7 +350,7 @@ start_shadow() {
   local slog=$LOGS/shadow-$mode.log
   HOME=$LAB/home XDG_CONFIG_HOME=$LAB/home/.config DISPLAY=$disp WLOG_LEVEL=${WLOG_LEVEL:-INFO} \
     spawn shadow "$slog" freerdp-shadow-cli /bind-address:127.0.0.1 /port:"$SHADOW_PORT" \
-      ${args[@]+"${args[@]}"} /sam-file:"$LAB/shadow/SAM"
+      ${args[@]+"${args[@]}"} /sam-file:"$LAB/shadow/SAM" || fail_start shadow "$slog"
   echo "$mode" > "$RUN/shadow.mode"
   wait_port "$SHADOW_PORT" 15 shadow || fail_start shadow "$slog"
   owns_port shadow "$SHADOW_PORT" || fail_start shadow "$slog"
