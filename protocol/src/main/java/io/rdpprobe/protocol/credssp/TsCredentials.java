@@ -52,6 +52,7 @@ public record TsCredentials(int credType, byte[] credentials) {
         int start = buf.readerIndex();
         byte[] der = Wire.bytes(buf, buf.readableBytes(), Layer.CREDSSP, "TSCredentials");
         try {
+            DerCheck.check(der, Layer.CREDSSP, "TSCredentials");
             ASN1Sequence s = ASN1Sequence.getInstance(ASN1Primitive.fromByteArray(der));
             if (s.size() != 2) {
                 throw DecodeException.invalid(Layer.CREDSSP, "TSCredentials", start, "expected 2 fields, got " + s.size());

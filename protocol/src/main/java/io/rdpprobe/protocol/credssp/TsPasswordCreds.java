@@ -65,6 +65,7 @@ public record TsPasswordCreds(String domainName, String userName, char[] passwor
         int start = buf.readerIndex();
         byte[] der = Wire.bytes(buf, buf.readableBytes(), Layer.CREDSSP, "TSPasswordCreds");
         try {
+            DerCheck.check(der, Layer.CREDSSP, "TSPasswordCreds");
             ASN1Sequence s = ASN1Sequence.getInstance(ASN1Primitive.fromByteArray(der));
             if (s.size() != 3) {
                 throw DecodeException.invalid(Layer.CREDSSP, "TSPasswordCreds", start, "expected 3 fields, got " + s.size());

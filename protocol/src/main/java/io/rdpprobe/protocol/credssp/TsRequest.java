@@ -160,6 +160,7 @@ public record TsRequest(int version, List<byte[]> negoTokens, byte[] authInfo, b
     }
 
     private static TsRequest fromDer(byte[] der) throws IOException {
+        DerCheck.check(der, Layer.CREDSSP, "TSRequest");
         ASN1Sequence seq = ASN1Sequence.getInstance(ASN1Primitive.fromByteArray(der));
         Integer version = null;
         List<byte[]> tokens = new ArrayList<>();

@@ -75,6 +75,7 @@ public final class Spnego {
 
     /** Parses one whole DER value; BouncyCastle exceptions become DecodeException(SPNEGO). */
     static ASN1Primitive parse(byte[] der, String field) {
+        io.rdpprobe.protocol.credssp.DerCheck.check(der, Layer.SPNEGO, field);
         try {
             return ASN1Primitive.fromByteArray(der);
         } catch (IOException | RuntimeException e) {

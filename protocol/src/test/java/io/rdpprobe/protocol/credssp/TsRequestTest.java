@@ -142,6 +142,37 @@ class TsRequestTest {
     }
 
     @Test
+    void deepNestingIsRefusedBeforeBouncyCastle() {
+        // 30 83 00 ff f0 then 30 80 30 80 ... (BER indefinite) and then definite-length nesting
+        byte[] b = new byte[5 + 0xfff0];
+        b[0] = 0x30;
+        b[1] = (byte) 0x83;
+        b[2] = 0;
+        b[3] = (byte) 0xff;
+        b[4] = (byte) 0xf0;
+        for (int i = 5; i < b.length; i += 2) {
+            b[i] = 0x30;
+            b[i + 1] = (byte) 0x80;
+        }
+        Throwable t = catchThrowable(() -> TsRequest.decode(b));
+        assertThat(t).isInstanceOf(DecodeException.class).hasMessageContaining("indefinite");
+        // definite lengths nested 40 deep
+        byte[] nested = {0x05, 0x00};
+        for (int i = 0; i < 40; i++) {
+            byte[] n = new byte[nested.length + 2];
+            n[0] = 0x30;
+            n[1] = (byte) nested.length;
+            System.arraycopy(nested, 0, n, 2, nested.length);
+            nested = n;
+            if (nested.length > 120) {
+                break;
+            }
+        }
+        byte[] deep = nested;
+        assertThatThrownBy(() -> TsRequest.decode(deep)).isInstanceOf(DecodeException.class);
+    }
+
+    @Test
     void randomGarbageThrowsOnlyDecodeException() {
         Random r = new Random(7);
         byte[] base = full(6).toBytes();
