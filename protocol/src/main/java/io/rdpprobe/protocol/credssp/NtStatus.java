@@ -89,8 +89,9 @@ public record NtStatus(int value) {
         return TABLE.keySet().stream().map(NtStatus::new).toList();
     }
 
+    /** {@code STATUS_LOGON_FAILURE (0xC000006D)}, or {@code UNKNOWN(0xC00700EA)}. */
     @Override
     public String toString() {
-        return name() + " (" + hex() + ")";
+        return isKnown() ? name() + " (" + hex() + ")" : name();
     }
 }

@@ -86,6 +86,39 @@ class TsRequestTest {
     }
 
     @Test
+    void freerdpShadowChallengeRecording() {
+        byte[] b = Fixtures.hex("credssp", "freerdp-2.11-shadow-challenge-v6");
+        assertThat(TsRequest.frameLength(Unpooled.wrappedBuffer(b))).isEqualTo(b.length);
+        TsRequest r = TsRequest.decode(b);
+        assertThat(r.version()).isEqualTo(6);
+        assertThat(r.clientNonce()).hasSize(32);
+        assertThat(r.toBytes()).isEqualTo(b);
+        io.rdpprobe.protocol.ntlm.ChallengeMessage ch =
+                io.rdpprobe.protocol.ntlm.ChallengeMessage.decode(Unpooled.wrappedBuffer(r.firstToken()));
+        assertThat(ch.targetName()).isEqualTo("VM");
+        assertThat(ch.flags().value()).isEqualTo(0xe2888235);
+        assertThat(ch.version()).isEqualTo(new NtlmVersion(6, 1, 7601, 15));
+        assertThat(ch.targetInfo().nbComputerName()).contains("VM");
+        assertThat(ch.targetInfo().dnsComputerName()).contains("vm");
+        assertThat(ch.targetInfo().dnsTreeName()).isEmpty();
+        assertThat(ch.targetInfo().timestampMillis()).hasValueSatisfying(ms -> assertThat(ms).isBetween(1_790_000_000_000L,
+                1_800_000_000_000L));
+        assertThat(ch.toBytes()).isEqualTo(r.firstToken());
+    }
+
+    @Test
+    void freerdpShadowPubKeyAuthRecordings() {
+        TsRequest v6 = TsRequest.decode(Fixtures.hex("credssp", "freerdp-2.11-shadow-pubkeyauth-v6"));
+        assertThat(v6.pubKeyAuth()).hasSize(16 + 32);
+        assertThat(v6.negoTokens()).isEmpty();
+        assertThat(v6.toBytes()).isEqualTo(Fixtures.hex("credssp", "freerdp-2.11-shadow-pubkeyauth-v6"));
+        TsRequest v3 = TsRequest.decode(Fixtures.hex("credssp", "freerdp-2.11-shadow-pubkeyauth-v3-echo"));
+        assertThat(v3.pubKeyAuth()).hasSize(16 + 270);
+        assertThat(v3.pubKeyAuth()[0]).isEqualTo((byte) 1); // signature version
+        assertThat(v3.toBytes()).isEqualTo(Fixtures.hex("credssp", "freerdp-2.11-shadow-pubkeyauth-v3-echo"));
+    }
+
+    @Test
     void frameLengthProbe() {
         assertThat(TsRequest.frameLength(Unpooled.buffer())).isEqualTo(TsRequest.NEED_MORE);
         assertThat(TsRequest.frameLength(Unpooled.wrappedBuffer(new byte[] {0x30}))).isEqualTo(TsRequest.NEED_MORE);
