@@ -76,6 +76,15 @@ class NtlmMessagesTest {
     void everyTruncatedPrefixThrowsDecodeException() {
         assertPrefixesFail(CHALLENGE, ChallengeMessage::decode);
         assertPrefixesFail(AUTHENTICATE, AuthenticateMessage::decode);
+        byte[] neg = new NegotiateMessage(NegotiateFlags.CREDSSP_CLIENT.with(NegotiateFlags.NEGOTIATE_OEM_DOMAIN_SUPPLIED
+                | NegotiateFlags.NEGOTIATE_OEM_WORKSTATION_SUPPLIED), "DOMAIN", "WS", new NtlmVersion(10, 0, 1, 15)).toBytes();
+        assertPrefixesFail(neg, NegotiateMessage::decode);
+        // the NTLMv2 response: every prefix shorter than its fixed part fails
+        byte[] nt = AuthenticateMessage.decode(Unpooled.wrappedBuffer(AUTHENTICATE)).ntChallengeResponse();
+        for (int n = 0; n < 44; n++) {
+            int len = n;
+            assertThat(catchThrowable(() -> Ntlmv2Response.decode(Arrays.copyOf(nt, len)))).isInstanceOf(DecodeException.class);
+        }
     }
 
     static void assertPrefixesFail(byte[] msg, Function<ByteBuf, ?> decoder) {
