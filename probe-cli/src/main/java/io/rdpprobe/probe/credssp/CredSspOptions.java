@@ -10,6 +10,7 @@ import io.rdpprobe.protocol.ntlm.NtlmVersion;
  * @param delegate          send TSCredentials (the password) after the server proved its key; off by default
  * @param spnego            wrap NTLM in SPNEGO as mstsc does (default: raw NTLM, which Windows accepts)
  * @param hybridEx          HYBRID_EX was selected: expect the 4-byte Early User Authorization Result after TSCredentials
+ *                          (only with {@code delegate}: the server sends it after receiving the credentials)
  * @param workstation       workstation name sent in AUTHENTICATE (default empty)
  * @param clientVersion     VERSION sent in NEGOTIATE/AUTHENTICATE
  * @param skewWarnMillis    clock skew above which CLOCK_SKEW is reported (default 5 minutes, Kerberos' tolerance)

@@ -51,7 +51,9 @@ public record ChallengeMessage(NegotiateFlags flags, String targetName, byte[] s
         byte[] sc = Wire.bytes(buf, 8, Layer.NTLM, "CHALLENGE.ServerChallenge");
         PayloadField ti = null;
         int fixed = MIN;
-        if (msgLen >= 48 || tn.inUse() && tn.offset() >= 48) {
+        // TargetInfoFields exist unless the message is the old 32-byte form (its payload may start at 32)
+        boolean oldForm = msgLen < 48 || tn.inUse() && tn.offset() < 48;
+        if (!oldForm || tn.inUse() && tn.offset() >= 48) {
             Wire.skip(buf, 8, Layer.NTLM, "CHALLENGE.Reserved");
             ti = PayloadField.read(buf, "CHALLENGE.TargetInfoFields");
             fixed = 48;

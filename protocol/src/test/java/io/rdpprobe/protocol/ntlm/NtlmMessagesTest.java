@@ -196,5 +196,16 @@ class NtlmMessagesTest {
         assertThat(c.targetInfo()).isNull();
         assertThat(c.version()).isNull();
         assertThat(c.targetName()).isEmpty();
+        // old form with the target name right after the 32-byte header
+        byte[] old = new byte[32 + 12];
+        System.arraycopy(min, 0, old, 0, 32);
+        old[12] = 12;
+        old[14] = 12;
+        old[16] = 32;
+        byte[] name = "Server".getBytes(java.nio.charset.StandardCharsets.UTF_16LE);
+        System.arraycopy(name, 0, old, 32, 12);
+        ChallengeMessage o = ChallengeMessage.decode(Unpooled.wrappedBuffer(old));
+        assertThat(o.targetName()).isEqualTo("Server");
+        assertThat(o.targetInfo()).isNull();
     }
 }

@@ -158,6 +158,23 @@ class NtlmVectorsTest {
     }
 
     @Test
+    void ntHash_4_2_2_1_2() {
+        assertThat(NtlmCrypto.ntHash("Password".toCharArray())).isEqualTo(Fixtures.ntlm("ms-nlmp-4.2.2.1.2-ntowfv1"));
+    }
+
+    /** 4.2.3.4: extended session security without KEY_EXCH and with a 56-bit seal key (flags 0x820a8233). */
+    @Test
+    void seal_4_2_3_4_essWithout128OrKeyExch() {
+        NegotiateFlags f = new NegotiateFlags(0x820a8233);
+        byte[] key = Fixtures.ntlm("ms-nlmp-4.2.3.1.3-key-exchange-key");
+        NtlmSealing.Sealed s = new NtlmSealing(key, f, true).seal(Fixtures.ntlm("ms-nlmp-4.2.4.4-plaintext"));
+        assertThat(s.data()).isEqualTo(Fixtures.ntlm("ms-nlmp-4.2.3.4-sealed"));
+        assertThat(s.signature()).isEqualTo(Fixtures.ntlm("ms-nlmp-4.2.3.4-signature"));
+        assertThat(new NtlmSealing(key, f, false).unseal(s.data(), s.signature()))
+                .isEqualTo(Fixtures.ntlm("ms-nlmp-4.2.4.4-plaintext"));
+    }
+
+    @Test
     void sealKeyLengthsFollow128And56() {
         byte[] k128 = NtlmSealing.sealKey(RANDOM_SESSION_KEY, new NegotiateFlags(NegotiateFlags.NEGOTIATE_128), true);
         byte[] k56 = NtlmSealing.sealKey(RANDOM_SESSION_KEY, new NegotiateFlags(NegotiateFlags.NEGOTIATE_56), true);
