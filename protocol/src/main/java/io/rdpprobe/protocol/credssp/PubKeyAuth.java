@@ -60,6 +60,16 @@ public final class PubKeyAuth {
         return out;
     }
 
+    /** The SubjectPublicKey of a DER X.509 certificate (e.g. the first certificate of the server's TLS chain). */
+    public static byte[] subjectPublicKeyOfCertificate(byte[] certificateDer) {
+        try {
+            return org.bouncycastle.asn1.x509.Certificate.getInstance(certificateDer).getSubjectPublicKeyInfo()
+                    .getPublicKeyData().getOctets();
+        } catch (RuntimeException e) {
+            throw DecodeException.invalid(Layer.CREDSSP, "Certificate", 0, "malformed: " + e.getMessage());
+        }
+    }
+
     /**
      * The SubjectPublicKey (BIT STRING content without the unused-bits byte) of a DER SubjectPublicKeyInfo,
      * e.g. {@code cert.getPublicKey().getEncoded()}.

@@ -57,6 +57,20 @@ class CredSspMiscTest {
         assertThat(spk[0]).isEqualTo((byte) 0x30);
         assertThat(spki.length - spk.length).isBetween(20, 30);
         assertThatThrownBy(() -> PubKeyAuth.subjectPublicKey(new byte[] {1, 2, 3})).isInstanceOf(DecodeException.class);
+        assertThatThrownBy(() -> PubKeyAuth.subjectPublicKeyOfCertificate(new byte[] {0x30, 0x00}))
+                .isInstanceOf(DecodeException.class);
+    }
+
+    @Test
+    void subjectPublicKeyFromCertificate() throws Exception {
+        java.security.KeyPair kp = KeyPairGenerator.getInstance("RSA").generateKeyPair();
+        org.bouncycastle.asn1.x500.X500Name dn = new org.bouncycastle.asn1.x500.X500Name("CN=localhost");
+        java.util.Date now = new java.util.Date(1_700_000_000_000L);
+        org.bouncycastle.cert.X509CertificateHolder cert = new org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder(
+                dn, java.math.BigInteger.ONE, now, new java.util.Date(now.getTime() + 86_400_000L), dn, kp.getPublic())
+                .build(new org.bouncycastle.operator.jcajce.JcaContentSignerBuilder("SHA256withRSA").build(kp.getPrivate()));
+        assertThat(PubKeyAuth.subjectPublicKeyOfCertificate(cert.getEncoded()))
+                .isEqualTo(PubKeyAuth.subjectPublicKey(kp.getPublic().getEncoded()));
     }
 
     @Test
