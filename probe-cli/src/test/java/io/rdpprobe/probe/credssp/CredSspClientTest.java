@@ -434,6 +434,45 @@ class CredSspClientTest {
         return t;
     }
 
+    /** Mutated and random server messages in every state end in an outcome or a send, never an exception. */
+    @Test
+    void garbageFromTheServerNeverThrows() {
+        java.util.Random rnd = new java.util.Random(99);
+        TestCredSspServer ref = server();
+        CredSspClient refClient = client(creds(PASSWORD), CredSspOptions.defaults());
+        byte[] challenge = ref.onMessage(refClient.start(NOW)).bytes();
+        byte[] pka = ref.onMessage(refClient.onMessage(challenge, NOW).send()).bytes();
+        for (int i = 0; i < 3000; i++) {
+            boolean second = i % 2 == 1;
+            byte[] base = second ? pka : challenge;
+            byte[] m = base.clone();
+            int mode = rnd.nextInt(3);
+            if (mode == 0) {
+                for (int k = 0; k < 1 + rnd.nextInt(5); k++) {
+                    m[rnd.nextInt(m.length)] = (byte) rnd.nextInt();
+                }
+            } else if (mode == 1) {
+                m = java.util.Arrays.copyOf(m, rnd.nextInt(m.length + 1));
+            } else {
+                m = new byte[rnd.nextInt(80)];
+                rnd.nextBytes(m);
+            }
+            CredSspClient c = client(creds(PASSWORD), CredSspOptions.defaults());
+            TestCredSspServer s = server();
+            byte[] first = c.start(NOW);
+            Step st;
+            if (second) {
+                Step s1 = c.onMessage(s.onMessage(first).bytes(), NOW);
+                assertThat(s1.send()).isNotNull();
+            }
+            st = c.onMessage(m, NOW + 1);
+            assertThat(st.send() != null || st.outcome() != null).isTrue();
+            if (st.outcome() != null) {
+                assertThat(c.isDone()).isTrue();
+            }
+        }
+    }
+
     @Test
     void thePasswordNeverLeaks() {
         Secret secret = Secret.of(PASSWORD.toCharArray());

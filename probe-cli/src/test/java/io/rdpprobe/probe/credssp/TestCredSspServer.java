@@ -27,51 +27,52 @@ import java.util.Map;
 /**
  * A spec-faithful in-test CredSSP/NTLM acceptor (MS-CSSP 3.2.5, MS-NLMP 3.2.5): it really verifies the NTLMv2
  * response against its password table and the MIC, really unseals the client's pubKeyAuth and seals its own.
- * Test code only.
+ * Test code only; public so that driver tests in other packages can use it as an embedded NLA server:
+ * feed it each client TSRequest, deliver {@link Reply#bytes()} back, close on {@link Reply#close()}.
  */
-final class TestCredSspServer {
-    enum OnBadPassword { ERROR_CODE, CLOSE }
+public final class TestCredSspServer {
+    public enum OnBadPassword { ERROR_CODE, CLOSE }
 
     /** A reply: bytes to deliver to the client, or a close. */
-    record Reply(byte[] bytes, boolean close) {
-        static Reply of(byte[] b) { return new Reply(b, false); }
-        static Reply closed() { return new Reply(null, true); }
+    public record Reply(byte[] bytes, boolean close) {
+        public static Reply of(byte[] b) { return new Reply(b, false); }
+        public static Reply closed() { return new Reply(null, true); }
     }
 
     // configuration
-    int version = 6;
-    Map<String, String> passwords = Map.of("alice", "S3cret!");
-    String domain = "CORP";
-    OnBadPassword onBadPassword = OnBadPassword.ERROR_CODE;
-    long serverTimeMillis;
-    byte[] publicKey;
+    public int version = 6;
+    public Map<String, String> passwords = Map.of("alice", "S3cret!");
+    public String domain = "CORP";
+    public OnBadPassword onBadPassword = OnBadPassword.ERROR_CODE;
+    public long serverTimeMillis;
+    public byte[] publicKey;
     /** The key the server binds in its reply (a MITM proxy's server binds the real key, not the proxy's). */
-    byte[] replyPublicKey;
-    boolean tamperReplySignature;
-    NtStatus forcedStatus; // e.g. STATUS_ACCOUNT_LOCKED_OUT for a valid password
-    EarlyUserAuthResult earlyAuth; // null: not HYBRID_EX
-    NtlmVersion osVersion = new NtlmVersion(10, 0, 17763, 15);
+    public byte[] replyPublicKey;
+    public boolean tamperReplySignature;
+    public NtStatus forcedStatus; // e.g. STATUS_ACCOUNT_LOCKED_OUT for a valid password
+    public EarlyUserAuthResult earlyAuth; // null: not HYBRID_EX
+    public NtlmVersion osVersion = new NtlmVersion(10, 0, 17763, 15);
 
     // observed
-    byte[] negotiateBytes;
-    byte[] challengeBytes;
-    byte[] clientNonce;
-    int clientVersion;
-    NtlmSealing sealing;
-    boolean clientUsedSpnego;
-    NegTokenInit clientInit;
-    TsPasswordCreds receivedCreds;
-    boolean clientPubKeyAuthValid;
-    boolean micValid;
-    int messages;
+    public byte[] negotiateBytes;
+    public byte[] challengeBytes;
+    public byte[] clientNonce;
+    public int clientVersion;
+    public NtlmSealing sealing;
+    public boolean clientUsedSpnego;
+    public NegTokenInit clientInit;
+    public TsPasswordCreds receivedCreds;
+    public boolean clientPubKeyAuthValid;
+    public boolean micValid;
+    public int messages;
 
-    TestCredSspServer(byte[] publicKey, long serverTimeMillis) {
+    public TestCredSspServer(byte[] publicKey, long serverTimeMillis) {
         this.publicKey = publicKey;
         this.replyPublicKey = publicKey;
         this.serverTimeMillis = serverTimeMillis;
     }
 
-    Reply onMessage(byte[] bytes) {
+    public Reply onMessage(byte[] bytes) {
         messages++;
         TsRequest req = TsRequest.decode(bytes);
         if (req.clientNonce() != null) {

@@ -59,6 +59,7 @@ public final class NtlmInitiator {
      * @param clientChallenge    8 random bytes
      * @param randomSessionKey   16 random bytes (used when KEY_EXCH is negotiated)
      * @param fallbackTimeMillis Unix time used when the CHALLENGE has no MsvAvTimestamp
+     * @throws io.rdpprobe.protocol.codec.DecodeException when the CHALLENGE is malformed or too large
      */
     public Result authenticate(byte[] challengeBytes, byte[] clientChallenge, byte[] randomSessionKey,
                                long fallbackTimeMillis) {
@@ -87,6 +88,11 @@ public final class NtlmInitiator {
         try {
             byte[] sc = ch.serverChallenge();
             byte[] temp = NtlmCrypto.ntlmv2Temp(ts, clientChallenge, pairs);
+            if (temp.length + 16 > 0xFFFF) {
+                throw io.rdpprobe.protocol.codec.DecodeException.badLength(io.rdpprobe.protocol.codec.Layer.NTLM,
+                        "CHALLENGE.TargetInfo", 40, "target info of " + info.encodedLength()
+                                + " bytes makes the NTLMv2 response exceed 65535 bytes");
+            }
             byte[] proof = NtlmCrypto.ntProofStr(ntowf, sc, temp);
             byte[] nt = concat(proof, temp);
             byte[] lm = withMic ? new byte[24] : NtlmCrypto.lmv2Response(ntowf, sc, clientChallenge);
