@@ -22,6 +22,13 @@ import io.rdpprobe.protocol.x224.NegotiationResponse;
 import io.rdpprobe.protocol.x224.Protocols;
 import io.rdpprobe.protocol.x224.X224Tpdu;
 import io.rdpprobe.probe.model.TlsCauses;
+import io.rdpprobe.probe.model.CredSspCauses;
+import io.rdpprobe.probe.credssp.CredSspClient;
+import io.rdpprobe.probe.credssp.CredSspOptions;
+import io.rdpprobe.probe.credssp.CredSspSettings;
+import io.rdpprobe.probe.credssp.Outcome;
+import io.rdpprobe.probe.credssp.RandomSource;
+import io.rdpprobe.probe.credssp.Step;
 import io.rdpprobe.probe.tls.CertificateAnalysis;
 import io.rdpprobe.probe.tls.CertificateAnalyzer;
 import io.rdpprobe.probe.tls.TlsOutcome;
@@ -59,6 +66,10 @@ public final class ProbeConnector {
     private String host;
     private byte[] serverPublicKey;
     private TlsOutcome tlsOutcome;
+    private boolean certTrusted;
+    private CredSspClient credssp;
+    private boolean delegationRefused;
+    private long wallOffsetMillis;
 
     public ProbeConnector(ProbeSettings settings) {
         this.settings = settings;
@@ -171,6 +182,9 @@ public final class ProbeConnector {
         }
         if (stage == Stage.X224) {
             return onX224Data(in, nowNanos);
+        }
+        if (stage == Stage.CREDSSP && credssp != null) {
+            return onCredSspData(in, nowNanos, out);
         }
         // bytes in a stage this connector does not own (e.g. while the driver runs TLS) are not expected
         return Action.WAIT;
@@ -357,10 +371,11 @@ public final class ProbeConnector {
      *
      * @param now the wall clock, for certificate validity
      */
-    public Action onTlsOutcome(TlsOutcome o, long nowNanos, Instant now) {
+    public Action onTlsOutcome(TlsOutcome o, long nowNanos, Instant now, ByteBuf out) {
         if (done) {
             return Action.DONE;
         }
+        wallOffsetMillis = now.toEpochMilli() - nowNanos / 1_000_000L;
         tlsOutcome = o;
         long elapsed = elapsedMs(nowNanos);
         Map<String, Object> ev = new LinkedHashMap<>();
@@ -382,6 +397,7 @@ public final class ProbeConnector {
         ev.put("handshakeMs", o.handshakeMs());
         CertificateAnalysis ca = CertificateAnalyzer.analyze(o.chain(), host == null ? "" : host, now, settings.tls().trust());
         serverPublicKey = ca.serverPublicKey();
+        certTrusted = ca.trusted();
         ev.put("certificates", ca.certificates());
         if (ca.leafSha256() != null) {
             ev.put("leafSha256", ca.leafSha256());
@@ -419,8 +435,104 @@ public final class ProbeConnector {
             done = true;
             return Action.DONE;
         }
-        // CredSSP (HYBRID*) or MCS (SSL) plug in here.
+        if (Protocols.usesCredSsp(selectedProtocol)) {
+            return startCredSsp(nowNanos, out);
+        }
+        // MCS (SSL) plugs in here.
         done = true;
+        return Action.DONE;
+    }
+
+    // ---- CREDSSP -------------------------------------------------------------------------------------
+
+    private long wallMillis(long nowNanos) {
+        return wallOffsetMillis + nowNanos / 1_000_000L;
+    }
+
+    private Action startCredSsp(long nowNanos, ByteBuf out) {
+        startStage(Stage.CREDSSP, nowNanos);
+        CredSspSettings cs = settings.credssp();
+        CredSspOptions opts = cs.options().withHybridEx(selectedProtocol == Protocols.HYBRID_EX);
+        if (opts.delegate() && !certTrusted) {
+            opts = opts.withDelegate(false);
+            delegationRefused = true;
+        }
+        if (cs.credentials() != null && serverPublicKey == null) {
+            fail(Stage.CREDSSP, 0, new LinkedHashMap<>(), TlsCauses.NO_CERTIFICATE,
+                    "cannot authenticate: no server public key from the TLS stage");
+            return Action.DONE;
+        }
+        credssp = new CredSspClient(cs.credentials(), serverPublicKey, "TERMSRV/" + (host == null ? "" : host), opts,
+                RandomSource.secure());
+        out.writeBytes(credssp.start(wallMillis(nowNanos)));
+        return Action.WAIT;
+    }
+
+    private Action onCredSspData(ByteBuf in, long nowNanos, ByteBuf out) {
+        while (!done) {
+            int n;
+            try {
+                n = credssp.frameLength(in);
+            } catch (DecodeException e) {
+                Map<String, Object> ev = receivedEvidence(in);
+                ev.put("error", e.getMessage());
+                fail(Stage.CREDSSP, elapsedMs(nowNanos), ev, CredSspCauses.CREDSSP_MALFORMED,
+                        "the server's CredSSP reply is not a TSRequest: " + e.getMessage());
+                return Action.DONE;
+            }
+            if (n < 0 || in.readableBytes() < n) {
+                return Action.WAIT;
+            }
+            byte[] frame = new byte[n];
+            in.readBytes(frame);
+            Step s = credssp.onMessage(frame, wallMillis(nowNanos));
+            if (s.send() != null) {
+                out.writeBytes(s.send());
+            }
+            if (s.outcome() != null) {
+                return finishCredSsp(s.outcome(), nowNanos);
+            }
+        }
+        return Action.DONE;
+    }
+
+    private Action finishCredSsp(Outcome o, long nowNanos) {
+        StageResult r = o.toStageResult(elapsedMs(nowNanos));
+        deadlineNanos = Long.MAX_VALUE;
+        if (r.status() == Status.FAILED) {
+            stage = Stage.CREDSSP;
+            results.add(r);
+            done = true;
+            return Action.DONE;
+        }
+        if (delegationRefused) {
+            Map<String, Object> ev = new LinkedHashMap<>(r.evidence());
+            ev.put("delegation", "refused: certificate not trusted or pinned");
+            r = new StageResult(Stage.CREDSSP, Status.WARNING, r.elapsedMs(), ev, CredSspCauses.DELEGATION_REFUSED,
+                    (r.summary() == null ? "" : r.summary() + "; ") + "credentials were NOT delegated because the server "
+                            + "certificate is not trusted: pin it with --trust-cert or pass --ca", false);
+        }
+        results.add(r);
+        // With delegated credentials MCS plugs in here; without, the probe stops: credentials proven, not handed over.
+        done = true;
+        return Action.DONE;
+    }
+
+    /** A fatal TLS alert arrived after the handshake (Windows 2008 R2 answers a bad password with alert 80). */
+    public Action onTlsAlert(int description, long nowNanos) {
+        if (done) {
+            return Action.DONE;
+        }
+        if (stage == Stage.CREDSSP && credssp != null) {
+            Outcome o = credssp.onTlsAlert(description, wallMillis(nowNanos));
+            if (o != null) {
+                return finishCredSsp(o, nowNanos);
+            }
+        }
+        Map<String, Object> ev = new LinkedHashMap<>();
+        ev.put("alert", AlertDescription.getName((short) description) + " (" + description + ")");
+        fail(stage, elapsedMs(nowNanos), ev, TlsCauses.TLS_ALERT, "the server sent the TLS alert "
+                + AlertDescription.getName((short) description) + " during " + stage);
         return Action.DONE;
     }
 
@@ -501,6 +613,12 @@ public final class ProbeConnector {
         if (done) {
             return Action.DONE;
         }
+        if (stage == Stage.CREDSSP && credssp != null) {
+            Outcome o = credssp.onClosed(wallMillis(nowNanos));
+            if (o != null) {
+                return finishCredSsp(o, nowNanos);
+            }
+        }
         Map<String, Object> ev = new LinkedHashMap<>();
         int pendingBytes = pending == null ? 0 : pending.readableBytes();
         ev.put("closedBy", "server");
@@ -530,8 +648,11 @@ public final class ProbeConnector {
         ev.put("timeoutMs", settings.stageTimeoutMillis());
         ev.put("bytesReceived", pendingBytes);
         if (pendingBytes == 0) {
+            String what = stage == Stage.CREDSSP
+                    ? "no CredSSP reply (state " + credssp.state() + ")"
+                    : "no reply to the X.224 Connection Request";
             fail(stage, elapsedMs(nowNanos), ev, Causes.NO_RESPONSE,
-                    "no reply to the X.224 Connection Request within " + settings.stageTimeoutMillis() + " ms");
+                    what + " within " + settings.stageTimeoutMillis() + " ms");
         } else {
             ev.put("firstBytes", Peek.hexPrefix(pending, 32));
             String announced = "";
@@ -578,6 +699,11 @@ public final class ProbeConnector {
         boolean tlsLikely = selectedProtocol >= 0 ? Protocols.usesTls(selectedProtocol) : req != null && req != Protocols.RDP;
         if (settings.stopAfter() != Stage.X224 && tlsLikely) {
             plan.add(Stage.TLS);
+            boolean nlaLikely = selectedProtocol >= 0 ? Protocols.usesCredSsp(selectedProtocol)
+                    : req != null && (req & (Protocols.HYBRID | Protocols.HYBRID_EX)) != 0;
+            if (settings.stopAfter() != Stage.TLS && nlaLikely) {
+                plan.add(Stage.CREDSSP);
+            }
         }
         return plan;
     }
