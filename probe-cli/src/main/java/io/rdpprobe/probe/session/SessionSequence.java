@@ -54,6 +54,7 @@ import io.rdpprobe.protocol.rdp.SecurityFlags;
 import io.rdpprobe.protocol.rdp.ServerRedirectionPdu;
 import io.rdpprobe.protocol.rdp.SharePdu;
 import io.rdpprobe.protocol.security.ClientRandomEncryption;
+import io.rdpprobe.protocol.security.FipsChannel;
 import io.rdpprobe.protocol.security.Rc4Channel;
 import io.rdpprobe.protocol.security.SessionKeys;
 import io.rdpprobe.protocol.security.TerminalServicesKey;
@@ -125,6 +126,8 @@ public final class SessionSequence {
     private final List<Map<String, Object>> channelEvidence = new ArrayList<>();
     private Rc4Channel encryptor;
     private Rc4Channel decryptor;
+    private FipsChannel fipsEncryptor;
+    private FipsChannel fipsDecryptor;
     private boolean securityExchangePending;
     private ErrorInfo pendingErrorInfo;
 
@@ -206,6 +209,10 @@ public final class SessionSequence {
 
     private byte[] sendData(byte[] data) {
         return Mcs.sendData(false, userId, DomainPdu.GLOBAL_CHANNEL_ID, data);
+    }
+
+    private boolean fips() {
+        return method.value() == EncryptionMethod.FIPS.value();
     }
 
     private boolean standardSecurity() {
@@ -321,11 +328,6 @@ public final class SessionSequence {
                 return fail(nowMs, SessionCauses.ENCRYPTION_METHOD_NOT_OFFERED, "the server selected " + method.name()
                         + ", offered " + settings.encryptionMethods().names(), Map.of());
             }
-            if (method.value() == EncryptionMethod.FIPS.value()) {
-                return fail(nowMs, SessionCauses.ENCRYPTION_METHOD_NOT_OFFERED,
-                        "the server selected ENCRYPTION_METHOD_FIPS, which this probe does not implement; offer 40/56/128-bit",
-                        Map.of());
-            }
             if (sec.serverRandom() == null || sec.serverRandom().length != 32 || sec.certificate() == null) {
                 return fail(nowMs, SessionCauses.SERVER_SECURITY_DATA_INVALID, "no server random or certificate", Map.of());
             }
@@ -413,9 +415,15 @@ public final class SessionSequence {
             byte[] clientRandom = new byte[ClientRandomEncryption.CLIENT_RANDOM_LENGTH];
             random.nextBytes(clientRandom);
             byte[] encrypted = ClientRandomEncryption.encrypt(key, clientRandom);
-            SessionKeys keys = SessionKeys.client(clientRandom, sec.serverRandom(), method);
-            encryptor = Rc4Channel.encryptor(keys);
-            decryptor = Rc4Channel.decryptor(keys);
+            if (fips()) {
+                FipsChannel.Keys keys = FipsChannel.clientKeys(clientRandom, sec.serverRandom());
+                fipsEncryptor = FipsChannel.encryptor(keys);
+                fipsDecryptor = FipsChannel.decryptor(keys);
+            } else {
+                SessionKeys keys = SessionKeys.client(clientRandom, sec.serverRandom(), method);
+                encryptor = Rc4Channel.encryptor(keys);
+                decryptor = Rc4Channel.decryptor(keys);
+            }
             SecurityExchangePdu x = new SecurityExchangePdu(SecurityFlags.SEC_EXCHANGE_PKT | SecurityFlags.SEC_LICENSE_ENCRYPT, encrypted);
             ByteBuf b = Unpooled.buffer(x.encodedLength());
             x.encode(b);
@@ -483,7 +491,11 @@ public final class SessionSequence {
     /** Basic security header, or header + MAC + RC4 under Standard RDP Security. */
     private byte[] securedPdu(int flags, byte[] payload) {
         ByteBuf b = Unpooled.buffer();
-        if (standardSecurity()) {
+        if (standardSecurity() && fips()) {
+            FipsChannel.Sealed x = fipsEncryptor.seal(payload);
+            b.writeShortLE(flags | SecurityFlags.SEC_ENCRYPT).writeShortLE(0);
+            b.writeShortLE(0x10).writeByte(1).writeByte(x.padLength()).writeBytes(x.signature()).writeBytes(x.ciphertext());
+        } else if (standardSecurity()) {
             b.writeShortLE(flags | SecurityFlags.SEC_ENCRYPT).writeShortLE(0);
             b.writeBytes(encryptor.seal(payload, false));
         } else {
@@ -501,17 +513,31 @@ public final class SessionSequence {
             flags = Wire.u16le(data, io.rdpprobe.protocol.codec.Layer.SECURITY, "TS_SECURITY_HEADER.flags");
             Wire.u16le(data, io.rdpprobe.protocol.codec.Layer.SECURITY, "TS_SECURITY_HEADER.flagsHi");
             if ((flags & SecurityFlags.SEC_ENCRYPT) != 0) {
-                byte[] sig = Wire.bytes(data, 8, io.rdpprobe.protocol.codec.Layer.SECURITY, "TS_SECURITY_HEADER1.dataSignature");
-                byte[] cipher = ByteBufUtil.getBytes(data);
-                Rc4Channel.Result r = decryptor.open(sig, cipher, (flags & SecurityFlags.SEC_SECURE_CHECKSUM) != 0);
-                if (!r.macValid()) {
+                byte[] plain;
+                boolean macValid;
+                if (fips()) {
+                    Wire.u16le(data, io.rdpprobe.protocol.codec.Layer.SECURITY, "TS_SECURITY_HEADER2.length");
+                    Wire.u8(data, io.rdpprobe.protocol.codec.Layer.SECURITY, "TS_SECURITY_HEADER2.version");
+                    int pad = Wire.u8(data, io.rdpprobe.protocol.codec.Layer.SECURITY, "TS_SECURITY_HEADER2.padlen");
+                    byte[] sig = Wire.bytes(data, 8, io.rdpprobe.protocol.codec.Layer.SECURITY, "TS_SECURITY_HEADER2.dataSignature");
+                    FipsChannel.Opened o = fipsDecryptor.open(sig, ByteBufUtil.getBytes(data), pad);
+                    plain = o.plaintext();
+                    macValid = o.macValid();
+                } else {
+                    byte[] sig = Wire.bytes(data, 8, io.rdpprobe.protocol.codec.Layer.SECURITY, "TS_SECURITY_HEADER1.dataSignature");
+                    Rc4Channel.Result r = decryptor.open(sig, ByteBufUtil.getBytes(data),
+                            (flags & SecurityFlags.SEC_SECURE_CHECKSUM) != 0);
+                    plain = r.plaintext();
+                    macValid = r.macValid();
+                }
+                if (!macValid) {
                     if (securityExchangePending) {
                         return failAt(Stage.SECURITY_EXCHANGE, nowMs, SessionCauses.SESSION_KEY_MISMATCH,
                                 "the first encrypted server PDU failed its MAC check", Map.of());
                     }
                     return fail(nowMs, SessionCauses.SESSION_KEY_MISMATCH, "an encrypted server PDU failed its MAC check", Map.of());
                 }
-                data = Unpooled.wrappedBuffer(r.plaintext());
+                data = Unpooled.wrappedBuffer(plain);
                 confirmSecurityExchange(nowMs, true);
             } else if (securityExchangePending && (flags & SecurityFlags.SEC_LICENSE_PKT) != 0) {
                 confirmSecurityExchange(nowMs, false);
@@ -550,7 +576,7 @@ public final class SessionSequence {
         securityExchangePending = false;
         Map<String, Object> ev = evidence.get(Stage.SECURITY_EXCHANGE);
         ev.put("macVerified", macVerified);
-        complete(Stage.SECURITY_EXCHANGE, nowMs, Status.OK, null, method.label() + " RC4 session keys "
+        complete(Stage.SECURITY_EXCHANGE, nowMs, Status.OK, null, method.label() + (fips() ? " 3DES" : " RC4") + " session keys "
                 + (macVerified ? "verified by the server's first MAC" : "accepted (the server answered in clear)"));
     }
 

@@ -31,6 +31,7 @@ import io.rdpprobe.protocol.rdp.InfoPacket;
 import io.rdpprobe.protocol.rdp.SecurityExchangePdu;
 import io.rdpprobe.protocol.rdp.SecurityFlags;
 import io.rdpprobe.protocol.security.ClientRandomEncryption;
+import io.rdpprobe.protocol.security.FipsChannel;
 import io.rdpprobe.protocol.security.Rc4Channel;
 import io.rdpprobe.protocol.security.SessionKeys;
 import io.rdpprobe.protocol.security.TerminalServicesKey;
@@ -67,6 +68,8 @@ final class ScriptedServer {
     final byte[] serverRandom = new byte[32];
     Rc4Channel encryptor;
     Rc4Channel decryptor;
+    FipsChannel fipsEncryptor;
+    FipsChannel fipsDecryptor;
     ClientData clientData;
     InfoPacket clientInfo;
     boolean clientInfoMacValid;
@@ -119,15 +122,29 @@ final class ScriptedServer {
             if ((flags & SecurityFlags.SEC_EXCHANGE_PKT) != 0) {
                 SecurityExchangePdu x = SecurityExchangePdu.decode(data);
                 byte[] cr = ClientRandomEncryption.decrypt(n, d, x.encryptedClientRandom());
-                SessionKeys keys = SessionKeys.server(cr, serverRandom, method);
-                encryptor = Rc4Channel.encryptor(keys);
-                decryptor = Rc4Channel.decryptor(keys);
+                if (method.value() == EncryptionMethod.FIPS.value()) {
+                    FipsChannel.Keys k = FipsChannel.serverKeys(cr, serverRandom);
+                    fipsEncryptor = FipsChannel.encryptor(k);
+                    fipsDecryptor = FipsChannel.decryptor(k);
+                } else {
+                    SessionKeys keys = SessionKeys.server(cr, serverRandom, method);
+                    encryptor = Rc4Channel.encryptor(keys);
+                    decryptor = Rc4Channel.decryptor(keys);
+                }
                 return List.of();
             }
             if ((flags & SecurityFlags.SEC_INFO_PKT) != 0) {
                 data.skipBytes(4);
                 byte[] body;
-                if ((flags & SecurityFlags.SEC_ENCRYPT) != 0) {
+                if ((flags & SecurityFlags.SEC_ENCRYPT) != 0 && fipsDecryptor != null) {
+                    data.skipBytes(3);
+                    int pad = data.readUnsignedByte();
+                    byte[] sig = new byte[8];
+                    data.readBytes(sig);
+                    FipsChannel.Opened o = fipsDecryptor.open(sig, ByteBufUtil.getBytes(data), pad);
+                    clientInfoMacValid = o.macValid();
+                    body = o.plaintext();
+                } else if ((flags & SecurityFlags.SEC_ENCRYPT) != 0) {
                     byte[] sig = new byte[8];
                     data.readBytes(sig);
                     Rc4Channel.Result r = decryptor.open(sig, ByteBufUtil.getBytes(data), false);
@@ -149,7 +166,11 @@ final class ScriptedServer {
 
     byte[] wrap(Out o) {
         ByteBuf b = Unpooled.buffer();
-        if (standard()) {
+        if (standard() && fipsEncryptor != null) {
+            FipsChannel.Sealed x = fipsEncryptor.seal(o.payload());
+            b.writeShortLE(o.flags() | SecurityFlags.SEC_ENCRYPT).writeShortLE(0).writeShortLE(0x10).writeByte(1)
+                    .writeByte(x.padLength()).writeBytes(x.signature()).writeBytes(x.ciphertext());
+        } else if (standard()) {
             b.writeShortLE(o.flags() | SecurityFlags.SEC_ENCRYPT).writeShortLE(0);
             byte[] sealed = encryptor.seal(o.payload(), false);
             if (tamperMac) sealed[0] ^= 1;

@@ -101,6 +101,16 @@ class SessionSequenceTest {
     }
 
     @Test
+    void happyPathStandardSecurityFips() {
+        ScriptedServer server = new ScriptedServer(0, EncryptionMethod.FIPS);
+        server.afterClientInfo = s -> List.of(validClient(), demandActive());
+        SessionSequence seq = run(server, 0, SessionSettings.defaults("PROBE"), null);
+        assertThat(seq.results()).extracting(StageResult::status).containsExactly(Status.OK, Status.OK, Status.OK, Status.OK);
+        assertThat(server.clientInfoMacValid).isTrue();
+        assertThat(stage(seq, Stage.SECURITY_EXCHANGE).summary()).contains("FIPS 3DES");
+    }
+
+    @Test
     void happyPathTlsWithSkipChannelJoinAndLogon() {
         ScriptedServer server = new ScriptedServer(Protocols.SSL, EncryptionMethod.NONE);
         server.skipChannelJoinSupported = true;
