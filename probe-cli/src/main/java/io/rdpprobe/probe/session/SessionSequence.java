@@ -406,15 +406,15 @@ public final class SessionSequence {
             Map<String, Object> ev = evidence.get(Stage.SECURITY_EXCHANGE);
             ev.put("encryptionMethod", method.name());
             ev.put("encryptionLevel", sec.encryptionLevel().name());
-            RsaPublicKey key;
+            byte[] clientRandom = new byte[ClientRandomEncryption.CLIENT_RANDOM_LENGTH];
+            random.nextBytes(clientRandom);
+            byte[] encrypted;
             try {
-                key = serverKey(sec.certificate(), ev);
+                RsaPublicKey key = serverKey(sec.certificate(), ev);
+                encrypted = ClientRandomEncryption.encrypt(key, clientRandom);
             } catch (RuntimeException e) {
                 return fail(nowMs, SessionCauses.SERVER_CERTIFICATE_UNPACK_ERROR, "server certificate: " + e.getMessage(), Map.of());
             }
-            byte[] clientRandom = new byte[ClientRandomEncryption.CLIENT_RANDOM_LENGTH];
-            random.nextBytes(clientRandom);
-            byte[] encrypted = ClientRandomEncryption.encrypt(key, clientRandom);
             if (fips()) {
                 FipsChannel.Keys keys = FipsChannel.clientKeys(clientRandom, sec.serverRandom());
                 fipsEncryptor = FipsChannel.encryptor(keys);

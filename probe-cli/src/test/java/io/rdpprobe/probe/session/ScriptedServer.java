@@ -45,7 +45,7 @@ import java.util.function.Function;
  * An in-test RDP server built from the project's own codecs. It really decrypts the client random with its RSA
  * key, derives the server session keys, decrypts and MAC-checks the Client Info PDU, and encrypts what it sends.
  */
-final class ScriptedServer {
+class ScriptedServer {
     /** Marker in a reply list: the server closes the TCP connection here. */
     static final byte[] CLOSE = new byte[0];
     static final int SERVER_USER = 1002;

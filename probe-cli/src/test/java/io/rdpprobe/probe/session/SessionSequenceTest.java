@@ -255,6 +255,41 @@ class SessionSequenceTest {
     }
 
     @Test
+    void mutatedServerFramesNeverThrow() {
+        Random r = new Random(11);
+        int failures = 0;
+        for (int i = 0; i < 300; i++) {
+            int target = r.nextInt(12);
+            int[] seen = {0};
+            ScriptedServer server = new ScriptedServer(0, i % 2 == 0 ? EncryptionMethod.BIT_128 : EncryptionMethod.FIPS) {
+                @Override
+                List<byte[]> respond(byte[] frame) {
+                    List<byte[]> out;
+                    try {
+                        out = new java.util.ArrayList<>(super.respond(frame));
+                    } catch (RuntimeException e) {
+                        return List.of(CLOSE); // the scripted server gives up; only the client must never throw
+                    }
+                    for (int k = 0; k < out.size(); k++) {
+                        byte[] f = out.get(k);
+                        if (f != CLOSE && seen[0]++ == target && f.length > 7) {
+                            byte[] m = f.clone();
+                            for (int n = 0; n < 1 + r.nextInt(3); n++) m[7 + r.nextInt(m.length - 7)] = (byte) r.nextInt(256);
+                            out.set(k, m);
+                        }
+                    }
+                    return out;
+                }
+            };
+            server.afterClientInfo = s -> List.of(validClient(), demandActive());
+            SessionSequence seq = run(server, 0, SessionSettings.defaults("P").withSkipChannelJoin(false), null);
+            if (seq.results().stream().anyMatch(StageResult::isFailure)) failures++;
+            assertThat(seq.results()).hasSize(4);
+        }
+        assertThat(failures).isPositive();
+    }
+
+    @Test
     void enumerationTable() {
         List<EncryptionEnumeration.Attempt> attempts = new java.util.ArrayList<>();
         for (EncryptionMethod m : EncryptionEnumeration.METHODS) {
