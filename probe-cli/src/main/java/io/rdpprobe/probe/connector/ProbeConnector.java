@@ -29,6 +29,9 @@ import io.rdpprobe.probe.credssp.CredSspSettings;
 import io.rdpprobe.probe.credssp.Outcome;
 import io.rdpprobe.probe.credssp.RandomSource;
 import io.rdpprobe.probe.credssp.Step;
+import io.rdpprobe.probe.session.LogonInfo;
+import io.rdpprobe.probe.session.SessionSequence;
+import io.rdpprobe.probe.session.SessionSettings;
 import io.rdpprobe.probe.tls.CertificateAnalysis;
 import io.rdpprobe.probe.tls.CertificateAnalyzer;
 import io.rdpprobe.probe.tls.TlsOutcome;
@@ -70,6 +73,10 @@ public final class ProbeConnector {
     private CredSspClient credssp;
     private boolean delegationRefused;
     private long wallOffsetMillis;
+    private SessionSequence session;
+    private ByteBuf pendingOut;
+    private StageResult sessionTimeout;
+    private final java.security.SecureRandom secureRandom = new java.security.SecureRandom();
 
     public ProbeConnector(ProbeSettings settings) {
         this.settings = settings;
@@ -181,16 +188,24 @@ public final class ProbeConnector {
             return Action.DONE;
         }
         if (stage == Stage.X224) {
-            return onX224Data(in, nowNanos);
+            return onX224Data(in, nowNanos, out);
+        }
+        if (session != null) {
+            return onSessionData(in, nowNanos, out);
         }
         if (stage == Stage.CREDSSP && credssp != null) {
-            return onCredSspData(in, nowNanos, out);
+            pendingOut = out;
+            try {
+                return onCredSspData(in, nowNanos, out);
+            } finally {
+                pendingOut = null;
+            }
         }
         // bytes in a stage this connector does not own (e.g. while the driver runs TLS) are not expected
         return Action.WAIT;
     }
 
-    private Action onX224Data(ByteBuf in, long nowNanos) {
+    private Action onX224Data(ByteBuf in, long nowNanos, ByteBuf out) {
         receivedInStage = in.readableBytes();
         FrameKind kind = FrameProbe.classify(in);
         if (kind == FrameKind.NEED_MORE) {
@@ -238,10 +253,10 @@ public final class ProbeConnector {
             return malformed(in, nowNanos, e);
         }
         in.skipBytes(frameLength);
-        return onX224Tpdu(tpdu, rawHex, nowNanos);
+        return onX224Tpdu(tpdu, rawHex, nowNanos, out);
     }
 
-    private Action onX224Tpdu(X224Tpdu tpdu, String rawHex, long nowNanos) {
+    private Action onX224Tpdu(X224Tpdu tpdu, String rawHex, long nowNanos, ByteBuf out) {
         long elapsed = elapsedMs(nowNanos);
         Map<String, Object> ev = new LinkedHashMap<>();
         Integer requested = settings.requestedProtocols();
@@ -252,7 +267,7 @@ public final class ProbeConnector {
             ev.put("dstRef", String.format("0x%04x", cc.dstRef()));
             ev.put("srcRef", String.format("0x%04x", cc.srcRef()));
             if (cc.negotiation() instanceof NegotiationResponse rsp) {
-                return onNegotiationResponse(rsp, requested, ev, rawHex, elapsed, nowNanos);
+                return onNegotiationResponse(rsp, requested, ev, rawHex, elapsed, nowNanos, out);
             }
             if (cc.negotiation() instanceof NegotiationFailure f) {
                 ev.put("failureCode", f.failureCode().name());
@@ -284,7 +299,7 @@ public final class ProbeConnector {
                 results.add(StageResult.ok(Stage.X224, elapsed, ev,
                         "legacy Connection Confirm: Standard RDP Security (no negotiation requested)"));
             }
-            return afterX224(nowNanos);
+            return afterX224(nowNanos, out);
         }
         ev.put("raw", rawHex);
         if (tpdu instanceof DisconnectRequest dr) {
@@ -309,7 +324,7 @@ public final class ProbeConnector {
     }
 
     private Action onNegotiationResponse(NegotiationResponse rsp, Integer requested, Map<String, Object> ev,
-                                         String rawHex, long elapsed, long nowNanos) {
+                                         String rawHex, long elapsed, long nowNanos, ByteBuf out) {
         selectedProtocol = rsp.selectedProtocol();
         String sel = Protocols.name(rsp.selectedProtocol());
         ev.put("selected", sel);
@@ -329,10 +344,10 @@ public final class ProbeConnector {
             results.add(StageResult.ok(Stage.X224, elapsed, ev, "selected " + sel + " (requested "
                     + Protocols.describe(req) + ")"));
         }
-        return afterX224(nowNanos);
+        return afterX224(nowNanos, out);
     }
 
-    private Action afterX224(long nowNanos) {
+    private Action afterX224(long nowNanos, ByteBuf out) {
         deadlineNanos = Long.MAX_VALUE;
         if (settings.stopAfter() == Stage.X224) {
             done = true;
@@ -342,9 +357,7 @@ public final class ProbeConnector {
             startStage(Stage.TLS, nowNanos);
             return Action.START_TLS;
         }
-        // Standard RDP Security: MCS and the security exchange plug in here.
-        done = true;
-        return Action.DONE;
+        return startSession(nowNanos, out, null);
     }
 
     // ---- TLS -----------------------------------------------------------------------------------------
@@ -438,9 +451,7 @@ public final class ProbeConnector {
         if (Protocols.usesCredSsp(selectedProtocol)) {
             return startCredSsp(nowNanos, out);
         }
-        // MCS (SSL) plugs in here.
-        done = true;
-        return Action.DONE;
+        return startSession(nowNanos, out, null);
     }
 
     // ---- CREDSSP -------------------------------------------------------------------------------------
@@ -513,9 +524,87 @@ public final class ProbeConnector {
                             + "certificate is not trusted: pin it with --trust-cert or pass --ca", false);
         }
         results.add(r);
-        // With delegated credentials MCS plugs in here; without, the probe stops: credentials proven, not handed over.
+        CredSspSettings cs = settings.credssp();
+        if (cs.credentials() != null && cs.options().delegate() && !delegationRefused && settings.stopAfter() != Stage.CREDSSP) {
+            var c = cs.credentials();
+            return startSession(nowNanos, pendingOut, new LogonInfo(c.domain(), c.user(), new String(c.password().chars())));
+        }
+        // Without delegation the probe stops here: the credentials are proven and were not handed over.
         done = true;
         return Action.DONE;
+    }
+
+    // ---- MCS, SECURITY_EXCHANGE, LICENSING, ACTIVATION ------------------------------------------------
+
+    private Action startSession(long nowNanos, ByteBuf out, LogonInfo logon) {
+        if (settings.stopAfter() != null && settings.stopAfter().ordinal() < Stage.MCS.ordinal()) {
+            done = true;
+            return Action.DONE;
+        }
+        startStage(Stage.MCS, nowNanos);
+        int requested = settings.requestedProtocols() == null ? Protocols.RDP : settings.requestedProtocols();
+        session = new SessionSequence(selectedProtocol, requested, SessionSettings.defaults("rdp-probe"),
+                secureRandom::nextBytes, logon);
+        return applySession(session.start(nowNanos / 1_000_000L), nowNanos, out);
+    }
+
+    private Action onSessionData(ByteBuf in, long nowNanos, ByteBuf out) {
+        while (!done && in.isReadable()) {
+            int n;
+            try {
+                n = FrameProbe.frameLength(in);
+            } catch (DecodeException e) {
+                return applySession(session.receive(in.readSlice(in.readableBytes()), nowNanos / 1_000_000L), nowNanos, out);
+            }
+            if (n == FrameProbe.NEED_MORE || in.readableBytes() < n) {
+                return Action.WAIT;
+            }
+            Action a = applySession(session.receive(in.readSlice(n), nowNanos / 1_000_000L), nowNanos, out);
+            if (a == Action.DONE) {
+                return a;
+            }
+        }
+        return done ? Action.DONE : Action.WAIT;
+    }
+
+    private Action applySession(SessionSequence.Step st, long nowNanos, ByteBuf out) {
+        for (byte[] frame : st.outbound()) {
+            out.writeBytes(frame);
+        }
+        if (st.close() || session.isDone()) {
+            finishSession();
+            return Action.DONE;
+        }
+        Stage now = session.currentStage();
+        if (now != stage) {
+            startStage(now, nowNanos); // a fresh deadline for each stage
+        }
+        return Action.WAIT;
+    }
+
+    private void finishSession() {
+        for (StageResult r : session.results()) {
+            if (sessionTimeout != null && r.stage() == sessionTimeout.stage()) {
+                results.add(sessionTimeout);
+            } else if (r.status() != Status.NOT_REACHED) {
+                results.add(r);
+            }
+        }
+        StageResult last = null;
+        for (StageResult r : results) {
+            if (r.status() != Status.NOT_REACHED && r.status() != Status.SKIPPED) {
+                last = r;
+            }
+        }
+        if (last != null) {
+            stage = last.stage();
+        }
+        done = true;
+        deadlineNanos = Long.MAX_VALUE;
+    }
+
+    private boolean inSession() {
+        return session != null && !done;
     }
 
     /** A fatal TLS alert arrived after the handshake (Windows 2008 R2 answers a bad password with alert 80). */
@@ -613,6 +702,11 @@ public final class ProbeConnector {
         if (done) {
             return Action.DONE;
         }
+        if (inSession()) {
+            session.closed(nowNanos / 1_000_000L);
+            finishSession();
+            return Action.DONE;
+        }
         if (stage == Stage.CREDSSP && credssp != null) {
             Outcome o = credssp.onClosed(wallMillis(nowNanos));
             if (o != null) {
@@ -644,6 +738,19 @@ public final class ProbeConnector {
             return Action.DONE;
         }
         int pendingBytes = pending == null ? 0 : pending.readableBytes();
+        if (inSession()) {
+            Stage s = session.currentStage();
+            Map<String, Object> tev = new LinkedHashMap<>();
+            tev.put("timeoutMs", settings.stageTimeoutMillis());
+            tev.put("sessionState", session.state().name());
+            tev.put("bytesPending", pendingBytes);
+            Cause c = s == Stage.LICENSING ? Causes.NO_RESPONSE.withClientError(io.rdpprobe.probe.model.ClientError.of(0x908))
+                    : Causes.NO_RESPONSE;
+            sessionTimeout = StageResult.failed(s, elapsedMs(nowNanos), tev, c, "no reply from the server in " + s
+                    + " (waiting in " + session.state() + ") within " + settings.stageTimeoutMillis() + " ms");
+            finishSession();
+            return Action.DONE;
+        }
         Map<String, Object> ev = new LinkedHashMap<>();
         ev.put("timeoutMs", settings.stageTimeoutMillis());
         ev.put("bytesReceived", pendingBytes);
@@ -704,6 +811,18 @@ public final class ProbeConnector {
             if (settings.stopAfter() != Stage.TLS && nlaLikely) {
                 plan.add(Stage.CREDSSP);
             }
+        }
+        boolean sessionPlanned = session != null || (settings.stopAfter() == null
+                && (selectedProtocol < 0 ? !(req != null && (req & (Protocols.HYBRID | Protocols.HYBRID_EX)) != 0
+                        && (req & Protocols.SSL) == 0) || settings.credssp().options().delegate()
+                        : !Protocols.usesCredSsp(selectedProtocol) || settings.credssp().options().delegate()));
+        if (sessionPlanned) {
+            plan.add(Stage.MCS);
+            if (selectedProtocol == Protocols.RDP || (selectedProtocol < 0 && req != null && req == Protocols.RDP)) {
+                plan.add(Stage.SECURITY_EXCHANGE);
+            }
+            plan.add(Stage.LICENSING);
+            plan.add(Stage.ACTIVATION);
         }
         return plan;
     }

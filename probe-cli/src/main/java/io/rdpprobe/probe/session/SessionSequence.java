@@ -703,7 +703,8 @@ public final class SessionSequence {
 
     // ---- results ----------------------------------------------------------------------------------------
 
-    private Stage currentStage() {
+    /** The stage the sequence is in now (MCS, SECURITY_EXCHANGE, LICENSING or ACTIVATION). */
+    public Stage currentStage() {
         return switch (state) {
             case INITIAL, AWAIT_CONNECT_RESPONSE, AWAIT_ATTACH_USER_CONFIRM, AWAIT_CHANNEL_JOIN_CONFIRM -> Stage.MCS;
             case AWAIT_LICENSING -> securityExchangePending ? Stage.SECURITY_EXCHANGE : Stage.LICENSING;
