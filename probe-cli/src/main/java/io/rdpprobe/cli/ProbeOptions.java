@@ -31,6 +31,10 @@ final class ProbeOptions {
             description = "Also make one connection per security protocol request and tabulate what the server accepts.")
     boolean enumerate;
 
+    @Option(names = "--stop-after", paramLabel = "STAGE",
+            description = "Stop after this stage: X224, TLS or CREDSSP (default: as far as the handshake goes).")
+    io.rdpprobe.probe.model.Stage stopAfter;
+
     @Option(names = "--json", description = "Print one JSON object instead of the text report.")
     boolean json;
 
@@ -154,6 +158,7 @@ final class ProbeOptions {
         CrToken token = cookie != null ? new CrToken.Cookie(cookie)
                 : routingToken != null ? new CrToken.RoutingToken(routingToken) : null;
         Integer req = legacy ? null : Protocols.parse(protocols);
-        return ProbeSettings.defaults().withTimeout(timeoutMillis).withProtocols(req).withToken(token).withTls(tlsSettings()).withCredSsp(credSspSettings());
+        return ProbeSettings.defaults().withTimeout(timeoutMillis).withProtocols(req).withToken(token).withTls(tlsSettings()).withCredSsp(credSspSettings())
+                .withStopAfter(stopAfter);
     }
 }
