@@ -75,6 +75,7 @@ public final class ProbeConnector {
     private long wallOffsetMillis;
     private SessionSequence session;
     private ByteBuf pendingOut;
+    private byte[] connectResponseFrame;
     private StageResult sessionTimeout;
     private final java.security.SecureRandom secureRandom = new java.security.SecureRandom();
 
@@ -543,8 +544,8 @@ public final class ProbeConnector {
         }
         startStage(Stage.MCS, nowNanos);
         int requested = settings.requestedProtocols() == null ? Protocols.RDP : settings.requestedProtocols();
-        session = new SessionSequence(selectedProtocol, requested, SessionSettings.defaults("rdp-probe"),
-                secureRandom::nextBytes, logon);
+        SessionSettings ss = settings.session() != null ? settings.session() : SessionSettings.defaults("rdp-probe");
+        session = new SessionSequence(selectedProtocol, requested, ss, secureRandom::nextBytes, logon);
         return applySession(session.start(nowNanos / 1_000_000L), nowNanos, out);
     }
 
@@ -559,7 +560,15 @@ public final class ProbeConnector {
             if (n == FrameProbe.NEED_MORE || in.readableBytes() < n) {
                 return Action.WAIT;
             }
-            Action a = applySession(session.receive(in.readSlice(n), nowNanos / 1_000_000L), nowNanos, out);
+            ByteBuf frame = in.readSlice(n);
+            if (connectResponseFrame == null) {
+                connectResponseFrame = io.netty.buffer.ByteBufUtil.getBytes(frame);
+                if (settings.stopAfter() == Stage.MCS) {
+                    finishSession();
+                    return Action.DONE;
+                }
+            }
+            Action a = applySession(session.receive(frame, nowNanos / 1_000_000L), nowNanos, out);
             if (a == Action.DONE) {
                 return a;
             }
@@ -601,6 +610,11 @@ public final class ProbeConnector {
         }
         done = true;
         deadlineNanos = Long.MAX_VALUE;
+    }
+
+    /** The first frame the server sent in the MCS stage (its Connect Response), for encryption enumeration. */
+    public byte[] connectResponseFrame() {
+        return connectResponseFrame == null ? null : connectResponseFrame.clone();
     }
 
     private boolean inSession() {
