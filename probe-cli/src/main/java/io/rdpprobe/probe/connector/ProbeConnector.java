@@ -758,8 +758,8 @@ public final class ProbeConnector {
             tev.put("timeoutMs", settings.stageTimeoutMillis());
             tev.put("sessionState", session.state().name());
             tev.put("bytesPending", pendingBytes);
-            Cause c = s == Stage.LICENSING ? Causes.NO_RESPONSE.withClientError(io.rdpprobe.probe.model.ClientError.of(0x908))
-                    : Causes.NO_RESPONSE;
+            Cause c = s == Stage.LICENSING ? Causes.SERVER_STALLED.withClientError(io.rdpprobe.probe.model.ClientError.of(0x908))
+                    : Causes.SERVER_STALLED;
             sessionTimeout = StageResult.failed(s, elapsedMs(nowNanos), tev, c, "no reply from the server in " + s
                     + " (waiting in " + session.state() + ") within " + settings.stageTimeoutMillis() + " ms");
             finishSession();
@@ -772,7 +772,7 @@ public final class ProbeConnector {
             String what = stage == Stage.CREDSSP
                     ? "no CredSSP reply (state " + credssp.state() + ")"
                     : "no reply to the X.224 Connection Request";
-            fail(stage, elapsedMs(nowNanos), ev, Causes.NO_RESPONSE,
+            fail(stage, elapsedMs(nowNanos), ev, stage == Stage.X224 ? Causes.NO_RESPONSE : Causes.SERVER_STALLED,
                     what + " within " + settings.stageTimeoutMillis() + " ms");
         } else {
             ev.put("firstBytes", Peek.hexPrefix(pending, 32));
