@@ -284,6 +284,14 @@ public final class ProbeConnector {
                     summary = "the server refused the negotiation with RDP_NEG_FAILURE " + f.failureCode().name()
                             + ": " + f.failureCode().meaning();
                 }
+                if (settings.credssp().ntlmInfo() && settings.stopAfter() == null) {
+                    // --ntlm-info: record the refusal, then try TLS + NTLM anyway on the same connection
+                    results.add(StageResult.failed(Stage.X224, elapsed, ev, c, summary
+                            + "; --ntlm-info: starting TLS anyway to read the server's NTLM CHALLENGE"));
+                    selectedProtocol = Protocols.HYBRID;
+                    startStage(Stage.TLS, nowNanos);
+                    return Action.START_TLS;
+                }
                 fail(Stage.X224, elapsed, ev, c, summary);
                 return Action.DONE;
             }
