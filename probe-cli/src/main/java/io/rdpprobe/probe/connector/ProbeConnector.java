@@ -719,6 +719,24 @@ public final class ProbeConnector {
         return ev;
     }
 
+    /** The probe's own code failed (a bug): say so rather than blame the server. */
+    public Action onInternalError(Throwable t, long nowNanos) {
+        if (done) {
+            return Action.DONE;
+        }
+        Map<String, Object> ev = new LinkedHashMap<>();
+        ev.put("exception", t.getClass().getName() + ": " + t.getMessage());
+        StackTraceElement[] st = t.getStackTrace();
+        if (st.length > 0) {
+            ev.put("at", st[0].toString());
+        }
+        if (session != null) {
+            session.closed(nowNanos / 1_000_000L);
+        }
+        fail(stage, elapsedMs(nowNanos), ev, Causes.PROBE_INTERNAL_ERROR, "internal error in " + stage + ": " + t);
+        return Action.DONE;
+    }
+
     /** The peer closed (FIN) or reset the connection. */
     public Action onClosed(boolean reset, ByteBuf pending, long nowNanos) {
         if (done) {

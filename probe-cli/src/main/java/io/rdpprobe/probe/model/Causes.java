@@ -45,6 +45,9 @@ public final class Causes {
             "the RDP service got this far and then hung: check the server's event log (RemoteDesktopServices-RdpCoreTS, "
                     + "TerminalServices-LocalSessionManager), its licensing server reachability and load; capture with --capture",
             ClientError.of(0x108));
+    public static final Cause PROBE_INTERNAL_ERROR = def("PROBE_INTERNAL_ERROR",
+            "rdp-probe itself failed while handling the server's reply (a bug in the probe, not a server fault)",
+            "re-run with --capture and report the capture and this output; the evidence names the exception", null);
     public static final Cause TRUNCATED_RESPONSE = def("TRUNCATED_RESPONSE",
             "the server sent part of a PDU and then nothing more before the deadline",
             "a middlebox may be cutting packets (path MTU), or the service is hung; capture with --capture",

@@ -85,8 +85,15 @@ public final class DriverHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (cause instanceof IOException && String.valueOf(cause.getMessage()).toLowerCase().contains("reset")) {
-            reset = true;
+        Throwable root = cause instanceof io.netty.handler.codec.DecoderException && cause.getCause() != null
+                ? cause.getCause() : cause;
+        if (root instanceof IOException) {
+            if (String.valueOf(root.getMessage()).toLowerCase().contains("reset")) {
+                reset = true;
+            }
+        } else if (!connector.isDone()) {
+            connector.onInternalError(root, System.nanoTime());
+            finish();
         }
         ctx.close();
     }
