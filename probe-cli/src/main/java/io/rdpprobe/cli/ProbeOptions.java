@@ -41,6 +41,11 @@ final class ProbeOptions {
     @Option(names = {"-q", "--brief"}, description = "Text report without the evidence lines.")
     boolean brief;
 
+    @Option(names = {"-t", "--transcript"},
+            description = "Add a transcript: every stage transition and PDU with its time, size and first bytes "
+                    + "(plaintext inside TLS; CredSSP messages by size only).")
+    boolean transcript;
+
     @Option(names = "--tls-versions", paramLabel = "LIST", defaultValue = "1.0,1.1,1.2,1.3",
             description = "TLS versions the ClientHello offers (default ${DEFAULT-VALUE}).")
     String tlsVersions;
