@@ -219,7 +219,7 @@ class SessionSequenceTest {
     @Test
     void licenseRequestMeansLicensingServerRequired() {
         ScriptedServer server = new ScriptedServer(Protocols.SSL, EncryptionMethod.NONE);
-        LicenseRequest req = new LicenseRequest(new byte[32], 0x60000, "Microsoft Corporation", "A02", List.of(1), 100,
+        LicenseRequest req = new LicenseRequest(new byte[32], 0x60000, "Microsoft Corporation", "A02", List.of(1), new byte[100],
                 List.of("microsoft.com"));
         io.netty.buffer.ByteBuf b = io.netty.buffer.Unpooled.buffer();
         req.encode(b);
