@@ -550,6 +550,9 @@ public final class SessionSequence {
                     return fail(nowMs, SessionCauses.SESSION_KEY_MISMATCH, "an encrypted server PDU failed its MAC check", Map.of());
                 }
                 data = Unpooled.wrappedBuffer(plain);
+                if (!securityExchangePending) {
+                    laterMacVerified();
+                }
                 confirmSecurityExchange(nowMs, true);
             } else if (securityExchangePending && (flags & SecurityFlags.SEC_LICENSE_PKT) != 0) {
                 confirmSecurityExchange(nowMs, false);
@@ -614,6 +617,23 @@ public final class SessionSequence {
             }
         }
         return shareShaped ? 0 : a;
+    }
+
+    /**
+     * The exchange was accepted on a licensing PDU in clear (xrdp sends its License Request unencrypted); the first
+     * encrypted PDU whose MAC checks out (e.g. the Demand Active) proves the keys: say so in the result.
+     */
+    private void laterMacVerified() {
+        StageResult r = results.get(Stage.SECURITY_EXCHANGE);
+        Map<String, Object> ev = evidence.get(Stage.SECURITY_EXCHANGE);
+        if (r == null || r.status() != Status.OK || !Boolean.FALSE.equals(ev.get("macVerified"))) {
+            return;
+        }
+        ev.put("macVerified", true);
+        ev.put("macVerifiedBy", "a later encrypted server PDU");
+        results.put(Stage.SECURITY_EXCHANGE, new StageResult(Stage.SECURITY_EXCHANGE, Status.OK, r.elapsedMs(), ev, null,
+                method.label() + (fips() ? " 3DES" : " RC4") + " session keys accepted in clear, then verified by the MAC of "
+                        + "the first encrypted server PDU", false));
     }
 
     private void confirmSecurityExchange(long nowMs, boolean macVerified) {

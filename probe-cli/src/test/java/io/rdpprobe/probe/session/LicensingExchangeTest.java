@@ -167,4 +167,36 @@ class LicensingExchangeTest {
         assertThat(server.ultimatumReceived).isTrue(); // polite close
         assertThat(stage(seq, Stage.ACTIVATION).status()).isEqualTo(Status.NOT_REACHED);
     }
+
+    static byte[] clearFrame(ScriptedServer.Out o) {
+        ByteBuf b = Unpooled.buffer();
+        b.writeShortLE(o.flags()).writeShortLE(o.payload().length).writeBytes(o.payload()); // flagsHi = length, as xrdp
+        return io.rdpprobe.protocol.mcs.Mcs.sendData(true, ScriptedServer.SERVER_USER, 1003, ByteBufUtil.getBytes(b));
+    }
+
+    /** Like xrdp in rdp mode: licensing PDUs in clear, then an RC4-encrypted Demand Active whose MAC proves the keys. */
+    @Test
+    void clearLicensingThenEncryptedDemandActiveVerifiesTheKeysLater() {
+        ScriptedServer server = new ScriptedServer(0, EncryptionMethod.BIT_128);
+        server.rawFramesAfterInfo = List.of(clearFrame(licenseRequest(server, 0)));
+        server.afterLicensePdu = s -> List.of(clearFrame(validClient()), s.wrap(demandActive()));
+        SessionSequence seq = run(server, 0, SessionSettings.defaults("PROBE"), null);
+        assertThat(seq.results()).extracting(StageResult::status).containsExactly(Status.OK, Status.OK, Status.OK, Status.OK);
+        StageResult sx = stage(seq, Stage.SECURITY_EXCHANGE);
+        assertThat(sx.evidence()).containsEntry("macVerified", true).containsEntry("macVerifiedBy", "a later encrypted server PDU");
+        assertThat(sx.summary()).isEqualTo("128bit RC4 session keys accepted in clear, then verified by the MAC of the first encrypted server PDU");
+        assertThat(server.licensePduFlags).containsExactly(SecurityFlags.SEC_LICENSE_PKT);
+    }
+
+    @Test
+    void clearLicensingThenTamperedDemandActiveIsSessionKeyMismatch() {
+        ScriptedServer server = new ScriptedServer(0, EncryptionMethod.BIT_128);
+        server.tamperMac = true;
+        server.rawFramesAfterInfo = List.of(clearFrame(licenseRequest(server, 0)));
+        server.afterLicensePdu = s -> List.of(clearFrame(validClient()), s.wrap(demandActive()));
+        SessionSequence seq = run(server, 0, SessionSettings.defaults("PROBE"), null);
+        StageResult act = stage(seq, Stage.ACTIVATION);
+        assertThat(act.status()).isEqualTo(Status.FAILED);
+        assertThat(act.cause().code()).isEqualTo("SESSION_KEY_MISMATCH");
+    }
 }
