@@ -80,6 +80,8 @@ import java.util.Optional;
  * Channel Join x n -> Channel Join Confirm x n (or skipped)    MCS
  * [Security Exchange] (Standard RDP Security with encryption)  SECURITY_EXCHANGE (confirmed by the first MAC)
  * Client Info      -> licensing PDU(s)                         LICENSING
+ *   License Request -> Client New License Request (MS-RDPELE 2.2.2.2) -> Valid Client: OK, or Platform Challenge:
+ *   WARNING LICENSING_SERVER_REQUIRED (the probe never completes a license issuance)
  *                  -> Demand Active                            ACTIVATION, then Disconnect Provider Ultimatum
  * </pre>
  *
