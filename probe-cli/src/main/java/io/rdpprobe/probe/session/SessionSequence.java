@@ -31,7 +31,10 @@ import io.rdpprobe.protocol.gcc.ServerData;
 import io.rdpprobe.protocol.gcc.ServerNetworkData;
 import io.rdpprobe.protocol.gcc.ServerSecurityData;
 import io.rdpprobe.protocol.gcc.X509CertificateChain;
+import io.rdpprobe.protocol.licensing.ClientNewLicenseRequest;
 import io.rdpprobe.protocol.licensing.LicensePdu;
+import io.rdpprobe.protocol.licensing.LicensePreamble;
+import io.rdpprobe.protocol.licensing.LicenseRequest;
 import io.rdpprobe.protocol.licensing.StateTransition;
 import io.rdpprobe.protocol.mcs.AttachUserConfirm;
 import io.rdpprobe.protocol.mcs.AttachUserRequest;
@@ -77,6 +80,8 @@ import java.util.Optional;
  * Channel Join x n -> Channel Join Confirm x n (or skipped)    MCS
  * [Security Exchange] (Standard RDP Security with encryption)  SECURITY_EXCHANGE (confirmed by the first MAC)
  * Client Info      -> licensing PDU(s)                         LICENSING
+ *   License Request -> Client New License Request (MS-RDPELE 2.2.2.2) -> Valid Client: OK, or Platform Challenge:
+ *   WARNING LICENSING_SERVER_REQUIRED (the probe never completes a license issuance)
  *                  -> Demand Active                            ACTIVATION, then Disconnect Provider Ultimatum
  * </pre>
  *
@@ -130,6 +135,7 @@ public final class SessionSequence {
     private FipsChannel fipsDecryptor;
     private boolean securityExchangePending;
     private ErrorInfo pendingErrorInfo;
+    private LicenseRequest licenseRequest;
 
     public SessionSequence(int selectedProtocol, int requestedProtocols, SessionSettings settings, RandomSource random,
                            LogonInfo logon) {
@@ -546,28 +552,24 @@ public final class SessionSequence {
                     return fail(nowMs, SessionCauses.SESSION_KEY_MISMATCH, "an encrypted server PDU failed its MAC check", Map.of());
                 }
                 data = Unpooled.wrappedBuffer(plain);
+                if (!securityExchangePending) {
+                    laterMacVerified();
+                }
                 confirmSecurityExchange(nowMs, true);
             } else if (securityExchangePending && (flags & SecurityFlags.SEC_LICENSE_PKT) != 0) {
                 confirmSecurityExchange(nowMs, false);
             }
         } else {
-            flags = 0;
-            if (data.readableBytes() >= 4) {
-                int a = data.getUnsignedShortLE(data.readerIndex());
-                int b = data.getUnsignedShortLE(data.readerIndex() + 2);
-                // a share PDU starts with totalLength and pduType (low nibble 1..0xA); a basic security header
-                // with flagsHi 0 marks licensing, redirection, auto-detect, heartbeat or multitransport PDUs
-                if ((b & 0xF) == 0 && (a & SECURITY_HEADER_ONLY_FLAGS) != 0) {
-                    flags = a;
-                    data.skipBytes(4);
-                }
+            flags = enhancedSecurityFlags(data);
+            if (flags != 0) {
+                data.skipBytes(4);
             }
         }
         if (sd.channelId() != ioChannel()) {
             return Step.of(List.of()); // static virtual channel or message channel data: not needed here
         }
         if ((flags & SecurityFlags.SEC_LICENSE_PKT) != 0) {
-            return onLicensing(LicensePdu.decode(data), nowMs);
+            return onLicensing(LicensePdu.decode(data), flags, nowMs);
         }
         if ((flags & (SecurityFlags.SEC_AUTODETECT_REQ | SecurityFlags.SEC_HEARTBEAT | SecurityFlags.SEC_TRANSPORT_REQ)) != 0) {
             return Step.of(List.of()); // auto-detect, heartbeat, multitransport: not part of reaching Demand Active
@@ -587,6 +589,55 @@ public final class SessionSequence {
         return Step.of(out);
     }
 
+    /**
+     * Without Standard RDP Security a PDU on the I/O channel is either a share PDU ({@code totalLength u16 | pduType
+     * u16 | pduSource u16}, MS-RDPBCGR 2.2.8.1.1.1.1) or a PDU that always carries a basic security header
+     * ({@code flags u16 | flagsHi u16}, 2.2.8.1.1.2.1): licensing, redirection, auto-detect, heartbeat, multitransport.
+     * flagsHi is meaningful only with SEC_FLAGSHI_VALID, so it must not decide: xrdp 0.9.21 writes the PDU length
+     * into it (License Request {@code 80 00 3e 01}). Returns the header's flags, or 0 for a share PDU.
+     */
+    static int enhancedSecurityFlags(ByteBuf data) {
+        int at = data.readerIndex();
+        int n = data.readableBytes();
+        if (n < 4) {
+            return 0;
+        }
+        int a = data.getUnsignedShortLE(at);
+        int b = data.getUnsignedShortLE(at + 2);
+        if ((a & SECURITY_HEADER_ONLY_FLAGS) == 0) {
+            return 0;
+        }
+        // a share PDU: pduType carries TS_PROTOCOL_VERSION (0x10) and a type 1..0xA, totalLength covers the PDU
+        boolean shareShaped = (b & 0xFFF0) == 0x0010 && (b & 0xF) >= 1 && (b & 0xF) <= 0xA && a >= 6 && a <= n;
+        if ((a & SecurityFlags.SEC_LICENSE_PKT) != 0 && n >= 8) {
+            int msgType = data.getUnsignedByte(at + 4);
+            int msgSize = data.getUnsignedShortLE(at + 6);
+            boolean licenseShaped = !LicensePreamble.msgTypeName(msgType).startsWith("UNKNOWN")
+                    && msgSize >= LicensePreamble.SIZE && msgSize <= n - 4;
+            if (licenseShaped && !(shareShaped && a == n)) {
+                return a;
+            }
+        }
+        return shareShaped ? 0 : a;
+    }
+
+    /**
+     * The exchange was accepted on a licensing PDU in clear (xrdp sends its License Request unencrypted); the first
+     * encrypted PDU whose MAC checks out (e.g. the Demand Active) proves the keys: say so in the result.
+     */
+    private void laterMacVerified() {
+        StageResult r = results.get(Stage.SECURITY_EXCHANGE);
+        Map<String, Object> ev = evidence.get(Stage.SECURITY_EXCHANGE);
+        if (r == null || r.status() != Status.OK || !Boolean.FALSE.equals(ev.get("macVerified"))) {
+            return;
+        }
+        ev.put("macVerified", true);
+        ev.put("macVerifiedBy", "a later encrypted server PDU");
+        results.put(Stage.SECURITY_EXCHANGE, new StageResult(Stage.SECURITY_EXCHANGE, Status.OK, r.elapsedMs(), ev, null,
+                method.label() + (fips() ? " 3DES" : " RC4") + " session keys accepted in clear, then verified by the MAC of "
+                        + "the first encrypted server PDU", false));
+    }
+
     private void confirmSecurityExchange(long nowMs, boolean macVerified) {
         if (!securityExchangePending) return;
         securityExchangePending = false;
@@ -596,7 +647,7 @@ public final class SessionSequence {
                 + (macVerified ? "verified by the server's first MAC" : "accepted (the server answered in clear)"));
     }
 
-    private Step onLicensing(LicensePdu p, long nowMs) {
+    private Step onLicensing(LicensePdu p, int secFlags, long nowMs) {
         Map<String, Object> ev = evidence.get(Stage.LICENSING);
         ev.put("licenseMessage", p.preamble().msgTypeName());
         if (state != State.AWAIT_LICENSING) {
@@ -606,7 +657,13 @@ public final class SessionSequence {
             ev.put("licenseErrorCode", p.errorMessage().errorCode().name());
             ev.put("stateTransition", p.errorMessage().stateTransition().name());
             if (p.isValidClient()) {
-                complete(Stage.LICENSING, nowMs, Status.OK, null, "STATUS_VALID_CLIENT: no licensing exchange needed");
+                if (licenseRequest != null) {
+                    String how = "License Request answered with New License Request; server replied STATUS_VALID_CLIENT";
+                    ev.put("licenseExchange", how);
+                    complete(Stage.LICENSING, nowMs, Status.OK, null, how);
+                } else {
+                    complete(Stage.LICENSING, nowMs, Status.OK, null, "STATUS_VALID_CLIENT: no licensing exchange needed");
+                }
                 started.put(Stage.ACTIVATION, nowMs);
                 state = State.AWAIT_DEMAND_ACTIVE;
                 return Step.of(List.of());
@@ -624,16 +681,11 @@ public final class SessionSequence {
                     + p.errorMessage().stateTransition().name(), Map.of());
         }
         if (p.licenseRequest() != null) {
-            ev.put("licenseCompany", p.licenseRequest().companyName());
-            ev.put("licenseProductId", p.licenseRequest().productId());
-            ev.put("licenseScopes", p.licenseRequest().scopes());
-            ev.put("licenseServerCertificate", p.licenseRequest().serverCertificatePresent());
-            return warnAndClose(nowMs, SessionCauses.LICENSING_SERVER_REQUIRED,
-                    "the server sent a License Request: the full licensing exchange is required");
+            return onLicenseRequest(p.licenseRequest(), secFlags, nowMs);
         }
         if (p.isPlatformChallenge()) {
-            return warnAndClose(nowMs, SessionCauses.LICENSING_SERVER_REQUIRED,
-                    "the server sent a Platform Challenge: the full licensing exchange is required");
+            return warnAndClose(nowMs, SessionCauses.LICENSING_SERVER_REQUIRED, "the server sent a Platform Challenge: "
+                    + "a licensing server is required" + licenseDetail() + " (the probe does not complete a license issuance)");
         }
         if (p.isNewOrUpgradeLicense()) {
             complete(Stage.LICENSING, nowMs, Status.OK, null, "the server issued a license (" + p.preamble().msgTypeName() + ")");
@@ -641,6 +693,75 @@ public final class SessionSequence {
             state = State.AWAIT_DEMAND_ACTIVE;
         }
         return Step.of(List.of());
+    }
+
+    private String licenseDetail() {
+        if (licenseRequest == null) {
+            return "";
+        }
+        return ": product id " + licenseRequest.productId() + ", company " + licenseRequest.companyName()
+                + ", scope " + String.join(", ", licenseRequest.scopes());
+    }
+
+    /**
+     * Answers a Server License Request like a client without a stored license (MS-RDPELE 3.3.5.1): a Client New
+     * License Request whose premaster secret is encrypted with the public key of the certificate in the request
+     * (or, if that is empty, the GCC certificate).
+     */
+    private Step onLicenseRequest(LicenseRequest req, int secFlags, long nowMs) {
+        Map<String, Object> ev = evidence.get(Stage.LICENSING);
+        ev.put("licenseCompany", req.companyName());
+        ev.put("licenseProductId", req.productId());
+        ev.put("licenseScopes", req.scopes());
+        ev.put("licenseServerCertificate", req.serverCertificatePresent());
+        if (licenseRequest != null) {
+            return warnAndClose(nowMs, SessionCauses.LICENSING_SERVER_REQUIRED,
+                    "the server sent a second License Request: a licensing server is required" + licenseDetail());
+        }
+        licenseRequest = req;
+        RsaPublicKey key;
+        try {
+            ServerCertificate cert = req.serverCertificatePresent()
+                    ? ServerCertificate.decode(Unpooled.wrappedBuffer(req.serverCertificate()))
+                    : serverData.security().map(ServerSecurityData::certificate).orElse(null);
+            if (cert == null) {
+                return warnAndClose(nowMs, SessionCauses.LICENSING_SERVER_REQUIRED, "the server sent a License Request "
+                        + "without a certificate to encrypt the premaster secret" + licenseDetail());
+            }
+            Map<String, Object> certEv = new LinkedHashMap<>();
+            key = serverKey(cert, certEv);
+            ev.put("licenseServerKeyBits", certEv.get("serverKeyBits"));
+        } catch (DecodeException | IllegalArgumentException e) {
+            return fail(nowMs, Causes.MALFORMED_RESPONSE, "License Request certificate unusable: " + e.getMessage(),
+                    Map.of("decodeError", String.valueOf(e.getMessage())));
+        }
+        byte[] clientRandom = new byte[ClientNewLicenseRequest.CLIENT_RANDOM_LENGTH];
+        random.nextBytes(clientRandom);
+        byte[] premaster = new byte[ClientNewLicenseRequest.PREMASTER_SECRET_LENGTH];
+        random.nextBytes(premaster);
+        byte[] encrypted;
+        try {
+            encrypted = ClientRandomEncryption.encrypt(key, premaster);
+        } catch (IllegalArgumentException e) {
+            return fail(nowMs, Causes.MALFORMED_RESPONSE, "License Request key unusable: " + e.getMessage(), Map.of());
+        }
+        String user = logon != null && !logon.userName().isEmpty() ? logon.userName() : DEFAULT_LICENSE_USER;
+        ClientNewLicenseRequest nlr = ClientNewLicenseRequest.of(clientRandom, encrypted, user, settings.clientName());
+        byte[] pdu = nlr.toPdu(LicensePreamble.PREAMBLE_VERSION_3_0 | LicensePreamble.EXTENDED_ERROR_MSG_SUPPORTED);
+        // MS-RDPBCGR 2.2.8.1.1.2.1: the server sets SEC_LICENSE_ENCRYPT_CS when it can process encrypted licensing
+        // PDUs; otherwise client licensing PDUs travel with a basic header in clear even under Standard RDP Security
+        boolean encrypt = standardSecurity() && (secFlags & SecurityFlags.SEC_LICENSE_ENCRYPT) != 0;
+        ev.put("newLicenseRequestEncrypted", encrypt);
+        byte[] frame = encrypt ? securedPdu(SecurityFlags.SEC_LICENSE_PKT, pdu) : basicPdu(SecurityFlags.SEC_LICENSE_PKT, pdu);
+        return Step.of(List.of(sendData(frame)));
+    }
+
+    static final String DEFAULT_LICENSE_USER = "rdp-probe";
+
+    private static byte[] basicPdu(int flags, byte[] payload) {
+        ByteBuf b = Unpooled.buffer(4 + payload.length);
+        b.writeShortLE(flags).writeShortLE(0).writeBytes(payload);
+        return ByteBufUtil.getBytes(b);
     }
 
     private Step onShare(SharePdu pdu, long nowMs) {

@@ -62,6 +62,12 @@ class ScriptedServer {
     /** Complete frames sent right after Client Info, before the scripted PDUs. */
     List<byte[]> rawFramesAfterInfo = List.of();
     boolean tamperMac;
+    /** Complete frames the server sends after each client licensing PDU (e.g. Valid Client + Demand Active). */
+    Function<ScriptedServer, List<byte[]>> afterLicensePdu = s -> List.of();
+    /** The client's licensing PDUs (preamble onwards, decrypted) and their security flags. */
+    final List<byte[]> licensePdus = new ArrayList<>();
+    final List<Integer> licensePduFlags = new ArrayList<>();
+    boolean licenseMacValid = true;
 
     final BigInteger n;
     final BigInteger d;
@@ -134,6 +140,22 @@ class ScriptedServer {
                 }
                 return List.of();
             }
+            if ((flags & SecurityFlags.SEC_LICENSE_PKT) != 0) {
+                data.skipBytes(4);
+                byte[] body;
+                if ((flags & SecurityFlags.SEC_ENCRYPT) != 0) {
+                    byte[] sig = new byte[8];
+                    data.readBytes(sig);
+                    Rc4Channel.Result r = decryptor.open(sig, ByteBufUtil.getBytes(data), false);
+                    licenseMacValid &= r.macValid();
+                    body = r.plaintext();
+                } else {
+                    body = ByteBufUtil.getBytes(data);
+                }
+                licensePduFlags.add(flags);
+                licensePdus.add(body);
+                return afterLicensePdu.apply(this);
+            }
             if ((flags & SecurityFlags.SEC_INFO_PKT) != 0) {
                 data.skipBytes(4);
                 byte[] body;
@@ -182,6 +204,12 @@ class ScriptedServer {
             b.writeBytes(o.payload());
         }
         return Mcs.sendData(true, SERVER_USER, 1003, ByteBufUtil.getBytes(b));
+    }
+
+    /** This server's RSA key in a signed proprietary certificate (as carried by GCC or a License Request). */
+    ProprietaryCertificate certificate() {
+        ProprietaryCertificate cert = ProprietaryCertificate.of(true, publicKey, new byte[72]);
+        return cert.withSignature(TerminalServicesKey.sign(cert.signedData()));
     }
 
     private byte[] connectResponse() {

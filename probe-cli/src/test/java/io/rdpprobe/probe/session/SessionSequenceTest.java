@@ -217,9 +217,9 @@ class SessionSequenceTest {
     }
 
     @Test
-    void licenseRequestMeansLicensingServerRequired() {
+    void licenseRequestWithoutUsableCertificateIsMalformed() {
         ScriptedServer server = new ScriptedServer(Protocols.SSL, EncryptionMethod.NONE);
-        LicenseRequest req = new LicenseRequest(new byte[32], 0x60000, "Microsoft Corporation", "A02", List.of(1), 100,
+        LicenseRequest req = new LicenseRequest(new byte[32], 0x60000, "Microsoft Corporation", "A02", List.of(1), new byte[100],
                 List.of("microsoft.com"));
         io.netty.buffer.ByteBuf b = io.netty.buffer.Unpooled.buffer();
         req.encode(b);
@@ -228,10 +228,9 @@ class SessionSequenceTest {
                 LicensePdu.message(LicensePreamble.LICENSE_REQUEST, body)));
         SessionSequence seq = run(server, Protocols.SSL, SessionSettings.defaults("PROBE"), null);
         StageResult lic = stage(seq, Stage.LICENSING);
-        assertThat(lic.status()).isEqualTo(Status.WARNING);
-        assertThat(lic.cause().code()).isEqualTo("LICENSING_SERVER_REQUIRED");
+        assertThat(lic.status()).isEqualTo(Status.FAILED);
+        assertThat(lic.cause().code()).isEqualTo("MALFORMED_RESPONSE");
         assertThat(lic.evidence()).containsEntry("licenseCompany", "Microsoft Corporation");
-        assertThat(server.ultimatumReceived).isTrue();
     }
 
     @Test

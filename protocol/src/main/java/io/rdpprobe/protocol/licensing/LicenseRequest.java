@@ -14,19 +14,28 @@ import java.util.List;
  * ServerRandom[32] | ProductInfo {dwVersion u32, cbCompanyName u32, pbCompanyName (UTF-16), cbProductId u32,
  * pbProductId (UTF-16)} | KeyExchangeList (blob) | ServerCertificate (blob) | ScopeCount u32 | ScopeArray (blobs)
  * </pre>
+ *
+ * <p>{@code serverCertificate} is the ServerCertificate blob data: a SERVER_CERTIFICATE (MS-RDPBCGR 2.2.1.4.3.1)
+ * whose public key encrypts the premaster secret, or empty when the GCC Server Security Data carries it.
  */
 public record LicenseRequest(byte[] serverRandom, int productVersion, String companyName, String productId,
-                             List<Integer> keyExchangeAlgorithms, int serverCertificateLength, List<String> scopes) {
+                             List<Integer> keyExchangeAlgorithms, byte[] serverCertificate, List<String> scopes) {
     public static final int MAX_STRING = 1024;
     public static final int MAX_SCOPES = 64;
 
     public LicenseRequest {
+        serverCertificate = serverCertificate.clone();
         keyExchangeAlgorithms = List.copyOf(keyExchangeAlgorithms);
         scopes = List.copyOf(scopes);
     }
 
     public boolean serverCertificatePresent() {
-        return serverCertificateLength > 0;
+        return serverCertificate.length > 0;
+    }
+
+    /** Length of the ServerCertificate blob data (0 when the server relies on the GCC certificate). */
+    public int serverCertificateLength() {
+        return serverCertificate.length;
     }
 
     public static LicenseRequest decode(ByteBuf buf) {
@@ -53,7 +62,7 @@ public record LicenseRequest(byte[] serverRandom, int productVersion, String com
             while (n < s.data().length && s.data()[n] != 0) n++;
             scopes.add(new String(s.data(), 0, n, java.nio.charset.StandardCharsets.ISO_8859_1));
         }
-        return new LicenseRequest(random, version, company, product, algs, cert.data().length, scopes);
+        return new LicenseRequest(random, version, company, product, algs, cert.data(), scopes);
     }
 
     private static String string(ByteBuf buf, String field) {
@@ -77,7 +86,7 @@ public record LicenseRequest(byte[] serverRandom, int productVersion, String com
         }
         buf.writeShortLE(LicenseBinaryBlob.BB_KEY_EXCHG_ALG_BLOB).writeShortLE(4 * keyExchangeAlgorithms.size());
         for (int a : keyExchangeAlgorithms) buf.writeIntLE(a);
-        buf.writeShortLE(LicenseBinaryBlob.BB_CERTIFICATE_BLOB).writeShortLE(serverCertificateLength).writeZero(serverCertificateLength);
+        buf.writeShortLE(LicenseBinaryBlob.BB_CERTIFICATE_BLOB).writeShortLE(serverCertificate.length).writeBytes(serverCertificate);
         buf.writeIntLE(scopes.size());
         for (String s : scopes) {
             byte[] b = (s + "\0").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);

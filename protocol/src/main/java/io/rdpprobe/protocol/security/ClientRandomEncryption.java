@@ -6,7 +6,8 @@ import java.math.BigInteger;
 /**
  * Encryption of the 32-byte client random with the server's RSA public key (MS-RDPBCGR 5.3.4.1): the random
  * is read as a little-endian number, raised to pubExp modulo the modulus, written little-endian in
- * {@code keylen - 8} bytes, and followed by 8 zero bytes. No PKCS#1 padding.
+ * {@code keylen - 8} bytes, and followed by 8 zero bytes. No PKCS#1 padding. The licensing premaster secret
+ * (MS-RDPELE 2.2.2.2 EncryptedPreMasterSecret, 48 bytes) is encrypted the same way.
  */
 public final class ClientRandomEncryption {
     private ClientRandomEncryption() {}
@@ -29,8 +30,16 @@ public final class ClientRandomEncryption {
 
     /** The server side: recovers the client random with the private exponent (used by test servers). */
     public static byte[] decrypt(BigInteger modulus, BigInteger privateExponent, byte[] encrypted) {
+        return decrypt(modulus, privateExponent, encrypted, CLIENT_RANDOM_LENGTH);
+    }
+
+    /**
+     * The server side for any secret length, e.g. the 48-byte licensing premaster secret (MS-RDPELE 5.1.2.1),
+     * which is encrypted the same way.
+     */
+    public static byte[] decrypt(BigInteger modulus, BigInteger privateExponent, byte[] encrypted, int secretLength) {
         int modLen = (modulus.bitLength() + 7) / 8;
         byte[] c = java.util.Arrays.copyOf(encrypted, Math.min(encrypted.length, modLen));
-        return TerminalServicesKey.toLe(TerminalServicesKey.le(c).modPow(privateExponent, modulus), CLIENT_RANDOM_LENGTH);
+        return TerminalServicesKey.toLe(TerminalServicesKey.le(c).modPow(privateExponent, modulus), secretLength);
     }
 }

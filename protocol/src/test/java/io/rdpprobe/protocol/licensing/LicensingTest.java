@@ -43,7 +43,7 @@ class LicensingTest {
     @Test
     void licenseRequestEvidence() {
         LicenseRequest req = new LicenseRequest(new byte[32], 0x00060000, "Microsoft Corporation", "A02",
-                List.of(1), 184, List.of("microsoft.com"));
+                List.of(1), new byte[184], List.of("microsoft.com"));
         io.netty.buffer.ByteBuf body = Unpooled.buffer();
         req.encode(body);
         byte[] pdu = LicensePdu.message(LicensePreamble.LICENSE_REQUEST, io.netty.buffer.ByteBufUtil.getBytes(body));
