@@ -71,16 +71,9 @@ public class RdpServerSession {
 
     /**
      * A PDU to send after Client Info: security flags (SEC_LICENSE_PKT or 0) and the payload, sent as MCS Send
-     * Data Indication on the I/O channel; or, made by {@link #frame(byte[])}, a complete frame sent as it is.
+     * Data Indication on the I/O channel. A null entry in {@link #afterClientInfo}'s list means {@link #CLOSE}.
      */
-    public record Out(int flags, byte[] payload) {
-        static final int RAW_FRAME = -1;
-
-        /** A complete TPKT frame (e.g. a Disconnect Provider Ultimatum), sent unchanged. */
-        public static Out frame(byte[] frame) {
-            return new Out(RAW_FRAME, frame);
-        }
-    }
+    public record Out(int flags, byte[] payload) {}
 
     public final EncryptionMethod method;
     public final int selectedProtocol;
@@ -205,9 +198,6 @@ public class RdpServerSession {
     }
 
     public byte[] wrap(Out o) {
-        if (o.flags() == Out.RAW_FRAME) {
-            return o.payload();
-        }
         ByteBuf b = Unpooled.buffer();
         if (standard() && fipsEncryptor != null) {
             FipsChannel.Sealed x = fipsEncryptor.seal(o.payload());

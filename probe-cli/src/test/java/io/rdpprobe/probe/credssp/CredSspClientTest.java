@@ -1,10 +1,10 @@
 package io.rdpprobe.probe.credssp;
 
-import io.rdpprobe.demo.DemoCredSspServer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.netty.buffer.Unpooled;
+import io.rdpprobe.demo.DemoCredSspServer;
 import io.rdpprobe.probe.model.CredSspCauses;
 import io.rdpprobe.probe.model.Stage;
 import io.rdpprobe.probe.model.StageResult;

@@ -1,8 +1,8 @@
 package io.rdpprobe.probe.session;
 
-import io.rdpprobe.demo.RdpServerSession;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.rdpprobe.demo.RdpServerSession;
 import io.rdpprobe.probe.model.ClientError;
 import io.rdpprobe.probe.model.Stage;
 import io.rdpprobe.probe.model.StageResult;
