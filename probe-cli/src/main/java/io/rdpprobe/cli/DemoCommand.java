@@ -3,9 +3,17 @@ package io.rdpprobe.cli;
 import io.rdpprobe.demo.DemoServer;
 import io.rdpprobe.demo.Fault;
 import io.rdpprobe.probe.connector.ProbeSettings;
+import io.rdpprobe.probe.credssp.CredSspSettings;
+import io.rdpprobe.probe.credssp.Credentials;
+import io.rdpprobe.probe.credssp.Secret;
 import io.rdpprobe.probe.model.Report;
 import io.rdpprobe.probe.netty.ProbeRunner;
 import io.rdpprobe.probe.netty.Target;
+import io.rdpprobe.probe.tls.TlsSettings;
+import io.rdpprobe.probe.tls.TrustSettings;
+import io.rdpprobe.protocol.x224.Protocols;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -14,12 +22,38 @@ import picocli.CommandLine.Option;
 
 /** {@code rdp-probe demo}: start the embedded RDP endpoint on loopback and probe it. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Start an embedded, spec-faithful RDP endpoint on 127.0.0.1 (ephemeral port), probe it and "
-                + "print the report. Nothing needs to be installed.")
+        description = {
+            "Start an embedded, spec-faithful RDP endpoint on 127.0.0.1 (ephemeral port), probe it and print the "
+                    + "report. Nothing needs to be installed.",
+            "",
+            "The endpoint behaves like a Windows host up to the Demand Active PDU: X.224 negotiation (RDP, SSL, "
+                    + "HYBRID, HYBRID_EX), TLS with a freshly generated self-signed certificate, CredSSP/NTLM, MCS, "
+                    + "licensing, Demand Active.",
+            "",
+            "Built-in demo account (demo-only, exists only inside this loopback endpoint): user 'demo', domain "
+                    + "'DEMO', password 'demo'.",
+            "",
+            "Without --user and --ntlm-info the demo logs on as that account by itself: it pins the demo "
+                    + "certificate and delegates the credentials, so the report runs every stage to ACTIVATION. "
+                    + "The password never appears in the output.",
+            "With --ntlm-info the probe only reads the server's NTLM CHALLENGE and stops at CREDSSP.",
+            "With --user demo --password-env NAME (NAME holding 'demo') the probe authenticates and stops at "
+                    + "CREDSSP; add --delegate-credentials --trust-demo-cert to continue to ACTIVATION; a wrong "
+                    + "password gives LOGON_FAILURE.",
+            "With --protocols ssl (or rdp) the probe skips NLA and goes TLS (or Standard RDP Security) to "
+                    + "ACTIVATION; the certificate then stays unpinned unless --trust-demo-cert is given.",
+            ""})
 public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--fault", paramLabel = "FAULT", defaultValue = "NONE",
-            description = "Make the demo target misbehave: ${COMPLETION-CANDIDATES}.")
+            description = "Make the demo target misbehave: ${COMPLETION-CANDIDATES}. DENY, LICENSE_ERROR and "
+                    + "USER_REJECTED need a path past NLA (the default demo logon or --protocols ssl); "
+                    + "NLA_REQUIRED makes the demo request SSL only unless --protocols is given.")
     Fault fault;
+
+    @Option(names = "--trust-demo-cert",
+            description = "Pin the demo target's freshly generated certificate, as --trust-cert with its SHA-256 "
+                    + "fingerprint would (the fingerprint is printed in the banner).")
+    boolean trustDemoCert;
 
     @Mixin
     ProbeOptions options = new ProbeOptions();
@@ -35,6 +69,15 @@ public final class DemoCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
+        boolean protocolsGiven = spec.commandLine().getParseResult() != null
+                && spec.commandLine().getParseResult().hasMatchedOption("--protocols");
+        if (fault == Fault.NLA_REQUIRED && !protocolsGiven && !options.legacy) {
+            settings = settings.withProtocols(Protocols.SSL); // what the fault is about: a request without NLA
+        }
+        Integer requested = settings.requestedProtocols();
+        boolean nlaRequested = requested != null && (requested & (Protocols.HYBRID | Protocols.HYBRID_EX)) != 0;
+        // the demo logs on by itself only where NLA is requested; TLS-only paths keep the certificate unpinned
+        boolean demoLogon = options.user == null && !options.ntlmInfo && nlaRequested;
         RunnerSetup setup;
         try {
             setup = new RunnerSetup(options);
@@ -43,13 +86,38 @@ public final class DemoCommand implements Callable<Integer> {
         }
         try (DemoServer server = DemoServer.start(fault); setup) {
             ProbeRunner runner = setup.runner;
+            String fingerprint = server.certificateSha256();
+            if (trustDemoCert || demoLogon) {
+                settings = settings.withTls(pin(settings.tls(), fingerprint));
+            }
+            if (demoLogon) {
+                Credentials demo = new Credentials(DemoServer.DEMO_USER, DemoServer.DEMO_DOMAIN,
+                        Secret.of(DemoServer.DEMO_PASSWORD.toCharArray()));
+                settings = settings.withCredSsp(new CredSspSettings(demo, settings.credssp().options().withDelegate(true)));
+            }
             if (!options.json) {
-                spec.commandLine().getOut().println("demo target: embedded RDP endpoint on 127.0.0.1:" + server.port()
+                var out = spec.commandLine().getOut();
+                out.println("demo target: embedded RDP endpoint on 127.0.0.1:" + server.port()
                         + " (" + fault.description() + ")");
+                if (fault == Fault.NLA_REQUIRED && !protocolsGiven && !options.legacy) {
+                    out.println("demo request: SSL only, to show the server's refusal (pass --protocols to change it)");
+                }
+                out.println("demo certificate: sha256 " + fingerprint + (trustDemoCert || demoLogon ? " (pinned)" : ""));
+                if (demoLogon) {
+                    out.println("demo logon: " + DemoServer.DEMO_DOMAIN + "\\" + DemoServer.DEMO_USER
+                            + " (the built-in demo-only account, see --help), credentials delegated to the pinned certificate");
+                }
             }
             Report report = ProbeCommand.run(runner, new Target("127.0.0.1", server.port()), settings, options.enumerate);
             ProbeCommand.print(spec.commandLine().getOut(), report, options);
             return report.exitCode();
         }
+    }
+
+    private static TlsSettings pin(TlsSettings tls, String sha256) {
+        TrustSettings t = tls.trust();
+        Set<String> pins = new HashSet<>(t.pinnedSha256());
+        pins.add(sha256);
+        return tls.withTrust(new TrustSettings(t.anchors(), pins, t.strict()));
     }
 }

@@ -18,21 +18,58 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
 import io.netty.util.ReferenceCountUtil;
-import io.rdpprobe.protocol.codec.DecodeException;
 import io.rdpprobe.protocol.tpkt.FrameProbe;
 import io.rdpprobe.protocol.tpkt.TpktHeader;
 import io.rdpprobe.protocol.x224.ConnectionRequest;
 import io.rdpprobe.protocol.x224.Protocols;
+import io.rdpprobe.protocol.credssp.EarlyUserAuthResult;
+import io.rdpprobe.protocol.credssp.TsRequest;
+import io.rdpprobe.protocol.errors.ErrorInfo;
+import io.rdpprobe.protocol.gcc.ClientCoreData;
+import io.rdpprobe.protocol.gcc.EncryptionMethod;
+import io.rdpprobe.protocol.licensing.LicenseBinaryBlob;
+import io.rdpprobe.protocol.licensing.LicenseErrorCode;
+import io.rdpprobe.protocol.licensing.LicenseErrorMessage;
+import io.rdpprobe.protocol.licensing.LicensePdu;
+import io.rdpprobe.protocol.licensing.StateTransition;
+import io.rdpprobe.protocol.mcs.McsResult;
+import io.rdpprobe.protocol.rdp.SecurityFlags;
+import io.rdpprobe.protocol.rdp.SetErrorInfoPdu;
+import io.rdpprobe.protocol.x224.NegotiationResponse;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 
 /**
  * An in-process RDP endpoint on 127.0.0.1 for the demo and for faults that real servers do not produce.
- * With {@link Fault#NONE} it answers the X.224 Connection Request as MS-RDPBCGR 3.3.5.3.1 prescribes for
- * its configured protocols.
+ * With {@link Fault#NONE} it behaves like a Windows host up to the Demand Active PDU:
+ *
+ * <pre>
+ * X.224 CR       -> CC selecting per MS-RDPBCGR 3.3.5.3.1 ({@link Negotiator}), or RDP_NEG_FAILURE and close
+ * TLS            -> JDK TLS with a generated self-signed certificate ({@link DemoCertificate})
+ * CredSSP        -> NTLM with the built-in demo account ({@link DemoCredSspServer}; HYBRID and HYBRID_EX)
+ * MCS ... Info   -> Connect Response, Attach User Confirm, Channel Join Confirms ({@link RdpServerSession})
+ *                -> licensing STATUS_VALID_CLIENT, Demand Active ({@link ServerCapabilities})
+ * </pre>
+ *
+ * <p>The built-in account {@value #DEMO_DOMAIN}\{@value #DEMO_USER} with password {@value #DEMO_PASSWORD} exists
+ * only inside this demo endpoint, which listens on loopback only.
  */
 public final class DemoServer implements AutoCloseable {
+    /** The demo-only NLA account: user, domain and password (not a secret; the demo listens on loopback only). */
+    public static final String DEMO_USER = "demo";
+    public static final String DEMO_DOMAIN = "DEMO";
+    public static final String DEMO_PASSWORD = "demo";
+    /** The NetBIOS computer name the demo's NTLM CHALLENGE announces. */
+    public static final String DEMO_COMPUTER = "RDP-PROBE-DEMO";
+
+    /** What the connection handler expects next. */
+    private enum Phase { X224, CREDSSP, RDP, DONE }
+
     private final EventLoopGroup group;
     private final Channel server;
     private final Negotiator negotiator;
@@ -71,9 +108,18 @@ public final class DemoServer implements AutoCloseable {
         this.server = b.bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
     }
 
-    /** A demo target allowing Standard RDP Security and TLS (NLA arrives with the CredSSP stage). */
+    /**
+     * A demo target allowing Standard RDP Security, TLS, HYBRID and HYBRID_EX; with {@link Fault#NLA_REQUIRED}
+     * only HYBRID and HYBRID_EX.
+     */
     public static DemoServer start(Fault fault) throws InterruptedException {
-        return new DemoServer(new Negotiator(Protocols.SSL, true), fault, DemoCertificate.demo());
+        return new DemoServer(negotiatorFor(fault), fault, DemoCertificate.demo());
+    }
+
+    /** The protocols the demo target supports with {@code fault}. */
+    public static Negotiator negotiatorFor(Fault fault) {
+        int nla = Protocols.HYBRID | Protocols.HYBRID_EX;
+        return fault == Fault.NLA_REQUIRED ? new Negotiator(nla, false) : new Negotiator(Protocols.SSL | nla, true);
     }
 
     public static DemoServer start(Negotiator negotiator, Fault fault) throws InterruptedException {
@@ -90,6 +136,81 @@ public final class DemoServer implements AutoCloseable {
 
     public DemoCertificate certificate() {
         return certificate;
+    }
+
+    /** The SHA-256 fingerprint of the demo certificate, lower-case hex without separators (for --trust-cert). */
+    public String certificateSha256() {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(certificate.certificate().getEncoded()));
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The certificate's subjectPublicKey (RSAPublicKey DER): what CredSSP's pubKeyAuth binds to (MS-CSSP 3.1.5). */
+    byte[] subjectPublicKey() {
+        return SubjectPublicKeyInfo.getInstance(certificate.certificate().getPublicKey().getEncoded())
+                .getPublicKeyData().getBytes();
+    }
+
+    /** The NLA acceptor for one connection: the demo account, CHALLENGE names of the demo host. */
+    private DemoCredSspServer credSspServer(int selected) {
+        DemoCredSspServer s = new DemoCredSspServer(subjectPublicKey(), System.currentTimeMillis());
+        s.passwords = Map.of(DEMO_USER, DEMO_PASSWORD);
+        s.domain = DEMO_DOMAIN;
+        s.computerName = DEMO_COMPUTER;
+        s.dnsDomainName = "demo.invalid";
+        if (selected == Protocols.HYBRID_EX) {
+            s.earlyAuth = EarlyUserAuthResult.AUTHZ_SUCCESS; // MS-RDPBCGR 5.4.2.2: sent after TSCredentials
+        }
+        return s;
+    }
+
+    /** The MCS-to-Demand-Active server for one connection, scripted for this server's fault. */
+    private RdpServerSession rdpSession(int selected, int requested) {
+        boolean standard = selected == Protocols.RDP;
+        RdpServerSession s = new RdpServerSession(selected, standard ? EncryptionMethod.BIT_128 : EncryptionMethod.NONE);
+        s.clientRequestedProtocols = requested;
+        if (fault == Fault.USER_REJECTED) {
+            s.connectResult = McsResult.USER_REJECTED;
+        }
+        s.afterClientInfo = srv -> afterClientInfo(srv);
+        return s;
+    }
+
+    /** What the server sends once the Client Info PDU arrived (MS-RDPBCGR 1.3.1.1 steps 8-10). */
+    private List<RdpServerSession.Out> afterClientInfo(RdpServerSession s) {
+        List<RdpServerSession.Out> out = new ArrayList<>();
+        switch (fault) {
+            case DENY -> {
+                // MS-RDPBCGR 2.2.5.1.1: Set Error Info (share data header, pduType2 0x2F), then the socket closes
+                // without a Disconnect Provider Ultimatum: mstsc then shows 0x904 / extended 0x7
+                out.add(new RdpServerSession.Out(0, SetErrorInfoPdu.encode(RdpServerSession.SHARE_ID,
+                        ErrorInfo.SERVER_DENIED_CONNECTION)));
+                out.add(null);
+            }
+            case LICENSE_ERROR -> {
+                // MS-RDPBCGR 2.2.1.12.1.3: an error alert with ST_TOTAL_ABORT ends the connection
+                out.add(new RdpServerSession.Out(SecurityFlags.SEC_LICENSE_PKT, LicensePdu.errorAlert(new LicenseErrorMessage(
+                        LicenseErrorCode.ERR_NO_LICENSE_SERVER, StateTransition.ST_TOTAL_ABORT,
+                        new LicenseBinaryBlob(LicenseBinaryBlob.BB_ERROR_BLOB, new byte[0])))));
+                out.add(null);
+            }
+            default -> {
+                // MS-RDPBCGR 1.3.1.1 step 9: no licensing needed (STATUS_VALID_CLIENT), then Demand Active
+                out.add(new RdpServerSession.Out(SecurityFlags.SEC_LICENSE_PKT,
+                        LicensePdu.errorAlert(LicenseErrorMessage.validClient())));
+                ClientCoreData core = s.clientData.core().orElse(null);
+                int w = core == null ? 1024 : core.desktopWidth();
+                int h = core == null ? 768 : core.desktopHeight();
+                int bpp = core != null && core.earlyCapabilityFlags() != null
+                        && (core.earlyCapabilityFlags() & ClientCoreData.WANT_32BPP_SESSION) != 0 ? 32
+                        : core != null && core.highColorDepth() != null ? core.highColorDepth() : 16;
+                out.add(new RdpServerSession.Out(0, ServerCapabilities.demandActive(w, h, bpp)));
+            }
+        }
+        return out;
     }
 
     public int port() {
@@ -112,9 +233,12 @@ public final class DemoServer implements AutoCloseable {
 
     private final class Session extends ChannelInboundHandlerAdapter {
         private ByteBuf acc;
-        private boolean answered;
+        private Phase phase = Phase.X224;
         private boolean tlsFault;
         private boolean clientHelloSeen;
+        private int requestedProtocols;
+        private DemoCredSspServer credssp;
+        private RdpServerSession rdp;
 
         @Override
         public void handlerAdded(ChannelHandlerContext ctx) {
@@ -129,49 +253,110 @@ public final class DemoServer implements AutoCloseable {
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             try {
-                if (tlsFault && msg instanceof ByteBuf hello && !clientHelloSeen) {
+                if (tlsFault && msg instanceof ByteBuf && !clientHelloSeen) {
                     clientHelloSeen = true;
                     tlsFaultResponse(ctx);
                     return;
                 }
-                if (answered || !(msg instanceof ByteBuf in)) {
+                if (phase == Phase.DONE || !(msg instanceof ByteBuf in)) {
                     return;
                 }
                 acc.writeBytes(in);
-                int len;
                 try {
-                    len = TpktHeader.frameLength(acc);
-                } catch (DecodeException e) {
+                    process(ctx);
+                } catch (RuntimeException e) {
+                    // a frame the demo cannot parse, or a client that breaks the sequence: a real server drops it
+                    phase = Phase.DONE;
                     ctx.close();
-                    return;
                 }
-                if (len == FrameProbe.NEED_MORE || acc.readableBytes() < len) {
-                    return;
-                }
-                ConnectionRequest cr;
-                try {
-                    cr = ConnectionRequest.decode(acc.readSlice(len));
-                } catch (DecodeException e) {
-                    ctx.close(); // a real server drops a connection whose CR it cannot parse
-                    return;
-                }
-                answered = true;
-                respond(ctx, cr);
             } finally {
                 ReferenceCountUtil.release(msg);
             }
         }
 
+        /** Handles every complete frame in {@code acc} for the current phase. */
+        private void process(ChannelHandlerContext ctx) {
+            while (phase != Phase.DONE && acc.isReadable()) {
+                int len = switch (phase) {
+                    case X224 -> TpktHeader.frameLength(acc);
+                    case CREDSSP -> TsRequest.frameLength(acc);
+                    default -> FrameProbe.frameLength(acc);
+                };
+                if (len < 0 || acc.readableBytes() < len) {
+                    return;
+                }
+                byte[] frame = new byte[len];
+                acc.readBytes(frame);
+                switch (phase) {
+                    case X224 -> {
+                        ConnectionRequest cr = ConnectionRequest.decode(Unpooled.wrappedBuffer(frame));
+                        phase = Phase.DONE;
+                        respond(ctx, cr);
+                    }
+                    case CREDSSP -> onCredSsp(ctx, frame);
+                    case RDP -> onRdp(ctx, frame);
+                    default -> { }
+                }
+            }
+            acc.discardReadBytes();
+        }
+
+        private void onCredSsp(ChannelHandlerContext ctx, byte[] frame) {
+            DemoCredSspServer.Reply r = credssp.onMessage(frame);
+            if (r.close()) {
+                phase = Phase.DONE;
+                ctx.close();
+                return;
+            }
+            if (r.bytes() != null) {
+                ctx.writeAndFlush(Unpooled.wrappedBuffer(r.bytes()));
+            }
+            if (credssp.isComplete()) {
+                phase = Phase.RDP; // MS-RDPBCGR 1.3.1.1: the connection sequence continues with MCS
+            }
+        }
+
+        private void onRdp(ChannelHandlerContext ctx, byte[] frame) {
+            for (byte[] out : rdp.respond(frame)) {
+                if (out == RdpServerSession.CLOSE) {
+                    phase = Phase.DONE;
+                    ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+                    return;
+                }
+                ctx.write(Unpooled.wrappedBuffer(out));
+            }
+            ctx.flush();
+        }
+
+        /** After the Connection Confirm: what follows the X.224 exchange for the selected protocol. */
+        private void afterConfirm(ChannelHandlerContext ctx, int selected) {
+            rdp = rdpSession(selected, requestedProtocols);
+            if (Protocols.usesCredSsp(selected)) {
+                credssp = credSspServer(selected);
+                phase = Phase.CREDSSP;
+            } else {
+                phase = Phase.RDP;
+            }
+            if (Protocols.usesTls(selected)) {
+                ctx.pipeline().addFirst("tls", sslContext.newHandler(ctx.alloc()));
+            }
+        }
+
         private void respond(ChannelHandlerContext ctx, ConnectionRequest cr) {
             switch (fault) {
-                case NONE -> {
+                case NONE, DENY, LICENSE_ERROR, USER_REJECTED, NLA_REQUIRED -> {
+                    requestedProtocols = cr.negotiation() == null ? 0 : cr.negotiation().requestedProtocols();
                     ByteBuf out = ctx.alloc().buffer();
                     var cc = negotiator.answer(cr);
                     cc.encode(out);
                     ctx.writeAndFlush(out);
-                    if (cc.negotiation() instanceof io.rdpprobe.protocol.x224.NegotiationResponse rsp
-                            && Protocols.usesTls(rsp.selectedProtocol())) {
-                        ctx.pipeline().addFirst("tls", sslContext.newHandler(ctx.alloc()));
+                    if (cc.negotiation() == null) {
+                        afterConfirm(ctx, Protocols.RDP);
+                    } else if (cc.negotiation() instanceof NegotiationResponse rsp) {
+                        afterConfirm(ctx, rsp.selectedProtocol());
+                    } else {
+                        // RDP_NEG_FAILURE: the server disconnects after sending it (MS-RDPBCGR 3.3.5.3.1)
+                        ctx.close();
                     }
                 }
                 case TLS_SILENT, TLS_PARTIAL, TLS_NOT_TLS, TLS_CLOSE -> {
@@ -179,7 +364,6 @@ public final class DemoServer implements AutoCloseable {
                     new io.rdpprobe.protocol.x224.ConnectionConfirm(0, 0x1234, 0,
                             new io.rdpprobe.protocol.x224.NegotiationResponse(1, Protocols.SSL)).encode(out);
                     ctx.writeAndFlush(out);
-                    answered = false;
                     tlsFault = true;
                 }
                 case SILENT -> { }

@@ -2,8 +2,16 @@ package io.rdpprobe.demo;
 
 /** How the demo target misbehaves, for the faults no real server produces on demand. */
 public enum Fault {
-    /** Behave: answer the CR according to MS-RDPBCGR 3.3.5.3.1. */
+    /** Behave like a Windows host up to Demand Active (MS-RDPBCGR 1.3.1.1). */
     NONE("spec-faithful answers"),
+    /** After the Client Info PDU: Set Error Info ERRINFO_SERVER_DENIED_CONNECTION (0x7), then disconnect. */
+    DENY("denies the connection after Client Info: Set Error Info 0x7, then closes"),
+    /** After the Client Info PDU: licensing error ERR_NO_LICENSE_SERVER with ST_TOTAL_ABORT, then disconnect. */
+    LICENSE_ERROR("answers Client Info with licensing error ERR_NO_LICENSE_SERVER / ST_TOTAL_ABORT"),
+    /** Refuse the MCS connection: Connect-Response result rt-user-rejected, then disconnect. */
+    USER_REJECTED("rejects the MCS connection (rt-user-rejected)"),
+    /** Support only HYBRID and HYBRID_EX: an SSL-only request gets RDP_NEG_FAILURE HYBRID_REQUIRED_BY_SERVER. */
+    NLA_REQUIRED("requires NLA: refuses requests without HYBRID with HYBRID_REQUIRED_BY_SERVER"),
     /** Accept TCP, read, never answer. */
     SILENT("accepts TCP, then says nothing"),
     /** Answer with binary garbage that is not TPKT. */

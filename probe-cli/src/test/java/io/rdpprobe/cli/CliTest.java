@@ -24,11 +24,73 @@ class CliTest {
 
     @Test
     void demoPrintsAReportAndExitsZero() {
-        Run r = run("demo", "--timeout", "3s");
+        // the default demo logs on as the built-in demo account with the demo certificate pinned: every stage runs
+        Run r = run("demo", "--timeout", "8s");
         assertThat(r.code()).isZero();
         assertThat(r.out()).contains("demo target: embedded RDP endpoint on 127.0.0.1:")
-                .contains("X224              OK").contains("selected SSL").contains("TLS               WARNING")
-                .contains("CERT_SELF_SIGNED").contains("Verdict: WARNING");
+                .containsPattern("demo certificate: sha256 [0-9a-f]{64} \\(pinned\\)")
+                .contains("demo logon: DEMO\\demo (the built-in demo-only account")
+                .contains("X224              OK").contains("selected HYBRID_EX").contains("TLS               OK")
+                .contains("CREDSSP           OK").contains("credentials proven and delegated")
+                .contains("MCS               OK").contains("SECURITY_EXCHANGE SKIPPED")
+                .contains("LICENSING         OK").contains("STATUS_VALID_CLIENT")
+                .contains("ACTIVATION        OK").contains("Demand Active with 12 capability sets, desktop 1024x768")
+                .contains("Verdict: OK at ACTIVATION")
+                .doesNotContain("password 'demo'");
+    }
+
+    @Test
+    void demoWithoutNlaShowsTheSelfSignedCertificate() {
+        Run r = run("demo", "--protocols", "ssl", "--brief", "--timeout", "8s");
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).contains("selected SSL").contains("TLS               WARNING").contains("CERT_SELF_SIGNED")
+                .contains("ACTIVATION        OK").contains("Verdict: WARNING at ACTIVATION - CERT_SELF_SIGNED")
+                .doesNotContain("demo logon").doesNotContain("(pinned)");
+    }
+
+    @Test
+    void demoNtlmInfoStopsAtCredSsp() {
+        Run r = run("demo", "--ntlm-info", "--brief", "--timeout", "8s");
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).contains("CREDSSP           OK").contains("NTLM info: rdp-probe-demo.demo.invalid")
+                .doesNotContain("MCS ");
+    }
+
+    @Test
+    void demoDenyShowsTheMstscCode() {
+        Run r = run("demo", "--fault", "DENY", "--brief", "--timeout", "8s");
+        assertThat(r.code()).isEqualTo(17);
+        assertThat(r.out()).contains("LICENSING         FAILED").contains("Verdict: FAILED at LICENSING - ERRINFO_SERVER_DENIED_CONNECTION")
+                .contains("The Windows client would show: 0x904 / extended 0x7");
+    }
+
+    @Test
+    void demoNlaRequiredRequestsSslOnlyByItself() {
+        Run r = run("demo", "--fault", "NLA_REQUIRED", "--brief", "--timeout", "8s");
+        assertThat(r.code()).isEqualTo(12);
+        assertThat(r.out()).contains("demo request: SSL only").contains("Verdict: FAILED at X224 - HYBRID_REQUIRED_BY_SERVER");
+    }
+
+    @Test
+    void demoUserWithPasswordFile(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path good = java.nio.file.Files.writeString(dir.resolve("good"), "demo\n");
+        java.nio.file.Path bad = java.nio.file.Files.writeString(dir.resolve("bad"), "Tr0ub4dor&3\n");
+        Run ok = run("demo", "--user", "DEMO\\demo", "--password-file", good.toString(), "--delegate-credentials",
+                "--trust-demo-cert", "--brief", "--timeout", "8s");
+        assertThat(ok.code()).isZero();
+        assertThat(ok.out()).contains("CREDSSP           OK").contains("Verdict: OK at ACTIVATION").doesNotContain("demo logon");
+        Run fail = run("demo", "--user", "DEMO\\demo", "--password-file", bad.toString(), "--brief", "--timeout", "8s");
+        assertThat(fail.code()).isEqualTo(14);
+        assertThat(fail.out()).contains("Verdict: FAILED at CREDSSP - LOGON_FAILURE").doesNotContain("Tr0ub4dor");
+    }
+
+    @Test
+    void demoHelpDocumentsTheDemoAccount() {
+        Run r = run("demo", "--help");
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).contains("Built-in demo account (demo-only").contains("user 'demo', domain 'DEMO', password 'demo'")
+                .contains("--trust-demo-cert").contains("DENY").contains("LICENSE_ERROR").contains("USER_REJECTED")
+                .contains("NLA_REQUIRED");
     }
 
     @Test
@@ -37,7 +99,9 @@ class CliTest {
         assertThat(r.code()).isEqualTo(12);
         JsonNode j = new ObjectMapper().readTree(r.out());
         assertThat(j.get("target").asText()).startsWith("127.0.0.1:");
-        assertThat(j.get("stages")).hasSize(5);
+        // the demo logs on with delegation by default, so the session stages are planned (and NOT_REACHED) too
+        assertThat(j.get("stages")).hasSize(8);
+        assertThat(j.get("stages").get(7).get("stage").asText()).isEqualTo("ACTIVATION");
         assertThat(j.get("stages").get(3).get("status").asText()).isEqualTo("NOT_REACHED");
         JsonNode x224 = j.get("stages").get(2);
         assertThat(x224.get("stage").asText()).isEqualTo("X224");

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.netty.buffer.Unpooled;
+import io.rdpprobe.demo.DemoCredSspServer;
 import io.rdpprobe.probe.model.CredSspCauses;
 import io.rdpprobe.probe.model.Stage;
 import io.rdpprobe.probe.model.StageResult;
@@ -57,16 +58,16 @@ class CredSspClientTest {
         return new CredSspClient(c, KEY, "TERMSRV/srv01.corp.example", o, fixedRandom());
     }
 
-    static TestCredSspServer server() {
-        return new TestCredSspServer(KEY, NOW);
+    static DemoCredSspServer server() {
+        return new DemoCredSspServer(KEY, NOW);
     }
 
     /** Drives client and server until an outcome; the server's "close" becomes onClosed. */
-    static Outcome run(CredSspClient c, TestCredSspServer s) {
+    static Outcome run(CredSspClient c, DemoCredSspServer s) {
         byte[] out = c.start(NOW);
         long t = NOW;
         for (int i = 0; i < 10; i++) {
-            TestCredSspServer.Reply r = s.onMessage(out);
+            DemoCredSspServer.Reply r = s.onMessage(out);
             t += 20;
             if (r.close()) {
                 return c.onClosed(t);
@@ -78,7 +79,7 @@ class CredSspClientTest {
             if (st.send() != null) {
                 out = st.send();
                 if (st.outcome() != null) {
-                    TestCredSspServer.Reply last = s.onMessage(out);
+                    DemoCredSspServer.Reply last = s.onMessage(out);
                     assertThat(last.bytes()).isNull();
                     return st.outcome();
                 }
@@ -91,7 +92,7 @@ class CredSspClientTest {
 
     @Test
     void rightPasswordIsOkWithoutDelegationByDefault() {
-        TestCredSspServer s = server();
+        DemoCredSspServer s = server();
         CredSspClient c = client(creds(PASSWORD), CredSspOptions.defaults());
         Outcome o = run(c, s);
         assertThat(o.status()).isEqualTo(Status.OK);
@@ -112,7 +113,7 @@ class CredSspClientTest {
     @ParameterizedTest
     @ValueSource(ints = {2, 3, 4, 5, 6})
     void worksWithEveryServerVersion(int version) {
-        TestCredSspServer s = server();
+        DemoCredSspServer s = server();
         s.version = version;
         Outcome o = run(client(creds(PASSWORD), CredSspOptions.defaults()), s);
         assertThat(o.status()).isEqualTo(Status.OK);
@@ -125,7 +126,7 @@ class CredSspClientTest {
     @ParameterizedTest
     @ValueSource(ints = {2, 3, 6})
     void clientVersionsBelowFiveUseTheKeyEcho(int clientVersion) {
-        TestCredSspServer s = server();
+        DemoCredSspServer s = server();
         Outcome o = run(client(creds(PASSWORD), CredSspOptions.defaults().withVersion(clientVersion)), s);
         assertThat(o.status()).isEqualTo(Status.OK);
         assertThat(o.evidence()).containsEntry("negotiatedCredSspVersion", Math.min(6, clientVersion));
@@ -134,7 +135,7 @@ class CredSspClientTest {
 
     @Test
     void wrongPasswordWindowsStyleErrorCode() {
-        TestCredSspServer s = server();
+        DemoCredSspServer s = server();
         Outcome o = run(client(creds("wrong"), CredSspOptions.defaults()), s);
         assertThat(o.status()).isEqualTo(Status.FAILED);
         assertThat(o.cause()).isEqualTo(CredSspCauses.LOGON_FAILURE);
@@ -146,7 +147,7 @@ class CredSspClientTest {
 
     @Test
     void unknownUserIsALogonFailureToo() {
-        TestCredSspServer s = server();
+        DemoCredSspServer s = server();
         Outcome o = run(new CredSspClient(Credentials.parse("CORP\\mallory", Secret.of(PASSWORD.toCharArray())), KEY,
                 "TERMSRV/srv01", CredSspOptions.defaults(), fixedRandom()), s);
         assertThat(o.cause()).isEqualTo(CredSspCauses.LOGON_FAILURE);
@@ -154,8 +155,8 @@ class CredSspClientTest {
 
     @Test
     void wrongPasswordFreeRdpStyleCloseIsInferred() {
-        TestCredSspServer s = server();
-        s.onBadPassword = TestCredSspServer.OnBadPassword.CLOSE;
+        DemoCredSspServer s = server();
+        s.onBadPassword = DemoCredSspServer.OnBadPassword.CLOSE;
         Outcome o = run(client(creds("wrong"), CredSspOptions.defaults()), s);
         assertThat(o.status()).isEqualTo(Status.FAILED);
         assertThat(o.cause()).isEqualTo(CredSspCauses.LOGON_FAILURE);
@@ -170,7 +171,7 @@ class CredSspClientTest {
 
     @Test
     void versionTwoServerCannotSendErrorCodeAndCloses() {
-        TestCredSspServer s = server();
+        DemoCredSspServer s = server();
         s.version = 2;
         Outcome o = run(client(creds("wrong"), CredSspOptions.defaults()), s);
         assertThat(o.cause()).isEqualTo(CredSspCauses.LOGON_FAILURE);
@@ -179,7 +180,7 @@ class CredSspClientTest {
 
     @Test
     void tlsAlert80AfterAuthenticateLikeWindows2008R2() {
-        TestCredSspServer s = server();
+        DemoCredSspServer s = server();
         CredSspClient c = client(creds("wrong"), CredSspOptions.defaults());
         byte[] neg = c.start(NOW);
         Step st = c.onMessage(s.onMessage(neg).bytes(), NOW + 10);
@@ -195,7 +196,7 @@ class CredSspClientTest {
 
     @Test
     void pubKeyAuthForADifferentKeyIsAMitm() {
-        TestCredSspServer s = server();
+        DemoCredSspServer s = server();
         s.replyPublicKey = rsaKey();
         Outcome o = run(client(creds(PASSWORD), CredSspOptions.defaults()), s);
         assertThat(o.cause()).isEqualTo(CredSspCauses.PUBKEY_AUTH_MISMATCH);
@@ -206,7 +207,7 @@ class CredSspClientTest {
 
     @Test
     void pubKeyAuthForADifferentKeyIsAMitmWithLegacyEchoToo() {
-        TestCredSspServer s = server();
+        DemoCredSspServer s = server();
         s.version = 3;
         s.replyPublicKey = rsaKey();
         Outcome o = run(client(creds(PASSWORD), CredSspOptions.defaults()), s);
@@ -215,7 +216,7 @@ class CredSspClientTest {
 
     @Test
     void tamperedPubKeyAuthSignatureIsAMitm() {
-        TestCredSspServer s = server();
+        DemoCredSspServer s = server();
         s.tamperReplySignature = true;
         Outcome o = run(client(creds(PASSWORD), CredSspOptions.defaults()), s);
         assertThat(o.cause()).isEqualTo(CredSspCauses.PUBKEY_AUTH_MISMATCH);
@@ -224,7 +225,7 @@ class CredSspClientTest {
 
     @Test
     void noCredentialsReportsNtlmInfo() {
-        TestCredSspServer s = server();
+        DemoCredSspServer s = server();
         s.serverTimeMillis = NOW + 5; // in the middle of a 10 ms round trip
         CredSspClient c = new CredSspClient(null, null, "TERMSRV/srv01", CredSspOptions.defaults(), fixedRandom());
         byte[] first = c.start(NOW);
@@ -247,7 +248,7 @@ class CredSspClientTest {
 
     @Test
     void clockSkewOverFiveMinutesWarnsAboutKerberos() {
-        TestCredSspServer s = server();
+        DemoCredSspServer s = server();
         s.serverTimeMillis = NOW + 10 * 60_000L;
         CredSspClient c = new CredSspClient(null, null, "TERMSRV/srv01", CredSspOptions.defaults(), fixedRandom());
         Step st = c.onMessage(s.onMessage(c.start(NOW)).bytes(), NOW);
@@ -257,7 +258,7 @@ class CredSspClientTest {
         assertThat(o.summary()).contains("Kerberos would fail");
         assertThat(o.evidence()).containsEntry("clockSkewMs", 600_000L);
         // with credentials NTLM still works (the server's timestamp is used), but the warning stays
-        TestCredSspServer s2 = server();
+        DemoCredSspServer s2 = server();
         s2.serverTimeMillis = NOW - 7 * 60_000L;
         Outcome o2 = run(client(creds(PASSWORD), CredSspOptions.defaults()), s2);
         assertThat(o2.status()).isEqualTo(Status.WARNING);
@@ -285,7 +286,7 @@ class CredSspClientTest {
         0xC000006F, 0xC0000070, 0xC0000064, 0xC000006A, 0xC0000022, 0xC000005E, 0xC000006C, 0xC00000BB, 0xC000000D,
         0xC0000388, 0xC0000413, 0xC00002FA, 0xC0000155, 0xC0000418, 0xC0009999})
     void everyNtStatusMapsToItsCause(int value) {
-        TestCredSspServer s = server();
+        DemoCredSspServer s = server();
         s.forcedStatus = new NtStatus(value);
         Outcome o = run(client(creds(PASSWORD), CredSspOptions.defaults()), s);
         assertThat(o.status()).isEqualTo(Status.FAILED);
@@ -301,7 +302,7 @@ class CredSspClientTest {
                 0xC0000071, 0xF07, 0xC0000224, 0x1207, 0xC000015B, 0x1307, 0xC0000133, 0x1D07, 0xC000006F, 0x1007,
                 0xC0000070, 0x1107);
         m.forEach((status, code) -> {
-            TestCredSspServer s = server();
+            DemoCredSspServer s = server();
             s.forcedStatus = new NtStatus(status);
             Outcome o = run(client(creds(PASSWORD), CredSspOptions.defaults()), s);
             assertThat(o.cause().clientError().code()).as("%08X", status).isEqualTo(code);
@@ -311,7 +312,7 @@ class CredSspClientTest {
 
     @Test
     void delegationSendsSealedTsCredentials() {
-        TestCredSspServer s = server();
+        DemoCredSspServer s = server();
         Outcome o = run(client(creds(PASSWORD), CredSspOptions.defaults().withDelegate(true)), s);
         assertThat(o.status()).isEqualTo(Status.OK);
         assertThat(o.summary()).contains("credentials delegated");
@@ -323,14 +324,14 @@ class CredSspClientTest {
 
     @Test
     void hybridExEarlyUserAuthorization() {
-        TestCredSspServer ok = server();
+        DemoCredSspServer ok = server();
         ok.earlyAuth = EarlyUserAuthResult.AUTHZ_SUCCESS;
         CredSspOptions opts = CredSspOptions.defaults().withDelegate(true).withHybridEx(true);
         Outcome o = run(client(creds(PASSWORD), opts), ok);
         assertThat(o.status()).isEqualTo(Status.OK);
         assertThat(o.evidence()).containsEntry("earlyUserAuthorization", "AUTHZ_SUCCESS");
 
-        TestCredSspServer denied = server();
+        DemoCredSspServer denied = server();
         denied.earlyAuth = EarlyUserAuthResult.AUTHZ_ACCESS_DENIED;
         Outcome d = run(client(creds(PASSWORD), opts), denied);
         assertThat(d.cause()).isEqualTo(CredSspCauses.EARLY_USER_AUTH_DENIED);
@@ -340,7 +341,7 @@ class CredSspClientTest {
 
     @Test
     void hybridExFramingAndCloseAfterCredentials() {
-        TestCredSspServer s = server();
+        DemoCredSspServer s = server();
         CredSspClient c = client(creds(PASSWORD), CredSspOptions.defaults().withDelegate(true).withHybridEx(true));
         byte[] out = c.start(NOW);
         out = c.onMessage(s.onMessage(out).bytes(), NOW + 1).send();
@@ -355,7 +356,7 @@ class CredSspClientTest {
 
     @Test
     void spnegoWrappedExchangeWithMechListMic() {
-        TestCredSspServer s = server();
+        DemoCredSspServer s = server();
         Outcome o = run(client(creds(PASSWORD), CredSspOptions.defaults().withSpnego(true).withDelegate(true)), s);
         assertThat(o.status()).isEqualTo(Status.OK);
         assertThat(s.clientUsedSpnego).isTrue();
@@ -424,7 +425,7 @@ class CredSspClientTest {
     }
 
     private List<byte[]> transcript() {
-        TestCredSspServer s = server();
+        DemoCredSspServer s = server();
         CredSspClient c = client(creds(PASSWORD), CredSspOptions.defaults());
         List<byte[]> t = new ArrayList<>();
         byte[] out = c.start(NOW);
@@ -438,7 +439,7 @@ class CredSspClientTest {
     @Test
     void garbageFromTheServerNeverThrows() {
         java.util.Random rnd = new java.util.Random(99);
-        TestCredSspServer ref = server();
+        DemoCredSspServer ref = server();
         CredSspClient refClient = client(creds(PASSWORD), CredSspOptions.defaults());
         byte[] challenge = ref.onMessage(refClient.start(NOW)).bytes();
         byte[] pka = ref.onMessage(refClient.onMessage(challenge, NOW).send()).bytes();
@@ -458,7 +459,7 @@ class CredSspClientTest {
                 rnd.nextBytes(m);
             }
             CredSspClient c = client(creds(PASSWORD), CredSspOptions.defaults());
-            TestCredSspServer s = server();
+            DemoCredSspServer s = server();
             byte[] first = c.start(NOW);
             Step st;
             if (second) {
@@ -480,7 +481,7 @@ class CredSspClientTest {
         assertThat(secret.toString()).isEqualTo("***");
         assertThat(cr.toString()).doesNotContain(PASSWORD).contains("***");
         List<Outcome> outcomes = new ArrayList<>();
-        TestCredSspServer s1 = server();
+        DemoCredSspServer s1 = server();
         CredSspClient c1 = client(cr, CredSspOptions.defaults().withDelegate(true));
         outcomes.add(run(c1, s1));
         outcomes.add(run(client(creds("wrong"), CredSspOptions.defaults()), server()));

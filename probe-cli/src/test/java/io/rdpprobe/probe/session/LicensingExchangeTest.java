@@ -1,5 +1,6 @@
 package io.rdpprobe.probe.session;
 
+import io.rdpprobe.demo.RdpServerSession;
 import static io.rdpprobe.probe.session.SessionSequenceTest.demandActive;
 import static io.rdpprobe.probe.session.SessionSequenceTest.run;
 import static io.rdpprobe.probe.session.SessionSequenceTest.stage;
@@ -38,21 +39,21 @@ class LicensingExchangeTest {
         return Wire.unhex(lines.stream().filter(l -> !l.startsWith("#")).collect(Collectors.joining()));
     }
 
-    static ScriptedServer.Out licenseRequest(ScriptedServer s, int extraFlags) {
+    static RdpServerSession.Out licenseRequest(RdpServerSession s, int extraFlags) {
         ByteBuf cert = Unpooled.buffer();
         s.certificate().encode(cert);
         LicenseRequest req = new LicenseRequest(new byte[32], 0x00060000, "Microsoft Corporation", "A02", List.of(1),
                 ByteBufUtil.getBytes(cert), List.of("microsoft.com"));
         ByteBuf b = Unpooled.buffer();
         req.encode(b);
-        return new ScriptedServer.Out(SecurityFlags.SEC_LICENSE_PKT | extraFlags,
+        return new RdpServerSession.Out(SecurityFlags.SEC_LICENSE_PKT | extraFlags,
                 LicensePdu.message(LicensePreamble.LICENSE_REQUEST, ByteBufUtil.getBytes(b)));
     }
 
     /** The real xrdp 0.9.21 TLS-mode frames: License Request (flagsHi = length), Valid Client, Demand Active. */
     @Test
     void realXrdpLicenseRequestIsAnsweredAndActivationReached() throws Exception {
-        ScriptedServer server = new ScriptedServer(Protocols.SSL, EncryptionMethod.NONE);
+        RdpServerSession server = new RdpServerSession(Protocols.SSL, EncryptionMethod.NONE);
         server.rawFramesAfterInfo = List.of(fixture("licensing/xrdp-tls-license-request.hex"));
         byte[] valid = fixture("licensing/xrdp-tls-valid-client.hex");
         byte[] demand = fixture("licensing/xrdp-tls-demand-active.hex");
@@ -101,7 +102,7 @@ class LicensingExchangeTest {
 
     @Test
     void standardSecurityLicenseRequestThenValidClientReachesActivation() {
-        ScriptedServer server = new ScriptedServer(0, EncryptionMethod.BIT_128);
+        RdpServerSession server = new RdpServerSession(0, EncryptionMethod.BIT_128);
         server.afterClientInfo = s -> List.of(licenseRequest(s, 0));
         server.afterLicensePdu = s -> List.of(s.wrap(validClient()), s.wrap(demandActive()));
         SessionSequence seq = run(server, 0, SessionSettings.defaults("PROBE"),
@@ -133,13 +134,13 @@ class LicensingExchangeTest {
         byte[] premaster = new byte[48];
         r.nextBytes(premaster);
         assertThat(nlr.clientRandom()).isEqualTo(licenseRandom);
-        assertThat(ClientRandomEncryption.decrypt(server.n, server.d, nlr.encryptedPreMasterSecret().data(), 48))
+        assertThat(ClientRandomEncryption.decrypt(server.modulus(), server.privateExponent(), nlr.encryptedPreMasterSecret().data(), 48))
                 .isEqualTo(premaster);
     }
 
     @Test
     void licenseEncryptFromServerMeansEncryptedNewLicenseRequest() {
-        ScriptedServer server = new ScriptedServer(0, EncryptionMethod.BIT_128);
+        RdpServerSession server = new RdpServerSession(0, EncryptionMethod.BIT_128);
         server.afterClientInfo = s -> List.of(licenseRequest(s, SecurityFlags.SEC_LICENSE_ENCRYPT));
         server.afterLicensePdu = s -> List.of(s.wrap(validClient()), s.wrap(demandActive()));
         SessionSequence seq = run(server, 0, SessionSettings.defaults("PROBE"), null);
@@ -152,9 +153,9 @@ class LicensingExchangeTest {
 
     @Test
     void licenseRequestThenPlatformChallengeMeansLicensingServerRequired() {
-        ScriptedServer server = new ScriptedServer(Protocols.SSL, EncryptionMethod.NONE);
+        RdpServerSession server = new RdpServerSession(Protocols.SSL, EncryptionMethod.NONE);
         server.afterClientInfo = s -> List.of(licenseRequest(s, 0));
-        server.afterLicensePdu = s -> List.of(s.wrap(new ScriptedServer.Out(SecurityFlags.SEC_LICENSE_PKT,
+        server.afterLicensePdu = s -> List.of(s.wrap(new RdpServerSession.Out(SecurityFlags.SEC_LICENSE_PKT,
                 LicensePdu.message(LicensePreamble.PLATFORM_CHALLENGE, new byte[4 + 4 + 10 + 16]))));
         SessionSequence seq = run(server, Protocols.SSL, SessionSettings.defaults("PROBE"), null);
         StageResult lic = stage(seq, Stage.LICENSING);
@@ -168,16 +169,16 @@ class LicensingExchangeTest {
         assertThat(stage(seq, Stage.ACTIVATION).status()).isEqualTo(Status.NOT_REACHED);
     }
 
-    static byte[] clearFrame(ScriptedServer.Out o) {
+    static byte[] clearFrame(RdpServerSession.Out o) {
         ByteBuf b = Unpooled.buffer();
         b.writeShortLE(o.flags()).writeShortLE(o.payload().length).writeBytes(o.payload()); // flagsHi = length, as xrdp
-        return io.rdpprobe.protocol.mcs.Mcs.sendData(true, ScriptedServer.SERVER_USER, 1003, ByteBufUtil.getBytes(b));
+        return io.rdpprobe.protocol.mcs.Mcs.sendData(true, RdpServerSession.SERVER_USER, 1003, ByteBufUtil.getBytes(b));
     }
 
     /** Like xrdp in rdp mode: licensing PDUs in clear, then an RC4-encrypted Demand Active whose MAC proves the keys. */
     @Test
     void clearLicensingThenEncryptedDemandActiveVerifiesTheKeysLater() {
-        ScriptedServer server = new ScriptedServer(0, EncryptionMethod.BIT_128);
+        RdpServerSession server = new RdpServerSession(0, EncryptionMethod.BIT_128);
         server.rawFramesAfterInfo = List.of(clearFrame(licenseRequest(server, 0)));
         server.afterLicensePdu = s -> List.of(clearFrame(validClient()), s.wrap(demandActive()));
         SessionSequence seq = run(server, 0, SessionSettings.defaults("PROBE"), null);
@@ -190,7 +191,7 @@ class LicensingExchangeTest {
 
     @Test
     void clearLicensingThenTamperedDemandActiveIsSessionKeyMismatch() {
-        ScriptedServer server = new ScriptedServer(0, EncryptionMethod.BIT_128);
+        RdpServerSession server = new RdpServerSession(0, EncryptionMethod.BIT_128);
         server.tamperMac = true;
         server.rawFramesAfterInfo = List.of(clearFrame(licenseRequest(server, 0)));
         server.afterLicensePdu = s -> List.of(clearFrame(validClient()), s.wrap(demandActive()));

@@ -2,6 +2,7 @@ package io.rdpprobe.probe.session;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.rdpprobe.demo.RdpServerSession;
 import io.rdpprobe.probe.model.ClientError;
 import io.rdpprobe.probe.model.Stage;
 import io.rdpprobe.probe.model.StageResult;
@@ -31,7 +32,7 @@ import org.junit.jupiter.api.Test;
 class SessionSequenceTest {
 
     /** Runs client against server until someone closes; returns the client's sequence. */
-    static SessionSequence run(ScriptedServer server, int selected, SessionSettings settings, LogonInfo logon) {
+    static SessionSequence run(RdpServerSession server, int selected, SessionSettings settings, LogonInfo logon) {
         Random r = new Random(1);
         SessionSequence seq = new SessionSequence(selected, selected == 0 ? 0 : Protocols.SSL | Protocols.HYBRID,
                 settings, r::nextBytes, logon);
@@ -42,7 +43,7 @@ class SessionSequenceTest {
         while (!toServer.isEmpty() && guard++ < 100) {
             for (byte[] reply : server.respond(toServer.poll())) {
                 t += 5;
-                if (reply == ScriptedServer.CLOSE) {
+                if (reply == RdpServerSession.CLOSE) {
                     seq.closed(t);
                     break outer;
                 }
@@ -61,18 +62,18 @@ class SessionSequenceTest {
         return s.results().stream().filter(r -> r.stage() == st).findFirst().orElseThrow();
     }
 
-    static ScriptedServer.Out validClient() {
-        return new ScriptedServer.Out(SecurityFlags.SEC_LICENSE_PKT, LicensePdu.errorAlert(LicenseErrorMessage.validClient()));
+    static RdpServerSession.Out validClient() {
+        return new RdpServerSession.Out(SecurityFlags.SEC_LICENSE_PKT, LicensePdu.errorAlert(LicenseErrorMessage.validClient()));
     }
 
-    static ScriptedServer.Out demandActive() {
-        return new ScriptedServer.Out(0, DemandActivePdu.encode(1002, 0x000103EA,
+    static RdpServerSession.Out demandActive() {
+        return new RdpServerSession.Out(0, DemandActivePdu.encode(1002, 0x000103EA,
                 ConfirmActivePdu.minimalClientCapabilities(1280, 1024, 32, 0x409), 3));
     }
 
     @Test
     void happyPathStandardSecurity128BitToDemandActive() {
-        ScriptedServer server = new ScriptedServer(0, EncryptionMethod.BIT_128);
+        RdpServerSession server = new RdpServerSession(0, EncryptionMethod.BIT_128);
         server.afterClientInfo = s -> List.of(validClient(), demandActive());
         SessionSequence seq = run(server, 0, SessionSettings.defaults("PROBE").withSkipChannelJoin(false), null);
 
@@ -82,8 +83,8 @@ class SessionSequenceTest {
                 .containsEntry("encryptionMethod", "ENCRYPTION_METHOD_128BIT")
                 .containsEntry("encryptionLevel", "ENCRYPTION_LEVEL_HIGH")
                 .containsEntry("certificateType", "RSA").containsEntry("certificateCount", 1)
-                .containsEntry("certificatePermanent", true).containsEntry("userId", 1007);
-        assertThat(server.joined).containsExactly(1007, 1003, 1004, 1005, 1006, 1007);
+                .containsEntry("certificatePermanent", true).containsEntry("userId", 1008);
+        assertThat(server.joined).containsExactly(1008, 1003, 1004, 1005, 1006, 1007);
         StageResult sx = stage(seq, Stage.SECURITY_EXCHANGE);
         assertThat(sx.evidence()).containsEntry("proprietarySignature", "VALID").containsEntry("macVerified", true);
         // the server really decrypted the client random and the Client Info
@@ -102,7 +103,7 @@ class SessionSequenceTest {
 
     @Test
     void happyPathStandardSecurityFips() {
-        ScriptedServer server = new ScriptedServer(0, EncryptionMethod.FIPS);
+        RdpServerSession server = new RdpServerSession(0, EncryptionMethod.FIPS);
         server.afterClientInfo = s -> List.of(validClient(), demandActive());
         SessionSequence seq = run(server, 0, SessionSettings.defaults("PROBE"), null);
         assertThat(seq.results()).extracting(StageResult::status).containsExactly(Status.OK, Status.OK, Status.OK, Status.OK);
@@ -112,7 +113,7 @@ class SessionSequenceTest {
 
     @Test
     void happyPathTlsWithSkipChannelJoinAndLogon() {
-        ScriptedServer server = new ScriptedServer(Protocols.SSL, EncryptionMethod.NONE);
+        RdpServerSession server = new RdpServerSession(Protocols.SSL, EncryptionMethod.NONE);
         server.skipChannelJoinSupported = true;
         server.afterClientInfo = s -> List.of(validClient(), demandActive());
         SessionSequence seq = run(server, Protocols.SSL, SessionSettings.defaults("PROBE"),
@@ -128,10 +129,10 @@ class SessionSequenceTest {
 
     @Test
     void setErrorInfoDeniedThenClose() {
-        ScriptedServer server = new ScriptedServer(0, EncryptionMethod.BIT_128);
+        RdpServerSession server = new RdpServerSession(0, EncryptionMethod.BIT_128);
         server.afterClientInfo = s -> {
-            java.util.ArrayList<ScriptedServer.Out> l = new java.util.ArrayList<>();
-            l.add(new ScriptedServer.Out(0, SetErrorInfoPdu.encode(0x103EA, ErrorInfo.SERVER_DENIED_CONNECTION)));
+            java.util.ArrayList<RdpServerSession.Out> l = new java.util.ArrayList<>();
+            l.add(new RdpServerSession.Out(0, SetErrorInfoPdu.encode(0x103EA, ErrorInfo.SERVER_DENIED_CONNECTION)));
             l.add(null);
             return l;
         };
@@ -149,13 +150,13 @@ class SessionSequenceTest {
 
     @Test
     void autodetectAndOtherChannelDataAreSkippedUnderTls() {
-        ScriptedServer server = new ScriptedServer(Protocols.SSL, EncryptionMethod.NONE);
-        server.afterClientInfo = s -> List.of(new ScriptedServer.Out(SecurityFlags.SEC_AUTODETECT_REQ, new byte[] {6, 0, 0, 0, 1, 0}),
+        RdpServerSession server = new RdpServerSession(Protocols.SSL, EncryptionMethod.NONE);
+        server.afterClientInfo = s -> List.of(new RdpServerSession.Out(SecurityFlags.SEC_AUTODETECT_REQ, new byte[] {6, 0, 0, 0, 1, 0}),
                 validClient(), demandActive());
         SessionSequence seq = run(server, Protocols.SSL, SessionSettings.defaults("PROBE"), null);
         assertThat(seq.results()).extracting(StageResult::status).containsExactly(Status.OK, Status.SKIPPED, Status.OK, Status.OK);
         // static virtual channel data before activation is ignored, not parsed as a share PDU
-        ScriptedServer svc = new ScriptedServer(Protocols.SSL, EncryptionMethod.NONE);
+        RdpServerSession svc = new RdpServerSession(Protocols.SSL, EncryptionMethod.NONE);
         svc.rawFramesAfterInfo = List.of(io.rdpprobe.protocol.mcs.Mcs.sendData(true, 1002, 1004, new byte[] {1, 2, 3}));
         svc.afterClientInfo = s -> List.of(validClient(), demandActive());
         SessionSequence seq2 = run(svc, Protocols.SSL, SessionSettings.defaults("PROBE"), null);
@@ -164,8 +165,8 @@ class SessionSequenceTest {
 
     @Test
     void disconnectProviderUltimatumAfterSetErrorInfo() {
-        ScriptedServer server = new ScriptedServer(Protocols.SSL, EncryptionMethod.NONE);
-        server.afterClientInfo = s -> List.of(new ScriptedServer.Out(0, SetErrorInfoPdu.encode(0x103EA, new ErrorInfo(0x102))));
+        RdpServerSession server = new RdpServerSession(Protocols.SSL, EncryptionMethod.NONE);
+        server.afterClientInfo = s -> List.of(new RdpServerSession.Out(0, SetErrorInfoPdu.encode(0x103EA, new ErrorInfo(0x102))));
         SessionSequence seq = new SessionSequence(Protocols.SSL, Protocols.SSL, SessionSettings.defaults("P"), b -> { }, null);
         java.util.Deque<byte[]> q = new java.util.ArrayDeque<>(seq.start(0).outbound());
         while (!q.isEmpty()) {
@@ -181,7 +182,7 @@ class SessionSequenceTest {
 
     @Test
     void connectResponseUserRejected() {
-        ScriptedServer server = new ScriptedServer(Protocols.SSL, EncryptionMethod.NONE);
+        RdpServerSession server = new RdpServerSession(Protocols.SSL, EncryptionMethod.NONE);
         server.connectResult = McsResult.USER_REJECTED;
         SessionSequence seq = run(server, Protocols.SSL, SessionSettings.defaults("PROBE"), null);
         StageResult mcs = stage(seq, Stage.MCS);
@@ -194,7 +195,7 @@ class SessionSequenceTest {
 
     @Test
     void channelJoinRefused() {
-        ScriptedServer server = new ScriptedServer(Protocols.SSL, EncryptionMethod.NONE);
+        RdpServerSession server = new RdpServerSession(Protocols.SSL, EncryptionMethod.NONE);
         server.joinResult = McsResult.NOT_ADMITTED;
         SessionSequence seq = run(server, Protocols.SSL, SessionSettings.defaults("PROBE").withSkipChannelJoin(false), null);
         assertThat(stage(seq, Stage.MCS).cause().code()).isEqualTo("CHANNEL_JOIN_FAILED");
@@ -203,8 +204,8 @@ class SessionSequenceTest {
 
     @Test
     void licensingErrorAbort() {
-        ScriptedServer server = new ScriptedServer(0, EncryptionMethod.BIT_56);
-        server.afterClientInfo = s -> List.of(new ScriptedServer.Out(SecurityFlags.SEC_LICENSE_PKT,
+        RdpServerSession server = new RdpServerSession(0, EncryptionMethod.BIT_56);
+        server.afterClientInfo = s -> List.of(new RdpServerSession.Out(SecurityFlags.SEC_LICENSE_PKT,
                 LicensePdu.errorAlert(new LicenseErrorMessage(LicenseErrorCode.ERR_NO_LICENSE_SERVER,
                         StateTransition.ST_TOTAL_ABORT, new LicenseBinaryBlob(LicenseBinaryBlob.BB_ERROR_BLOB, new byte[0])))));
         SessionSequence seq = run(server, 0, SessionSettings.defaults("PROBE"), null);
@@ -218,13 +219,13 @@ class SessionSequenceTest {
 
     @Test
     void licenseRequestWithoutUsableCertificateIsMalformed() {
-        ScriptedServer server = new ScriptedServer(Protocols.SSL, EncryptionMethod.NONE);
+        RdpServerSession server = new RdpServerSession(Protocols.SSL, EncryptionMethod.NONE);
         LicenseRequest req = new LicenseRequest(new byte[32], 0x60000, "Microsoft Corporation", "A02", List.of(1), new byte[100],
                 List.of("microsoft.com"));
         io.netty.buffer.ByteBuf b = io.netty.buffer.Unpooled.buffer();
         req.encode(b);
         byte[] body = io.netty.buffer.ByteBufUtil.getBytes(b);
-        server.afterClientInfo = s -> List.of(new ScriptedServer.Out(SecurityFlags.SEC_LICENSE_PKT,
+        server.afterClientInfo = s -> List.of(new RdpServerSession.Out(SecurityFlags.SEC_LICENSE_PKT,
                 LicensePdu.message(LicensePreamble.LICENSE_REQUEST, body)));
         SessionSequence seq = run(server, Protocols.SSL, SessionSettings.defaults("PROBE"), null);
         StageResult lic = stage(seq, Stage.LICENSING);
@@ -235,8 +236,8 @@ class SessionSequenceTest {
 
     @Test
     void licensingErrorWithNoTransitionContinues() {
-        ScriptedServer server = new ScriptedServer(Protocols.SSL, EncryptionMethod.NONE);
-        server.afterClientInfo = s -> List.of(new ScriptedServer.Out(SecurityFlags.SEC_LICENSE_PKT,
+        RdpServerSession server = new RdpServerSession(Protocols.SSL, EncryptionMethod.NONE);
+        server.afterClientInfo = s -> List.of(new RdpServerSession.Out(SecurityFlags.SEC_LICENSE_PKT,
                 LicensePdu.errorAlert(new LicenseErrorMessage(LicenseErrorCode.ERR_NO_LICENSE_SERVER,
                         StateTransition.ST_NO_TRANSITION, new LicenseBinaryBlob(LicenseBinaryBlob.BB_ERROR_BLOB, new byte[0])))),
                 demandActive());
@@ -247,7 +248,7 @@ class SessionSequenceTest {
 
     @Test
     void tamperedServerMacIsSessionKeyMismatch() {
-        ScriptedServer server = new ScriptedServer(0, EncryptionMethod.BIT_40);
+        RdpServerSession server = new RdpServerSession(0, EncryptionMethod.BIT_40);
         server.tamperMac = true;
         server.afterClientInfo = s -> List.of(validClient());
         SessionSequence seq = run(server, 0, SessionSettings.defaults("PROBE"), null);
@@ -258,8 +259,8 @@ class SessionSequenceTest {
 
     @Test
     void closeWithoutErrorInfoIsConnectionClosed() {
-        ScriptedServer server = new ScriptedServer(Protocols.SSL, EncryptionMethod.NONE);
-        java.util.ArrayList<ScriptedServer.Out> close = new java.util.ArrayList<>();
+        RdpServerSession server = new RdpServerSession(Protocols.SSL, EncryptionMethod.NONE);
+        java.util.ArrayList<RdpServerSession.Out> close = new java.util.ArrayList<>();
         close.add(null);
         server.afterClientInfo = s -> close;
         SessionSequence seq = run(server, Protocols.SSL, SessionSettings.defaults("PROBE"), null);
@@ -292,9 +293,9 @@ class SessionSequenceTest {
         for (int i = 0; i < 300; i++) {
             int target = r.nextInt(12);
             int[] seen = {0};
-            ScriptedServer server = new ScriptedServer(0, i % 2 == 0 ? EncryptionMethod.BIT_128 : EncryptionMethod.FIPS) {
+            RdpServerSession server = new RdpServerSession(0, i % 2 == 0 ? EncryptionMethod.BIT_128 : EncryptionMethod.FIPS) {
                 @Override
-                List<byte[]> respond(byte[] frame) {
+                public List<byte[]> respond(byte[] frame) {
                     List<byte[]> out;
                     try {
                         out = new java.util.ArrayList<>(super.respond(frame));
@@ -324,7 +325,7 @@ class SessionSequenceTest {
     void enumerationTable() {
         List<EncryptionEnumeration.Attempt> attempts = new java.util.ArrayList<>();
         for (EncryptionMethod m : EncryptionEnumeration.METHODS) {
-            ScriptedServer server = new ScriptedServer(0, m.value() == EncryptionMethod.BIT_56.value() ? EncryptionMethod.BIT_128 : m);
+            RdpServerSession server = new RdpServerSession(0, m.value() == EncryptionMethod.BIT_56.value() ? EncryptionMethod.BIT_128 : m);
             byte[] ci = SessionSequence.connectInitialFrame(EncryptionEnumeration.settingsFor(SessionSettings.defaults("P"), m), 0);
             attempts.add(new EncryptionEnumeration.Attempt(m, server.respond(ci).get(0), null));
         }

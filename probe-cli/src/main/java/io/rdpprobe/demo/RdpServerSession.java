@@ -1,4 +1,4 @@
-package io.rdpprobe.probe.session;
+package io.rdpprobe.demo;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
@@ -10,6 +10,7 @@ import io.rdpprobe.protocol.gcc.EncryptionLevel;
 import io.rdpprobe.protocol.gcc.EncryptionMethod;
 import io.rdpprobe.protocol.gcc.GccBlock;
 import io.rdpprobe.protocol.gcc.ProprietaryCertificate;
+import io.rdpprobe.protocol.gcc.RdpVersion;
 import io.rdpprobe.protocol.gcc.RsaPublicKey;
 import io.rdpprobe.protocol.gcc.ServerCoreData;
 import io.rdpprobe.protocol.gcc.ServerData;
@@ -42,48 +43,71 @@ import java.util.Random;
 import java.util.function.Function;
 
 /**
- * An in-test RDP server built from the project's own codecs. It really decrypts the client random with its RSA
- * key, derives the server session keys, decrypts and MAC-checks the Client Info PDU, and encrypts what it sends.
+ * The server side of the connection sequence after X.224/TLS/CredSSP (MS-RDPBCGR 1.3.1.1 steps 3-13), built from
+ * the project's own codecs, for the demo target and tests. Sans-IO: feed it each complete client frame (a whole
+ * TPKT, TLS already removed) with {@link #respond(byte[])} and deliver the frames it returns in order;
+ * {@link #CLOSE} in that list means: close the connection there.
+ *
+ * <pre>
+ * Connect Initial        -> Connect Response (GCC: server core RDP 10.x, security, network with channel ids)
+ * Erect Domain           -> (nothing)
+ * Attach User Request    -> Attach User Confirm
+ * Channel Join Request   -> Channel Join Confirm (one per request)
+ * [Security Exchange]    -> (session keys derived; Standard RDP Security only)
+ * Client Info            -> {@link #afterClientInfo}: licensing, Demand Active, Set Error Info... as scripted
+ * </pre>
+ *
+ * <p>Under Standard RDP Security it really decrypts the client random with its RSA key, derives the server
+ * session keys, decrypts and MAC-checks the Client Info PDU, and encrypts what it sends. The 512-bit RSA key is
+ * generated from a fixed seed: this is a demo and test endpoint, not a server anyone should trust.
  */
-class ScriptedServer {
+public class RdpServerSession {
     /** Marker in a reply list: the server closes the TCP connection here. */
-    static final byte[] CLOSE = new byte[0];
-    static final int SERVER_USER = 1002;
+    public static final byte[] CLOSE = new byte[0];
+    /** The server's MCS channel id (MCS_SERVER_USER, also the pduSource of the server's share PDUs). */
+    public static final int SERVER_USER = 1002;
+    /** The share id Windows servers use. */
+    public static final int SHARE_ID = 0x000103EA;
 
-    /** A PDU to send after Client Info: security flags (SEC_LICENSE_PKT or 0) and the payload. */
-    record Out(int flags, byte[] payload) {}
+    /**
+     * A PDU to send after Client Info: security flags (SEC_LICENSE_PKT or 0) and the payload, sent as MCS Send
+     * Data Indication on the I/O channel. A null entry in {@link #afterClientInfo}'s list means {@link #CLOSE}.
+     */
+    public record Out(int flags, byte[] payload) {}
 
-    final EncryptionMethod method;
-    final int selectedProtocol;
-    McsResult connectResult = McsResult.SUCCESSFUL;
-    boolean skipChannelJoinSupported;
-    McsResult joinResult = McsResult.SUCCESSFUL;
-    Function<ScriptedServer, List<Out>> afterClientInfo = s -> List.of();
+    public final EncryptionMethod method;
+    public final int selectedProtocol;
+    public McsResult connectResult = McsResult.SUCCESSFUL;
+    public boolean skipChannelJoinSupported;
+    public McsResult joinResult = McsResult.SUCCESSFUL;
+    public Function<RdpServerSession, List<Out>> afterClientInfo = s -> List.of();
     /** Complete frames sent right after Client Info, before the scripted PDUs. */
-    List<byte[]> rawFramesAfterInfo = List.of();
-    boolean tamperMac;
+    public List<byte[]> rawFramesAfterInfo = List.of();
+    public boolean tamperMac;
+    /** The client's requestedProtocols from the X.224 CR, echoed in the server core data (0 when not known). */
+    public int clientRequestedProtocols;
     /** Complete frames the server sends after each client licensing PDU (e.g. Valid Client + Demand Active). */
-    Function<ScriptedServer, List<byte[]>> afterLicensePdu = s -> List.of();
+    public Function<RdpServerSession, List<byte[]>> afterLicensePdu = s -> List.of();
     /** The client's licensing PDUs (preamble onwards, decrypted) and their security flags. */
-    final List<byte[]> licensePdus = new ArrayList<>();
-    final List<Integer> licensePduFlags = new ArrayList<>();
-    boolean licenseMacValid = true;
+    public final List<byte[]> licensePdus = new ArrayList<>();
+    public final List<Integer> licensePduFlags = new ArrayList<>();
+    public boolean licenseMacValid = true;
 
-    final BigInteger n;
-    final BigInteger d;
-    final RsaPublicKey publicKey;
-    final byte[] serverRandom = new byte[32];
-    Rc4Channel encryptor;
-    Rc4Channel decryptor;
-    FipsChannel fipsEncryptor;
-    FipsChannel fipsDecryptor;
-    ClientData clientData;
-    InfoPacket clientInfo;
-    boolean clientInfoMacValid;
-    boolean ultimatumReceived;
-    final List<Integer> joined = new ArrayList<>();
+    private final BigInteger n;
+    private final BigInteger d;
+    public final RsaPublicKey publicKey;
+    private final byte[] serverRandom = new byte[32];
+    private Rc4Channel encryptor;
+    private Rc4Channel decryptor;
+    private FipsChannel fipsEncryptor;
+    private FipsChannel fipsDecryptor;
+    public ClientData clientData;
+    public InfoPacket clientInfo;
+    public boolean clientInfoMacValid;
+    public boolean ultimatumReceived;
+    public final List<Integer> joined = new ArrayList<>();
 
-    ScriptedServer(int selectedProtocol, EncryptionMethod method) {
+    public RdpServerSession(int selectedProtocol, EncryptionMethod method) {
         this.selectedProtocol = selectedProtocol;
         this.method = method;
         Random r = new Random(42);
@@ -99,21 +123,29 @@ class ScriptedServer {
         r.nextBytes(serverRandom);
     }
 
-    boolean standard() {
+    /** The MCS user id this server assigns: the first channel id after the I/O and static channels. */
+    public int userId() {
+        int nch = clientData == null ? 0 : clientData.network().map(x -> x.channels().size()).orElse(0);
+        return 1004 + nch;
+    }
+
+    public boolean standard() {
         return selectedProtocol == 0 && !method.isNone();
     }
 
     /** The server's reaction to one client frame. */
-    List<byte[]> respond(byte[] frame) {
+    public List<byte[]> respond(byte[] frame) {
         ByteBuf mcs = Mcs.userData(Unpooled.wrappedBuffer(frame));
         if (Mcs.isConnectPdu(mcs)) {
             ConnectInitial ci = ConnectInitial.decode(mcs);
             clientData = ConferenceCreateRequest.decode(Unpooled.wrappedBuffer(ci.userData())).userData();
-            return List.of(connectResponse());
+            // a server that refuses the MCS connection disconnects right after saying so (T.125 11.2)
+            return connectResult.isSuccess() ? List.of(connectResponse()) : List.of(connectResponse(), CLOSE);
         }
         DomainPdu pdu = DomainPdu.decode(mcs);
         if (pdu instanceof AttachUserRequest) {
-            return List.of(Mcs.frame(new AttachUserConfirm(McsResult.SUCCESSFUL, 1007)));
+            // the user channel takes the next id after the static channels (1004 + n), as Windows assigns them
+            return List.of(Mcs.frame(new AttachUserConfirm(McsResult.SUCCESSFUL, userId())));
         }
         if (pdu instanceof ChannelJoinRequest j) {
             joined.add(j.channelId());
@@ -187,7 +219,7 @@ class ScriptedServer {
         return List.of();
     }
 
-    byte[] wrap(Out o) {
+    public byte[] wrap(Out o) {
         ByteBuf b = Unpooled.buffer();
         if (standard() && fipsEncryptor != null) {
             FipsChannel.Sealed x = fipsEncryptor.seal(o.payload());
@@ -207,14 +239,23 @@ class ScriptedServer {
     }
 
     /** This server's RSA key in a signed proprietary certificate (as carried by GCC or a License Request). */
-    ProprietaryCertificate certificate() {
+    /** The demo server's RSA modulus and private exponent (a throwaway demo key), so tests can decrypt what clients sent. */
+    public BigInteger modulus() {
+        return n;
+    }
+
+    public BigInteger privateExponent() {
+        return d;
+    }
+
+    public ProprietaryCertificate certificate() {
         ProprietaryCertificate cert = ProprietaryCertificate.of(true, publicKey, new byte[72]);
         return cert.withSignature(TerminalServicesKey.sign(cert.signedData()));
     }
 
     private byte[] connectResponse() {
         List<GccBlock> blocks = new ArrayList<>();
-        blocks.add(new ServerCoreData(0x0008000C, 0, skipChannelJoinSupported ? ServerCoreData.SKIP_CHANNELJOIN_SUPPORTED : 0));
+        blocks.add(new ServerCoreData(RdpVersion.RDP_10_7.value(), clientRequestedProtocols, skipChannelJoinSupported ? ServerCoreData.SKIP_CHANNELJOIN_SUPPORTED : 0));
         if (standard()) {
             ProprietaryCertificate cert = ProprietaryCertificate.of(true, publicKey, new byte[72]);
             cert = cert.withSignature(TerminalServicesKey.sign(cert.signedData()));

@@ -1,4 +1,4 @@
-package io.rdpprobe.probe.credssp;
+package io.rdpprobe.demo;
 
 import io.netty.buffer.Unpooled;
 import io.rdpprobe.protocol.credssp.EarlyUserAuthResult;
@@ -25,12 +25,17 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A spec-faithful in-test CredSSP/NTLM acceptor (MS-CSSP 3.2.5, MS-NLMP 3.2.5): it really verifies the NTLMv2
- * response against its password table and the MIC, really unseals the client's pubKeyAuth and seals its own.
- * Test code only; public so that driver tests in other packages can use it as an embedded NLA server:
- * feed it each client TSRequest, deliver {@link Reply#bytes()} back, close on {@link Reply#close()}.
+ * A spec-faithful CredSSP/NTLM acceptor (MS-CSSP 3.2.5, MS-NLMP 3.2.5) for the demo target and tests: it really
+ * verifies the NTLMv2 response against its password table and the MIC, really unseals the client's pubKeyAuth
+ * and seals its own. Sans-IO: feed it each client TSRequest ({@code TsRequest.frameLength} delimits them),
+ * deliver {@link Reply#bytes()} back, close on {@link Reply#close()}; {@link #isComplete()} says when the
+ * client's TSCredentials arrived and the RDP connection sequence (MCS) follows.
+ *
+ * <p>A wrong password gets what Windows sends to a CredSSP v3+ client: a TSRequest whose errorCode is
+ * STATUS_LOGON_FAILURE (0xC000006D), MS-CSSP 2.2.1. The password table is a plain map: this is not an
+ * authentication server anyone should rely on.
  */
-public final class TestCredSspServer {
+public final class DemoCredSspServer {
     public enum OnBadPassword { ERROR_CODE, CLOSE }
 
     /** A reply: bytes to deliver to the client, or a close. */
@@ -52,6 +57,8 @@ public final class TestCredSspServer {
     public NtStatus forcedStatus; // e.g. STATUS_ACCOUNT_LOCKED_OUT for a valid password
     public EarlyUserAuthResult earlyAuth; // null: not HYBRID_EX
     public NtlmVersion osVersion = new NtlmVersion(10, 0, 17763, 15);
+    public String computerName = "SRV01";
+    public String dnsDomainName = "corp.example";
 
     // observed
     public byte[] negotiateBytes;
@@ -66,10 +73,15 @@ public final class TestCredSspServer {
     public boolean micValid;
     public int messages;
 
-    public TestCredSspServer(byte[] publicKey, long serverTimeMillis) {
+    public DemoCredSspServer(byte[] publicKey, long serverTimeMillis) {
         this.publicKey = publicKey;
         this.replyPublicKey = publicKey;
         this.serverTimeMillis = serverTimeMillis;
+    }
+
+    /** True once the client's TSCredentials arrived: the connection sequence continues with MCS. */
+    public boolean isComplete() {
+        return receivedCreds != null;
     }
 
     public Reply onMessage(byte[] bytes) {
@@ -99,10 +111,10 @@ public final class TestCredSspServer {
         int flags = neg.flags().value() & 0xE2888235 | NegotiateFlags.NEGOTIATE_TARGET_INFO | NegotiateFlags.TARGET_TYPE_DOMAIN;
         AvPairs info = new AvPairs(List.of(
                 AvPair.ofString(AvPair.MSV_AV_NB_DOMAIN_NAME, domain),
-                AvPair.ofString(AvPair.MSV_AV_NB_COMPUTER_NAME, "SRV01"),
-                AvPair.ofString(AvPair.MSV_AV_DNS_DOMAIN_NAME, "corp.example"),
-                AvPair.ofString(AvPair.MSV_AV_DNS_COMPUTER_NAME, "srv01.corp.example"),
-                AvPair.ofString(AvPair.MSV_AV_DNS_TREE_NAME, "corp.example"),
+                AvPair.ofString(AvPair.MSV_AV_NB_COMPUTER_NAME, computerName),
+                AvPair.ofString(AvPair.MSV_AV_DNS_DOMAIN_NAME, dnsDomainName),
+                AvPair.ofString(AvPair.MSV_AV_DNS_COMPUTER_NAME, computerName.toLowerCase(java.util.Locale.ROOT) + "." + dnsDomainName),
+                AvPair.ofString(AvPair.MSV_AV_DNS_TREE_NAME, dnsDomainName),
                 AvPair.timestampMillis(serverTimeMillis)));
         ChallengeMessage ch = new ChallengeMessage(new NegotiateFlags(flags), domain,
                 new byte[] {1, 2, 3, 4, 5, 6, 7, 8}, info, osVersion);
