@@ -1,0 +1,103 @@
+package io.rdpprobe.capture;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.rdpprobe.probe.model.Causes;
+import io.rdpprobe.probe.model.Stage;
+import io.rdpprobe.probe.model.Status;
+import java.io.IOException;
+import java.nio.ByteOrder;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ScenarioTest {
+    @TempDir
+    Path dir;
+
+    private AnalyzedConnection one(TcpConversation t) throws IOException {
+        Path f = TestCaptures.write(dir.resolve("s.pcap"), CaptureWriter.Format.PCAP_MICRO, ByteOrder.LITTLE_ENDIAN, 1, 0, t.packets());
+        var cs = TestCaptures.analyze(f);
+        assertThat(cs).hasSize(1);
+        return cs.get(0);
+    }
+
+    private static TcpConversation conv(int port) {
+        return new TcpConversation(TestCaptures.C4, port, TestCaptures.S4, 3389, 1_000_000_000L, 11, 22);
+    }
+
+    @Test
+    void negotiationFailureGivesItsCause() throws IOException {
+        AnalyzedConnection c = one(conv(1).handshake().client(TcpConversation.connectionRequest("u", 0))
+                .server(TcpConversation.negotiationFailure(5)).fin(false).fin(true));
+        assertThat(c.report().verdict().stage()).isEqualTo(Stage.X224);
+        assertThat(c.report().verdict().cause()).isEqualTo("HYBRID_REQUIRED_BY_SERVER");
+        assertThat(c.report().exitCode()).isEqualTo(12);
+        assertThat(ZeekMapping.rdpLog(c.tcp())).containsEntry("result", "HYBRID_REQUIRED_BY_SERVER").containsEntry("cookie", "u");
+    }
+
+    @Test
+    void refusedSyn() throws IOException {
+        AnalyzedConnection c = one(conv(2).refused());
+        assertThat(c.report().verdict().stage()).isEqualTo(Stage.TCP);
+        assertThat(c.report().verdict().cause()).isEqualTo(Causes.CONNECTION_REFUSED.code());
+    }
+
+    @Test
+    void serverClosesAfterTheConnectionRequest() throws IOException {
+        AnalyzedConnection c = one(conv(3).handshake().client(TcpConversation.connectionRequest("u", 3)).fin(false));
+        assertThat(c.report().verdict().stage()).isEqualTo(Stage.X224);
+        assertThat(c.report().verdict().cause()).isEqualTo(Causes.CONNECTION_CLOSED.code());
+        assertThat(c.report().verdict().summary()).contains("server closed the connection (FIN) after client: X.224 Connection Request");
+    }
+
+    @Test
+    void fatalAlertInClear() throws IOException {
+        AnalyzedConnection c = one(conv(4).handshake().client(TcpConversation.connectionRequest("u", 1))
+                .server(TcpConversation.connectionConfirm(1)).client(TcpConversation.clientHelloRecord("h"))
+                .server(TcpConversation.alert(2, 70)).fin(false));
+        assertThat(c.report().verdict().stage()).isEqualTo(Stage.TLS);
+        assertThat(c.report().verdict().cause()).isEqualTo("TLS_ALERT");
+        assertThat(c.report().verdict().summary()).contains("protocol_version").contains("server");
+    }
+
+    @Test
+    void malformedConnectionConfirm() throws IOException {
+        byte[] cc = TcpConversation.connectionConfirm(1);
+        cc[13] = 0; // RDP_NEG_RSP.length = 0
+        cc[14] = 0;
+        AnalyzedConnection c = one(conv(5).handshake().client(TcpConversation.connectionRequest("u", 1)).server(cc));
+        assertThat(c.report().verdict().cause()).isEqualTo(Causes.MALFORMED_RESPONSE.code());
+        assertThat(c.report().verdict().summary()).contains("RDP_NEG_RSP.length");
+    }
+
+    @Test
+    void sslOnlyHandshakeSkipsCredSsp() throws IOException {
+        AnalyzedConnection c = one(conv(6).handshake().client(TcpConversation.connectionRequest(null, 1))
+                .server(TcpConversation.connectionConfirm(1)).client(TcpConversation.clientHelloRecord("h"))
+                .server(TcpConversation.serverFlightRecord(0x002F, java.util.List.of()))
+                .client(TcpConversation.changeCipherSpec()).server(TcpConversation.changeCipherSpec()));
+        assertThat(c.report().stages().get(3).status()).isEqualTo(Status.SKIPPED);
+        assertThat(c.report().verdict().stage()).isEqualTo(Stage.TLS);
+        assertThat(c.report().verdict().status()).isEqualTo(Status.OK);
+        assertThat(ZeekMapping.rdpLog(c.tcp())).containsEntry("result", "encrypted").containsEntry("security_protocol", "SSL");
+    }
+
+    @Test
+    void nonRdpTrafficOnOtherPortsIsIgnored() throws IOException {
+        TcpConversation t = new TcpConversation(TestCaptures.C4, 40000, TestCaptures.S4, 80, 0, 1, 2);
+        t.handshake().client("GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes()).server("HTTP/1.1 200 OK\r\n\r\n".getBytes()).fin(true).fin(false);
+        Path f = TestCaptures.write(dir.resolve("http.pcap"), CaptureWriter.Format.PCAP_MICRO, ByteOrder.LITTLE_ENDIAN, 1, 0, t.packets());
+        assertThat(TestCaptures.analyze(f)).isEmpty();
+    }
+
+    @Test
+    void rdpOnAnyPortIsFoundByTheConnectionRequest() throws IOException {
+        TcpConversation t = new TcpConversation(TestCaptures.C4, 40001, TestCaptures.S4, 13389, 0, 1, 2);
+        t.handshake().client(TcpConversation.connectionRequest("eve", 3)).server(TcpConversation.negotiationFailure(1));
+        Path f = TestCaptures.write(dir.resolve("p.pcap"), CaptureWriter.Format.PCAP_MICRO, ByteOrder.LITTLE_ENDIAN, 1, 0, t.packets());
+        var cs = TestCaptures.analyze(f);
+        assertThat(cs).hasSize(1);
+        assertThat(cs.get(0).report().verdict().cause()).isEqualTo("SSL_REQUIRED_BY_SERVER");
+    }
+}
