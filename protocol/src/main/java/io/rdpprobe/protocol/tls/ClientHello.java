@@ -18,24 +18,33 @@ import java.util.List;
  * @param serverName        the server_name host_name, or null
  * @param supportedVersions the supported_versions extension list (TLS 1.3 clients), empty if absent
  * @param extensionTypes    every extension type in order
+ * @param rawExtensions     the extensions block as on the wire (length prefix included), or an empty array when the
+ *                          hello has none; {@link #encode} writes it verbatim so real hellos round-trip exactly
  */
 public record ClientHello(int legacyVersion, byte[] random, byte[] sessionId, List<Integer> cipherSuites,
                           List<Integer> compressionMethods, String serverName, List<Integer> supportedVersions,
-                          List<Integer> extensionTypes) {
+                          List<Integer> extensionTypes, byte[] rawExtensions) {
     public ClientHello {
         cipherSuites = List.copyOf(cipherSuites);
         compressionMethods = List.copyOf(compressionMethods);
         supportedVersions = List.copyOf(supportedVersions);
         extensionTypes = List.copyOf(extensionTypes);
+        rawExtensions = rawExtensions.clone();
     }
 
     /** A minimal hello for tests and synthetic captures: given suites, optional SNI, null compression. */
     public static ClientHello of(int version, byte[] random, List<Integer> suites, String sni) {
         List<Integer> ext = new ArrayList<>();
+        byte[] raw = new byte[0];
         if (sni != null) {
             ext.add(Extensions.SERVER_NAME);
+            io.netty.buffer.ByteBuf b = io.netty.buffer.Unpooled.buffer();
+            b.writeShort(0);
+            Extensions.writeServerName(b, sni);
+            b.setShort(0, b.readableBytes() - 2);
+            raw = io.netty.buffer.ByteBufUtil.getBytes(b);
         }
-        return new ClientHello(version, random, new byte[0], suites, List.of(0), sni, List.of(), ext);
+        return new ClientHello(version, random, new byte[0], suites, List.of(0), sni, List.of(), ext, raw);
     }
 
     public static ClientHello decode(ByteBuf buf) {
@@ -54,7 +63,10 @@ public record ClientHello(int legacyVersion, byte[] random, byte[] sessionId, Li
         String sni = null;
         List<Integer> versions = List.of();
         List<Integer> types = new ArrayList<>();
-        for (Extensions.Ext e : Extensions.read(buf, "client_hello")) {
+        int extStart = buf.readerIndex();
+        List<Extensions.Ext> exts = Extensions.read(buf, "client_hello");
+        byte[] raw = io.netty.buffer.ByteBufUtil.getBytes(buf, extStart, buf.readerIndex() - extStart);
+        for (Extensions.Ext e : exts) {
             types.add(e.type());
             if (e.type() == Extensions.SERVER_NAME && e.body().isReadable()) {
                 sni = Extensions.serverName(e.body());
@@ -65,10 +77,10 @@ public record ClientHello(int legacyVersion, byte[] random, byte[] sessionId, Li
         if (buf.isReadable()) {
             throw DecodeException.badLength(Layer.TLS, "client_hello", buf.readerIndex(), buf.readableBytes() + " trailing byte(s)");
         }
-        return new ClientHello(version, random, sid, suites, methods, sni, versions, types);
+        return new ClientHello(version, random, sid, suites, methods, sni, versions, types, raw);
     }
 
-    /** Encodes the body (without handshake header); only server_name is written as an extension. */
+    /** Encodes the body (without handshake header); the extensions block is written as kept. */
     public void encode(ByteBuf buf) {
         buf.writeShort(legacyVersion).writeBytes(random).writeByte(sessionId.length).writeBytes(sessionId);
         buf.writeShort(cipherSuites.size() * 2);
@@ -79,17 +91,12 @@ public record ClientHello(int legacyVersion, byte[] random, byte[] sessionId, Li
         for (int m : compressionMethods) {
             buf.writeByte(m);
         }
-        if (serverName != null) {
-            int start = buf.writerIndex();
-            buf.writeShort(0);
-            Extensions.writeServerName(buf, serverName);
-            buf.setShort(start, buf.writerIndex() - start - 2);
-        }
+        buf.writeBytes(rawExtensions);
     }
 
     public int encodedLength() {
         return 2 + 32 + 1 + sessionId.length + 2 + cipherSuites.size() * 2 + 1 + compressionMethods.size()
-                + (serverName == null ? 0 : 2 + 9 + serverName.length());
+                + rawExtensions.length;
     }
 
     /** The highest version offered: from supported_versions when present (GREASE skipped), else legacy_version. */

@@ -15,15 +15,17 @@ import java.util.List;
  * </pre>
  *
  * @param selectedVersion the supported_versions extension value (TLS 1.3), or 0 if absent
+ * @param rawExtensions   the extensions block as on the wire (length prefix included), or empty; written verbatim
  */
 public record ServerHello(int legacyVersion, byte[] random, byte[] sessionId, int cipherSuite, int compressionMethod,
-                          int selectedVersion, List<Integer> extensionTypes) {
+                          int selectedVersion, List<Integer> extensionTypes, byte[] rawExtensions) {
     public ServerHello {
         extensionTypes = List.copyOf(extensionTypes);
+        rawExtensions = rawExtensions.clone();
     }
 
     public static ServerHello of(int version, byte[] random, int suite) {
-        return new ServerHello(version, random, new byte[0], suite, 0, 0, List.of());
+        return new ServerHello(version, random, new byte[0], suite, 0, 0, List.of(), new byte[0]);
     }
 
     public static ServerHello decode(ByteBuf buf) {
@@ -36,7 +38,10 @@ public record ServerHello(int legacyVersion, byte[] random, byte[] sessionId, in
         int comp = Wire.u8(buf, Layer.TLS, "server_hello.compression_method");
         int selected = 0;
         List<Integer> types = new ArrayList<>();
-        for (Extensions.Ext e : Extensions.read(buf, "server_hello")) {
+        int extStart = buf.readerIndex();
+        List<Extensions.Ext> exts = Extensions.read(buf, "server_hello");
+        byte[] raw = io.netty.buffer.ByteBufUtil.getBytes(buf, extStart, buf.readerIndex() - extStart);
+        for (Extensions.Ext e : exts) {
             types.add(e.type());
             if (e.type() == Extensions.SUPPORTED_VERSIONS) {
                 selected = Wire.u16be(e.body(), Layer.TLS, "server_hello.supported_versions");
@@ -45,20 +50,17 @@ public record ServerHello(int legacyVersion, byte[] random, byte[] sessionId, in
         if (buf.isReadable()) {
             throw DecodeException.badLength(Layer.TLS, "server_hello", buf.readerIndex(), buf.readableBytes() + " trailing byte(s)");
         }
-        return new ServerHello(version, random, sid, suite, comp, selected, types);
+        return new ServerHello(version, random, sid, suite, comp, selected, types, raw);
     }
 
-    /** Encodes the body without extensions unless a selected version is set. */
+    /** Encodes the body; the extensions block is written as kept. */
     public void encode(ByteBuf buf) {
         buf.writeShort(legacyVersion).writeBytes(random).writeByte(sessionId.length).writeBytes(sessionId)
-                .writeShort(cipherSuite).writeByte(compressionMethod);
-        if (selectedVersion != 0) {
-            buf.writeShort(6).writeShort(Extensions.SUPPORTED_VERSIONS).writeShort(2).writeShort(selectedVersion);
-        }
+                .writeShort(cipherSuite).writeByte(compressionMethod).writeBytes(rawExtensions);
     }
 
     public int encodedLength() {
-        return 2 + 32 + 1 + sessionId.length + 3 + (selectedVersion != 0 ? 8 : 0);
+        return 2 + 32 + 1 + sessionId.length + 3 + rawExtensions.length;
     }
 
     /** The negotiated version: supported_versions when present (TLS 1.3), else legacy_version. */
