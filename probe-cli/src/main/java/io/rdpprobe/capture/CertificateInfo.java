@@ -10,9 +10,31 @@ import org.bouncycastle.cert.X509CertificateHolder;
 final class CertificateInfo {
     private CertificateInfo() {}
 
+    /** Servers present the same certificate on every connection: parse each one once (bounded cache). */
+    private static final Map<String, Map<String, Object>> CACHE = java.util.Collections.synchronizedMap(
+            new LinkedHashMap<>(64, 0.75f, true) {
+                private static final long serialVersionUID = 1L;
+
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, Map<String, Object>> e) {
+                    return size() > 256;
+                }
+            });
+
     static Map<String, Object> describe(byte[] der) {
+        String fp = sha256(der);
+        Map<String, Object> cached = CACHE.get(fp);
+        if (cached != null) {
+            return cached;
+        }
+        Map<String, Object> d = parse(der, fp);
+        CACHE.put(fp, d);
+        return d;
+    }
+
+    private static Map<String, Object> parse(byte[] der, String fp) {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("sha256", sha256(der));
+        m.put("sha256", fp);
         try {
             X509CertificateHolder h = new X509CertificateHolder(der);
             m.put("subject", h.getSubject().toString());
@@ -26,7 +48,7 @@ final class CertificateInfo {
             }
             m.put("error", "unparseable certificate: " + e.getMessage());
         }
-        return m;
+        return java.util.Collections.unmodifiableMap(m);
     }
 
     static String sha256(byte[] der) {
