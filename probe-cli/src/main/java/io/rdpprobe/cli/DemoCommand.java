@@ -35,7 +35,14 @@ public final class DemoCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
-        try (DemoServer server = DemoServer.start(fault); ProbeRunner runner = new ProbeRunner()) {
+        RunnerSetup setup;
+        try {
+            setup = new RunnerSetup(options);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+        try (DemoServer server = DemoServer.start(fault); setup) {
+            ProbeRunner runner = setup.runner;
             if (!options.json) {
                 spec.commandLine().getOut().println("demo target: embedded RDP endpoint on 127.0.0.1:" + server.port()
                         + " (" + fault.description() + ")");

@@ -2,6 +2,7 @@ package io.rdpprobe.cli;
 
 import io.rdpprobe.probe.connector.ProbeSettings;
 import io.rdpprobe.probe.enumerate.Enumeration;
+import io.rdpprobe.probe.enumerate.TlsFollowUps;
 import io.rdpprobe.probe.model.Report;
 import io.rdpprobe.probe.model.Stage;
 import io.rdpprobe.probe.netty.ProbeRunner;
@@ -45,7 +46,14 @@ public final class ProbeCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
-        try (ProbeRunner runner = new ProbeRunner()) {
+        RunnerSetup setup;
+        try {
+            setup = new RunnerSetup(options);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+        try (setup) {
+            ProbeRunner runner = setup.runner;
             Report report = run(runner, t, settings, options.enumerate);
             print(spec.commandLine().getOut(), report, options);
             return report.exitCode();
@@ -54,9 +62,15 @@ public final class ProbeCommand implements Callable<Integer> {
 
     static Report run(ProbeRunner runner, Target t, ProbeSettings settings, boolean enumerate) {
         Report report = runner.probe(t, settings);
+        report = TlsFollowUps.confirmVersionMismatch(runner, t, settings, report);
         if (enumerate && report.stages().stream().anyMatch(s -> s.stage() == Stage.TCP
                 && s.status() == io.rdpprobe.probe.model.Status.OK)) {
             report = report.withExtra(Map.of("enumeration", enumerate(runner, t, settings)));
+            boolean tlsReached = report.stages().stream().anyMatch(s -> s.stage() == Stage.TLS
+                    && s.status() != io.rdpprobe.probe.model.Status.NOT_REACHED);
+            if (tlsReached) {
+                report = report.withExtra(Map.of("tlsVersions", TlsFollowUps.enumerate(runner, t, settings)));
+            }
         }
         return report;
     }

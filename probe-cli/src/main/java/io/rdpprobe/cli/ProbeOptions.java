@@ -37,6 +37,55 @@ final class ProbeOptions {
     @Option(names = {"-q", "--brief"}, description = "Text report without the evidence lines.")
     boolean brief;
 
+    @Option(names = "--tls-versions", paramLabel = "LIST", defaultValue = "1.0,1.1,1.2,1.3",
+            description = "TLS versions the ClientHello offers (default ${DEFAULT-VALUE}).")
+    String tlsVersions;
+
+    @Option(names = "--ca", paramLabel = "FILE", description = "Also trust the CA certificate(s) in this PEM or DER file.")
+    java.nio.file.Path caFile;
+
+    @Option(names = "--trust-cert", paramLabel = "SHA256",
+            description = "Pin the server certificate by its SHA-256 fingerprint (repeatable). A different certificate fails.")
+    java.util.List<String> pins = new java.util.ArrayList<>();
+
+    @Option(names = "--strict-cert", description = "Make certificate problems (expired, name mismatch, untrusted...) fatal.")
+    boolean strictCert;
+
+    @Option(names = "--no-sni", description = "Do not send the probed name as TLS SNI.")
+    boolean noSni;
+
+    @Option(names = "--keylog", paramLabel = "FILE",
+            description = "Append NSS key log lines (SSLKEYLOGFILE format) for every TLS session, for Wireshark/tshark.")
+    java.nio.file.Path keyLog;
+
+    @Option(names = "--capture", paramLabel = "FILE",
+            description = "Record the probe's own connections to a classic pcap file (TLS stays encrypted: add --keylog).")
+    java.nio.file.Path capture;
+
+    @Option(names = "--force", description = "Allow --keylog and --capture to overwrite an existing file.")
+    boolean force;
+
+    io.rdpprobe.probe.tls.TlsSettings tlsSettings() {
+        java.util.List<java.security.cert.X509Certificate> anchors =
+                new java.util.ArrayList<>(io.rdpprobe.probe.tls.TrustSettings.jdkAnchors());
+        if (caFile != null) {
+            try (java.io.InputStream in = java.nio.file.Files.newInputStream(caFile)) {
+                for (java.security.cert.Certificate c : java.security.cert.CertificateFactory.getInstance("X.509")
+                        .generateCertificates(in)) {
+                    anchors.add((java.security.cert.X509Certificate) c);
+                }
+            } catch (Exception e) {
+                throw new IllegalArgumentException("cannot read --ca " + caFile + ": " + e.getMessage());
+            }
+        }
+        java.util.Set<String> pinSet = new java.util.HashSet<>();
+        for (String p : pins) {
+            pinSet.add(io.rdpprobe.probe.tls.TrustSettings.normalizeFingerprint(p));
+        }
+        return new io.rdpprobe.probe.tls.TlsSettings(io.rdpprobe.probe.tls.TlsVersions.parseList(tlsVersions),
+                new io.rdpprobe.probe.tls.TrustSettings(anchors, pinSet, strictCert), !noSni);
+    }
+
     ProbeSettings settings() {
         if (cookie != null && routingToken != null) {
             throw new IllegalArgumentException("--cookie and --routing-token are exclusive (MS-RDPBCGR 2.2.1.1)");
@@ -44,6 +93,6 @@ final class ProbeOptions {
         CrToken token = cookie != null ? new CrToken.Cookie(cookie)
                 : routingToken != null ? new CrToken.RoutingToken(routingToken) : null;
         Integer req = legacy ? null : Protocols.parse(protocols);
-        return ProbeSettings.defaults().withTimeout(timeoutMillis).withProtocols(req).withToken(token);
+        return ProbeSettings.defaults().withTimeout(timeoutMillis).withProtocols(req).withToken(token).withTls(tlsSettings());
     }
 }

@@ -14,6 +14,9 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
 import io.netty.util.ReferenceCountUtil;
 import io.rdpprobe.protocol.codec.DecodeException;
 import io.rdpprobe.protocol.tpkt.FrameProbe;
@@ -34,10 +37,27 @@ public final class DemoServer implements AutoCloseable {
     private final Channel server;
     private final Negotiator negotiator;
     private final Fault fault;
+    private final DemoCertificate certificate;
+    private final SslContext sslContext;
 
-    private DemoServer(Negotiator negotiator, Fault fault) throws InterruptedException {
+    private DemoServer(Negotiator negotiator, Fault fault, DemoCertificate certificate, String... tlsProtocols)
+            throws InterruptedException {
         this.negotiator = negotiator;
         this.fault = fault;
+        this.certificate = certificate;
+        try {
+            SslContextBuilder scb = SslContextBuilder.forServer(certificate.keyPair().getPrivate(), certificate.certificate())
+                    .sslProvider(SslProvider.JDK);
+            if (tlsProtocols.length > 0) {
+                scb.protocols(tlsProtocols);
+                if (java.util.Arrays.asList(tlsProtocols).contains("TLSv1") || java.util.Arrays.asList(tlsProtocols).contains("TLSv1.1")) {
+                    scb.ciphers(java.util.List.of("TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA", "TLS_RSA_WITH_AES_128_CBC_SHA"));
+                }
+            }
+            this.sslContext = scb.build();
+        } catch (javax.net.ssl.SSLException e) {
+            throw new IllegalStateException(e);
+        }
         this.group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         ServerBootstrap b = new ServerBootstrap()
                 .group(group)
@@ -53,11 +73,23 @@ public final class DemoServer implements AutoCloseable {
 
     /** A demo target allowing Standard RDP Security and TLS (NLA arrives with the CredSSP stage). */
     public static DemoServer start(Fault fault) throws InterruptedException {
-        return new DemoServer(new Negotiator(Protocols.SSL, true), fault);
+        return new DemoServer(new Negotiator(Protocols.SSL, true), fault, DemoCertificate.demo());
     }
 
     public static DemoServer start(Negotiator negotiator, Fault fault) throws InterruptedException {
-        return new DemoServer(negotiator, fault);
+        return new DemoServer(negotiator, fault, DemoCertificate.demo());
+    }
+
+    /**
+     * A TLS demo target with a given certificate, restricted to the given JSSE protocol names ("TLSv1.3",
+     * "TLSv1" ...; none = the JDK's defaults).
+     */
+    public static DemoServer startTls(DemoCertificate cert, String... tlsProtocols) throws InterruptedException {
+        return new DemoServer(new Negotiator(Protocols.SSL, true), Fault.NONE, cert, tlsProtocols);
+    }
+
+    public DemoCertificate certificate() {
+        return certificate;
     }
 
     public int port() {
@@ -81,6 +113,8 @@ public final class DemoServer implements AutoCloseable {
     private final class Session extends ChannelInboundHandlerAdapter {
         private ByteBuf acc;
         private boolean answered;
+        private boolean tlsFault;
+        private boolean clientHelloSeen;
 
         @Override
         public void handlerAdded(ChannelHandlerContext ctx) {
@@ -95,6 +129,11 @@ public final class DemoServer implements AutoCloseable {
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             try {
+                if (tlsFault && msg instanceof ByteBuf hello && !clientHelloSeen) {
+                    clientHelloSeen = true;
+                    tlsFaultResponse(ctx);
+                    return;
+                }
                 if (answered || !(msg instanceof ByteBuf in)) {
                     return;
                 }
@@ -127,8 +166,21 @@ public final class DemoServer implements AutoCloseable {
             switch (fault) {
                 case NONE -> {
                     ByteBuf out = ctx.alloc().buffer();
-                    negotiator.answer(cr).encode(out);
+                    var cc = negotiator.answer(cr);
+                    cc.encode(out);
                     ctx.writeAndFlush(out);
+                    if (cc.negotiation() instanceof io.rdpprobe.protocol.x224.NegotiationResponse rsp
+                            && Protocols.usesTls(rsp.selectedProtocol())) {
+                        ctx.pipeline().addFirst("tls", sslContext.newHandler(ctx.alloc()));
+                    }
+                }
+                case TLS_SILENT, TLS_PARTIAL, TLS_NOT_TLS, TLS_CLOSE -> {
+                    ByteBuf out = ctx.alloc().buffer();
+                    new io.rdpprobe.protocol.x224.ConnectionConfirm(0, 0x1234, 0,
+                            new io.rdpprobe.protocol.x224.NegotiationResponse(1, Protocols.SSL)).encode(out);
+                    ctx.writeAndFlush(out);
+                    answered = false;
+                    tlsFault = true;
                 }
                 case SILENT -> { }
                 case GARBAGE -> ctx.writeAndFlush(Unpooled.wrappedBuffer(new byte[] {
@@ -147,6 +199,22 @@ public final class DemoServer implements AutoCloseable {
                 case BAD_X224 -> ctx.writeAndFlush(Unpooled.wrappedBuffer(new byte[] {
                         0x03, 0x00, 0x00, 0x0b, 0x40, (byte) 0xd0, 0x00, 0x00, 0x12, 0x34, 0x00}))
                         .addListener(ChannelFutureListener.CLOSE);
+            }
+        }
+
+        private void tlsFaultResponse(ChannelHandlerContext ctx) {
+            switch (fault) {
+                case TLS_PARTIAL -> {
+                    ByteBuf b = ctx.alloc().buffer();
+                    b.writeByte(0x16).writeShort(0x0303).writeShort(4000); // handshake record of 4000 bytes
+                    b.writeByte(0x02).writeMedium(3996);                  // ServerHello header
+                    b.writeZero(200 - 9);
+                    ctx.writeAndFlush(b);
+                }
+                case TLS_NOT_TLS -> ctx.writeAndFlush(Unpooled.wrappedBuffer(new byte[] {
+                        0x03, 0x00, 0x00, 0x09, 0x02, (byte) 0xf0, (byte) 0x80, 0x21, (byte) 0x80}));
+                case TLS_CLOSE -> ctx.close();
+                default -> { }
             }
         }
 

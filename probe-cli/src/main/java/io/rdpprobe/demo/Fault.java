@@ -19,7 +19,15 @@ public enum Fault {
     /** Send the first 7 bytes of a valid 19-byte CC, then stall. */
     TRUNCATED("sends 7 of 19 bytes of a Connection Confirm, then stalls"),
     /** A TPKT that holds a broken X.224 header (LI past the end). */
-    BAD_X224("sends a TPKT with an impossible X.224 length indicator");
+    BAD_X224("sends a TPKT with an impossible X.224 length indicator"),
+    /** Select TLS, then never answer the ClientHello. */
+    TLS_SILENT("selects TLS, then never answers the ClientHello"),
+    /** Select TLS, then send part of a server flight and stall (a path-MTU black hole looks like this). */
+    TLS_PARTIAL("selects TLS, then sends 200 bytes of a 4000-byte handshake record and stalls"),
+    /** Select TLS, then answer the ClientHello with a plaintext TPKT. */
+    TLS_NOT_TLS("selects TLS, then answers the ClientHello in plaintext"),
+    /** Select TLS, then close right after the ClientHello. */
+    TLS_CLOSE("selects TLS, then closes right after the ClientHello");
 
     private final String description;
 

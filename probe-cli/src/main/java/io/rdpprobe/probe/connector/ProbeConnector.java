@@ -21,7 +21,15 @@ import io.rdpprobe.protocol.x224.NegotiationFailure;
 import io.rdpprobe.protocol.x224.NegotiationResponse;
 import io.rdpprobe.protocol.x224.Protocols;
 import io.rdpprobe.protocol.x224.X224Tpdu;
+import io.rdpprobe.probe.model.TlsCauses;
+import io.rdpprobe.probe.tls.CertificateAnalysis;
+import io.rdpprobe.probe.tls.CertificateAnalyzer;
+import io.rdpprobe.probe.tls.TlsOutcome;
+import io.rdpprobe.probe.tls.TlsVersions;
+import io.rdpprobe.protocol.codec.Wire;
+import java.time.Instant;
 import java.util.ArrayList;
+import org.bouncycastle.tls.AlertDescription;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -48,6 +56,9 @@ public final class ProbeConnector {
     private long receivedInStage;
     private ConnectionConfirm confirm;
     private int selectedProtocol = -1;
+    private String host;
+    private byte[] serverPublicKey;
+    private TlsOutcome tlsOutcome;
 
     public ProbeConnector(ProbeSettings settings) {
         this.settings = settings;
@@ -87,6 +98,7 @@ public final class ProbeConnector {
     // ---- DNS and TCP: the driver does the I/O and reports here -------------------------------------
 
     public void dnsResolved(String host, List<String> addresses, boolean literal, long elapsedMs) {
+        this.host = host;
         Map<String, Object> ev = new LinkedHashMap<>();
         ev.put("host", host);
         ev.put("addresses", addresses);
@@ -226,7 +238,7 @@ public final class ProbeConnector {
             ev.put("dstRef", String.format("0x%04x", cc.dstRef()));
             ev.put("srcRef", String.format("0x%04x", cc.srcRef()));
             if (cc.negotiation() instanceof NegotiationResponse rsp) {
-                return onNegotiationResponse(rsp, requested, ev, rawHex, elapsed);
+                return onNegotiationResponse(rsp, requested, ev, rawHex, elapsed, nowNanos);
             }
             if (cc.negotiation() instanceof NegotiationFailure f) {
                 ev.put("failureCode", f.failureCode().name());
@@ -258,7 +270,7 @@ public final class ProbeConnector {
                 results.add(StageResult.ok(Stage.X224, elapsed, ev,
                         "legacy Connection Confirm: Standard RDP Security (no negotiation requested)"));
             }
-            return afterX224();
+            return afterX224(nowNanos);
         }
         ev.put("raw", rawHex);
         if (tpdu instanceof DisconnectRequest dr) {
@@ -283,7 +295,7 @@ public final class ProbeConnector {
     }
 
     private Action onNegotiationResponse(NegotiationResponse rsp, Integer requested, Map<String, Object> ev,
-                                         String rawHex, long elapsed) {
+                                         String rawHex, long elapsed, long nowNanos) {
         selectedProtocol = rsp.selectedProtocol();
         String sel = Protocols.name(rsp.selectedProtocol());
         ev.put("selected", sel);
@@ -303,17 +315,162 @@ public final class ProbeConnector {
             results.add(StageResult.ok(Stage.X224, elapsed, ev, "selected " + sel + " (requested "
                     + Protocols.describe(req) + ")"));
         }
-        return afterX224();
+        return afterX224(nowNanos);
     }
 
-    private Action afterX224() {
+    private Action afterX224(long nowNanos) {
         deadlineNanos = Long.MAX_VALUE;
         if (settings.stopAfter() == Stage.X224) {
             done = true;
             return Action.DONE;
         }
-        // Later stages (TLS, CredSSP, MCS...) plug in here.
+        if (Protocols.usesTls(selectedProtocol)) {
+            startStage(Stage.TLS, nowNanos);
+            return Action.START_TLS;
+        }
+        // Standard RDP Security: MCS and the security exchange plug in here.
         done = true;
+        return Action.DONE;
+    }
+
+    // ---- TLS -----------------------------------------------------------------------------------------
+
+    /** The SNI to send: the probed name, never an address literal. */
+    public String tlsServerName() {
+        if (host == null || !settings.tls().sendSni() || host.matches("[0-9.]+") || host.indexOf(':') >= 0) {
+            return null;
+        }
+        return host;
+    }
+
+    /** The leaf certificate's public key (RSAPublicKey DER for RSA), which CredSSP binds to; null before TLS. */
+    public byte[] serverPublicKey() {
+        return serverPublicKey == null ? null : serverPublicKey.clone();
+    }
+
+    public TlsOutcome tlsOutcome() {
+        return tlsOutcome;
+    }
+
+    /**
+     * The TLS handshake finished, failed, was closed, or stalled past the deadline.
+     *
+     * @param now the wall clock, for certificate validity
+     */
+    public Action onTlsOutcome(TlsOutcome o, long nowNanos, Instant now) {
+        if (done) {
+            return Action.DONE;
+        }
+        tlsOutcome = o;
+        long elapsed = elapsedMs(nowNanos);
+        Map<String, Object> ev = new LinkedHashMap<>();
+        ev.put("offered", o.offeredVersions());
+        ev.put("sni", o.sni() == null ? "none (address literal)" : o.sni());
+        ev.put("bytesReceived", o.bytesReceived());
+        if (o.notTls()) {
+            ev.put("firstBytes", o.firstBytes());
+            fail(Stage.TLS, elapsed, ev, TlsCauses.NOT_TLS, "the server answered the ClientHello with non-TLS bytes ("
+                    + o.firstBytes() + ")" + (o.firstBytes() != null && o.firstBytes().startsWith("0300")
+                    ? ": a TPKT, so it never switched to TLS" : ""));
+            return Action.DONE;
+        }
+        if (!o.complete()) {
+            return tlsFailed(o, ev, elapsed);
+        }
+        ev.put("version", "TLS " + o.version());
+        ev.put("cipherSuite", o.suiteName());
+        ev.put("handshakeMs", o.handshakeMs());
+        CertificateAnalysis ca = CertificateAnalyzer.analyze(o.chain(), host == null ? "" : host, now, settings.tls().trust());
+        serverPublicKey = ca.serverPublicKey();
+        ev.put("certificates", ca.certificates());
+        if (ca.leafSha256() != null) {
+            ev.put("leafSha256", ca.leafSha256());
+        }
+        if (serverPublicKey != null) {
+            ev.put("serverPublicKey", Wire.hex(serverPublicKey));
+        }
+        ev.put("trusted", ca.trusted());
+        List<String> findings = new ArrayList<>();
+        for (CertificateAnalysis.Finding f : ca.findings()) {
+            findings.add(f.cause().code() + ": " + f.detail());
+        }
+        boolean deprecated = TlsVersions.deprecated(o.version());
+        if (deprecated) {
+            findings.add(TlsCauses.TLS_DEPRECATED_VERSION.code() + ": negotiated TLS " + o.version());
+        }
+        ev.put("findings", findings);
+        CertificateAnalysis.Finding worst = ca.mostSevere();
+        if (worst != null && (worst.fatal() || settings.tls().trust().strict())) {
+            fail(Stage.TLS, elapsed, ev, worst.cause(), worst.detail()
+                    + (worst.fatal() ? "" : " (fatal because of --strict-cert)"));
+            return Action.DONE;
+        }
+        String base = "TLS " + o.version() + ", " + o.suiteName();
+        if (worst != null) {
+            warn(Stage.TLS, elapsed, ev, worst.cause(), base + "; " + worst.detail()
+                    + (ca.findings().size() > 1 ? " (+" + (ca.findings().size() - 1) + " more finding(s))" : ""));
+        } else if (deprecated) {
+            warn(Stage.TLS, elapsed, ev, TlsCauses.TLS_DEPRECATED_VERSION, base + ": TLS " + o.version() + " is deprecated");
+        } else {
+            results.add(StageResult.ok(Stage.TLS, elapsed, ev, base + ", certificate trusted"));
+        }
+        deadlineNanos = Long.MAX_VALUE;
+        if (settings.stopAfter() == Stage.TLS) {
+            done = true;
+            return Action.DONE;
+        }
+        // CredSSP (HYBRID*) or MCS (SSL) plug in here.
+        done = true;
+        return Action.DONE;
+    }
+
+    private Action tlsFailed(TlsOutcome o, Map<String, Object> ev, long elapsed) {
+        if (o.error() != null) {
+            ev.put("error", o.error());
+        }
+        if (o.alertReceived() != null) {
+            int a = o.alertReceived();
+            ev.put("alert", AlertDescription.getName((short) a) + " (" + a + ")");
+            ev.put("alertFrom", "server");
+            if (a == AlertDescription.protocol_version) {
+                fail(Stage.TLS, elapsed, ev, TlsCauses.TLS_VERSION_MISMATCH, "the server rejected the offered TLS versions "
+                        + o.offeredVersions() + " with a protocol_version alert");
+            } else {
+                fail(Stage.TLS, elapsed, ev, TlsCauses.TLS_ALERT, "the server sent the fatal alert "
+                        + AlertDescription.getName((short) a) + " (" + a + ") during the handshake");
+            }
+            return Action.DONE;
+        }
+        if (o.alertSent() != null) {
+            int a = o.alertSent();
+            ev.put("alert", AlertDescription.getName((short) a) + " (" + a + ")");
+            ev.put("alertFrom", "client (rdp-probe)");
+            fail(Stage.TLS, elapsed, ev, TlsCauses.TLS_ALERT, "the probe aborted the handshake with "
+                    + AlertDescription.getName((short) a) + " (" + a + ")"
+                    + (o.alertSentMessage() != null ? ": " + o.alertSentMessage() : ""));
+            return Action.DONE;
+        }
+        if (o.stalled()) {
+            ev.put("timeoutMs", settings.stageTimeoutMillis());
+            if (o.firstBytes() != null) {
+                ev.put("firstBytes", o.firstBytes());
+            }
+            String what = o.bytesReceived() == 0
+                    ? "no bytes arrived after the ClientHello"
+                    : "the server's flight stopped after " + o.bytesReceived() + " byte(s)";
+            fail(Stage.TLS, elapsed, ev, TlsCauses.TLS_HANDSHAKE_STALLED, what + " within " + settings.stageTimeoutMillis()
+                    + " ms; path-MTU black holes and middleboxes cause this");
+            return Action.DONE;
+        }
+        if (o.closed() || o.reset()) {
+            ev.put("how", o.reset() ? "RST" : "FIN");
+            String when = o.bytesReceived() == 0 ? "right after the ClientHello" : "after " + o.bytesReceived() + " byte(s) of handshake";
+            fail(Stage.TLS, elapsed, ev, o.reset() ? Causes.CONNECTION_RESET : Causes.CONNECTION_CLOSED,
+                    "the server " + (o.reset() ? "reset" : "closed") + " the connection " + when
+                            + (o.bytesReceived() == 0 ? " (a TLS version or cipher mismatch is likely; see the retry)" : ""));
+            return Action.DONE;
+        }
+        fail(Stage.TLS, elapsed, ev, TlsCauses.TLS_ALERT, "the TLS handshake failed: " + o.error());
         return Action.DONE;
     }
 
@@ -417,6 +574,11 @@ public final class ProbeConnector {
     /** Stages this probe would have run after the current results, for NOT_REACHED padding. */
     List<Stage> plannedStages() {
         List<Stage> plan = new ArrayList<>(List.of(Stage.DNS, Stage.TCP, Stage.X224));
+        Integer req = settings.requestedProtocols();
+        boolean tlsLikely = selectedProtocol >= 0 ? Protocols.usesTls(selectedProtocol) : req != null && req != Protocols.RDP;
+        if (settings.stopAfter() != Stage.X224 && tlsLikely) {
+            plan.add(Stage.TLS);
+        }
         return plan;
     }
 
@@ -425,7 +587,11 @@ public final class ProbeConnector {
         List<StageResult> all = new ArrayList<>(results);
         boolean failed = all.stream().anyMatch(r -> r.status() == Status.FAILED);
         if (failed) {
-            for (Stage s : plannedStages()) {
+            List<Stage> plan = plannedStages();
+            Stage failedAt = all.stream().filter(r -> r.status() == Status.FAILED).findFirst().orElseThrow().stage();
+            int from = plan.indexOf(failedAt);
+            for (int i = from + 1; i < plan.size() && from >= 0; i++) {
+                Stage s = plan.get(i);
                 if (all.stream().noneMatch(r -> r.stage() == s)) {
                     all.add(StageResult.notReached(s));
                 }

@@ -1,6 +1,7 @@
 package io.rdpprobe.probe.connector;
 
 import io.rdpprobe.probe.model.Stage;
+import io.rdpprobe.probe.tls.TlsSettings;
 import io.rdpprobe.protocol.x224.CrToken;
 import io.rdpprobe.protocol.x224.Protocols;
 
@@ -12,9 +13,10 @@ import io.rdpprobe.protocol.x224.Protocols;
  * @param stageTimeoutMillis deadline for each stage, counted from the stage's start
  * @param stopAfter          last stage to run (e.g. X224 for enumeration), or null for as far as possible
  * @param maxX224Frame       largest X.224 reply accepted before calling it malformed (a CC is 11 or 19 bytes)
+ * @param tls                TLS stage settings
  */
 public record ProbeSettings(Integer requestedProtocols, CrToken token, long stageTimeoutMillis, Stage stopAfter,
-                            int maxX224Frame) {
+                            int maxX224Frame, TlsSettings tls) {
     /** mstsc's default request: SSL | HYBRID | HYBRID_EX. */
     public static final int DEFAULT_PROTOCOLS = Protocols.SSL | Protocols.HYBRID | Protocols.HYBRID_EX;
     public static final long DEFAULT_TIMEOUT_MILLIS = 10_000;
@@ -27,22 +29,27 @@ public record ProbeSettings(Integer requestedProtocols, CrToken token, long stag
     }
 
     public static ProbeSettings defaults() {
-        return new ProbeSettings(DEFAULT_PROTOCOLS, null, DEFAULT_TIMEOUT_MILLIS, null, DEFAULT_MAX_X224_FRAME);
+        return new ProbeSettings(DEFAULT_PROTOCOLS, null, DEFAULT_TIMEOUT_MILLIS, null, DEFAULT_MAX_X224_FRAME,
+                TlsSettings.defaults());
     }
 
     public ProbeSettings withProtocols(Integer p) {
-        return new ProbeSettings(p, token, stageTimeoutMillis, stopAfter, maxX224Frame);
+        return new ProbeSettings(p, token, stageTimeoutMillis, stopAfter, maxX224Frame, tls);
     }
 
     public ProbeSettings withTimeout(long ms) {
-        return new ProbeSettings(requestedProtocols, token, ms, stopAfter, maxX224Frame);
+        return new ProbeSettings(requestedProtocols, token, ms, stopAfter, maxX224Frame, tls);
     }
 
     public ProbeSettings withStopAfter(Stage s) {
-        return new ProbeSettings(requestedProtocols, token, stageTimeoutMillis, s, maxX224Frame);
+        return new ProbeSettings(requestedProtocols, token, stageTimeoutMillis, s, maxX224Frame, tls);
     }
 
     public ProbeSettings withToken(CrToken t) {
-        return new ProbeSettings(requestedProtocols, t, stageTimeoutMillis, stopAfter, maxX224Frame);
+        return new ProbeSettings(requestedProtocols, t, stageTimeoutMillis, stopAfter, maxX224Frame, tls);
+    }
+
+    public ProbeSettings withTls(TlsSettings t) {
+        return new ProbeSettings(requestedProtocols, token, stageTimeoutMillis, stopAfter, maxX224Frame, t);
     }
 }

@@ -20,14 +20,33 @@ import java.util.concurrent.TimeUnit;
 public final class DriverHandler extends ChannelInboundHandlerAdapter {
     private final ProbeConnector connector;
     private final Promise<Void> finished;
+    private final java.util.function.Function<ProbeConnector, BcTlsHandler> tlsFactory;
+    private BcTlsHandler tls;
     private ByteBuf cumulation;
     private ScheduledFuture<?> deadlineTask;
     private long scheduledDeadline = Long.MAX_VALUE;
     private boolean reset;
 
-    public DriverHandler(ProbeConnector connector, Promise<Void> finished) {
+    public DriverHandler(ProbeConnector connector, Promise<Void> finished,
+                         java.util.function.Function<ProbeConnector, BcTlsHandler> tlsFactory) {
         this.connector = connector;
         this.finished = finished;
+        this.tlsFactory = tlsFactory;
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof BcTlsHandler.Done d) {
+            ByteBuf out = ctx.alloc().buffer(0);
+            Action a = connector.onTlsOutcome(d.outcome(), System.nanoTime(), java.time.Instant.now());
+            act(ctx, a, out);
+            return;
+        }
+        ctx.fireUserEventTriggered(evt);
+    }
+
+    private boolean inTlsHandshake() {
+        return tls != null && !tls.isDone() && connector.stage() == io.rdpprobe.probe.model.Stage.TLS;
     }
 
     @Override
@@ -70,7 +89,11 @@ public final class DriverHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         if (!connector.isDone()) {
-            connector.onClosed(reset, cumulation, System.nanoTime());
+            if (inTlsHandshake()) {
+                connector.onTlsOutcome(tls.outcome(!reset, reset, false), System.nanoTime(), java.time.Instant.now());
+            } else {
+                connector.onClosed(reset, cumulation, System.nanoTime());
+            }
         }
         finish();
         ctx.fireChannelInactive();
@@ -95,10 +118,17 @@ public final class DriverHandler extends ChannelInboundHandlerAdapter {
             case WAIT -> reschedule(ctx);
             case DONE -> {
                 cancelDeadline();
+                if (tls != null && tls.isDone()) {
+                    tls.closeTls(ctx.pipeline().context(tls));
+                }
                 ctx.close();
                 finish();
             }
-            case START_TLS -> throw new IllegalStateException("TLS is started by the TLS-aware driver");
+            case START_TLS -> {
+                tls = tlsFactory.apply(connector);
+                ctx.pipeline().addBefore(ctx.name(), "tls", tls);
+                reschedule(ctx);
+            }
         }
     }
 
@@ -115,7 +145,11 @@ public final class DriverHandler extends ChannelInboundHandlerAdapter {
         long delay = Math.max(0, deadline - System.nanoTime());
         deadlineTask = ctx.executor().schedule(() -> {
             if (!connector.isDone()) {
-                connector.onDeadline(cumulation, System.nanoTime());
+                if (inTlsHandshake()) {
+                    connector.onTlsOutcome(tls.outcome(false, false, true), System.nanoTime(), java.time.Instant.now());
+                } else {
+                    connector.onDeadline(cumulation, System.nanoTime());
+                }
                 ctx.close();
                 finish();
             }

@@ -17,6 +17,7 @@ import io.rdpprobe.probe.connector.ProbeConnector;
 import io.rdpprobe.probe.connector.ProbeSettings;
 import io.rdpprobe.probe.connector.TcpFailure;
 import io.rdpprobe.probe.model.Report;
+import io.rdpprobe.probe.tls.KeyLog;
 import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -41,6 +42,7 @@ public final class ProbeRunner implements AutoCloseable {
     private final boolean ownsGroup;
     private final ExecutorService dnsExecutor;
     private final List<Supplier<ChannelHandler>> wireTaps = new ArrayList<>();
+    private KeyLog keyLog;
 
     public ProbeRunner() {
         this(new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory()), true);
@@ -59,6 +61,12 @@ public final class ProbeRunner implements AutoCloseable {
     /** Adds a handler factory placed first in every pipeline (closest to the wire), e.g. a pcap writer. */
     public ProbeRunner addWireTap(Supplier<ChannelHandler> tap) {
         wireTaps.add(tap);
+        return this;
+    }
+
+    /** Writes NSS key log lines for every TLS session of this runner. */
+    public ProbeRunner keyLog(KeyLog k) {
+        this.keyLog = k;
         return this;
     }
 
@@ -112,7 +120,8 @@ public final class ProbeRunner implements AutoCloseable {
                         for (Supplier<ChannelHandler> tap : wireTaps) {
                             ch.pipeline().addLast(tap.get());
                         }
-                        ch.pipeline().addLast("driver", new DriverHandler(connector, finished));
+                        ch.pipeline().addLast("driver", new DriverHandler(connector, finished,
+                                c -> new BcTlsHandler(settings.tls().versions(), c.tlsServerName(), keyLog)));
                     }
                 });
         long t1 = System.nanoTime();

@@ -1,0 +1,138 @@
+package io.rdpprobe.probe.enumerate;
+
+import io.rdpprobe.probe.connector.ProbeSettings;
+import io.rdpprobe.probe.model.Report;
+import io.rdpprobe.probe.model.Stage;
+import io.rdpprobe.probe.model.StageResult;
+import io.rdpprobe.probe.model.Status;
+import io.rdpprobe.probe.model.TlsCauses;
+import io.rdpprobe.probe.netty.ProbeRunner;
+import io.rdpprobe.probe.netty.Target;
+import io.rdpprobe.probe.tls.TlsVersions;
+import io.rdpprobe.report.Renderable;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * TLS work that needs more than one connection: confirming a version mismatch with a retry, and the
+ * {@code --enumerate} table of accepted TLS versions.
+ */
+public final class TlsFollowUps {
+    private TlsFollowUps() {}
+
+    static StageResult tlsStage(Report r) {
+        return r.stages().stream().filter(s -> s.stage() == Stage.TLS).findFirst().orElse(null);
+    }
+
+    /** Whether a failed TLS stage looks like a version problem worth a retry with the other versions. */
+    static boolean versionSuspect(StageResult tls) {
+        if (tls == null || tls.status() != Status.FAILED) {
+            return false;
+        }
+        String c = tls.cause().code();
+        Object alert = tls.evidence().get("alert");
+        Object bytes = tls.evidence().get("bytesReceived");
+        boolean silentEnd = ("CONNECTION_RESET".equals(c) || "CONNECTION_CLOSED".equals(c))
+                && bytes instanceof Number n && n.longValue() == 0;
+        boolean versionAlert = alert != null && (alert.toString().startsWith("protocol_version")
+                || alert.toString().startsWith("handshake_failure") || alert.toString().startsWith("insufficient_security"));
+        return "TLS_VERSION_MISMATCH".equals(c) || silentEnd || versionAlert;
+    }
+
+    /**
+     * If the TLS stage failed in a way a version mismatch explains, retries offering the versions that were
+     * not offered. When the retry completes, the TLS stage becomes TLS_VERSION_MISMATCH with both attempts
+     * as evidence; otherwise the retry is added to the evidence and the original cause stays.
+     */
+    public static Report confirmVersionMismatch(ProbeRunner runner, Target t, ProbeSettings settings, Report report) {
+        StageResult tls = tlsStage(report);
+        if (!versionSuspect(tls)) {
+            return report;
+        }
+        List<String> offered = settings.tls().versions();
+        List<String> others = TlsVersions.complement(offered);
+        if (others.isEmpty()) {
+            return report;
+        }
+        Report retry = runner.probe(t, settings.withTls(settings.tls().withVersions(others)).withStopAfter(Stage.TLS));
+        StageResult rt = tlsStage(retry);
+        Map<String, Object> ev = new LinkedHashMap<>(tls.evidence());
+        Map<String, Object> retryEv = new LinkedHashMap<>();
+        retryEv.put("offered", others);
+        StageResult replaced;
+        if (rt != null && (rt.status() == Status.OK || rt.status() == Status.WARNING)) {
+            String v = String.valueOf(rt.evidence().get("version"));
+            retryEv.put("result", "handshake completed");
+            retryEv.put("version", v);
+            retryEv.put("cipherSuite", rt.evidence().get("cipherSuite"));
+            ev.put("retry", retryEv);
+            replaced = new StageResult(Stage.TLS, Status.FAILED, tls.elapsedMs(), ev, TlsCauses.TLS_VERSION_MISMATCH,
+                    "no common TLS version: the probe offered " + offered + " and the server refused ("
+                            + tls.cause().code() + "); a retry offering only " + others + " negotiated " + v
+                            + ", so the server accepts only versions the first ClientHello did not offer", false);
+        } else {
+            retryEv.put("result", rt == null ? "not reached" : rt.status() + " " + (rt.cause() == null ? "" : rt.cause().code()));
+            ev.put("retry", retryEv);
+            replaced = new StageResult(Stage.TLS, tls.status(), tls.elapsedMs(), ev, tls.cause(), tls.summary()
+                    + "; a retry offering " + others + " failed too, so this is not only a version mismatch", tls.inferred());
+        }
+        List<StageResult> stages = new ArrayList<>();
+        for (StageResult s : report.stages()) {
+            stages.add(s.stage() == Stage.TLS ? replaced : s);
+        }
+        return new Report(report.target(), stages).withExtra(report.extra());
+    }
+
+    /** One row of the TLS version table. */
+    public record VersionRow(String version, boolean accepted, String cipherSuite, String outcome, boolean deprecated) {}
+
+    /** {@code --enumerate}: one connection per TLS version, each after its own X.224 exchange. */
+    public static Table enumerate(ProbeRunner runner, Target t, ProbeSettings settings) {
+        List<VersionRow> rows = new ArrayList<>();
+        for (String v : TlsVersions.ALL) {
+            Report r = runner.probe(t, settings.withTls(settings.tls().withVersions(List.of(v))).withStopAfter(Stage.TLS));
+            StageResult s = tlsStage(r);
+            if (s != null && (s.status() == Status.OK || s.status() == Status.WARNING)) {
+                rows.add(new VersionRow(v, true, String.valueOf(s.evidence().get("cipherSuite")), "accepted",
+                        TlsVersions.deprecated(v)));
+            } else {
+                String why = s == null || s.status() == Status.NOT_REACHED
+                        ? "not reached (" + r.verdict().cause() + " at " + r.verdict().stage() + ")"
+                        : "refused: " + s.cause().code() + (s.evidence().get("alert") != null ? " " + s.evidence().get("alert") : "");
+                rows.add(new VersionRow(v, false, null, why, TlsVersions.deprecated(v)));
+            }
+        }
+        return new Table(rows);
+    }
+
+    /** The TLS version table, printable as text and JSON. */
+    public record Table(List<VersionRow> rows) implements Renderable {
+        @Override
+        public String toText() {
+            StringBuilder sb = new StringBuilder("TLS versions (one connection per version):\n");
+            for (VersionRow r : rows) {
+                sb.append(String.format("  TLS %-4s %-9s %s%s%n", r.version(), r.accepted() ? "accepted" : "refused",
+                        r.accepted() ? r.cipherSuite() : r.outcome(),
+                        r.accepted() && r.deprecated() ? "   [deprecated: disable it]" : ""));
+            }
+            return sb.toString();
+        }
+
+        @Override
+        public Object toJson() {
+            List<Object> out = new ArrayList<>();
+            for (VersionRow r : rows) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("version", r.version());
+                m.put("accepted", r.accepted());
+                m.put("cipherSuite", r.cipherSuite());
+                m.put("outcome", r.outcome());
+                m.put("deprecated", r.deprecated());
+                out.add(m);
+            }
+            return out;
+        }
+    }
+}

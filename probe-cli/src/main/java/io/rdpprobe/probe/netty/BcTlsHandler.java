@@ -1,0 +1,200 @@
+package io.rdpprobe.probe.netty;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
+import io.netty.util.ReferenceCountUtil;
+import io.rdpprobe.probe.tls.KeyLog;
+import io.rdpprobe.probe.tls.ProbeTlsClient;
+import io.rdpprobe.probe.tls.TlsOutcome;
+import java.io.IOException;
+import java.security.SecureRandom;
+import java.util.List;
+import org.bouncycastle.tls.TlsClientProtocol;
+import org.bouncycastle.tls.TlsFatalAlert;
+import org.bouncycastle.tls.TlsFatalAlertReceived;
+import org.bouncycastle.tls.crypto.impl.bc.BcTlsCrypto;
+
+/**
+ * BouncyCastle's TLS client in non-blocking mode as a Netty handler, inserted below the driver after the
+ * X.224 exchange. It fires {@link Done} once (success or failure) and then passes decrypted application
+ * data up and encrypts what the driver writes. The driver asks {@link #outcome} when the connection closes
+ * or the deadline passes first.
+ */
+public final class BcTlsHandler extends ChannelDuplexHandler {
+    /** User event: the handshake finished or failed. */
+    public record Done(TlsOutcome outcome) {}
+
+    private final TlsClientProtocol protocol = new TlsClientProtocol();
+    private final ProbeTlsClient client;
+    private final List<String> versions;
+    private final String sni;
+    private long startNanos;
+    private long bytesReceived;
+    private byte[] firstBytes;
+    private boolean done;
+    private boolean notTls;
+    private String error;
+
+    public BcTlsHandler(List<String> versions, String sni, KeyLog keyLog) {
+        this.versions = List.copyOf(versions);
+        this.sni = sni;
+        this.client = new ProbeTlsClient(new BcTlsCrypto(new SecureRandom()), versions, sni, keyLog);
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        startNanos = System.nanoTime();
+        try {
+            protocol.connect(client);
+        } catch (IOException e) {
+            error = String.valueOf(e.getMessage());
+            finish(ctx);
+            return;
+        }
+        flushOut(ctx);
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof ByteBuf in)) {
+            ctx.fireChannelRead(msg);
+            return;
+        }
+        byte[] data;
+        try {
+            data = ByteBufUtil.getBytes(in);
+        } finally {
+            ReferenceCountUtil.release(msg);
+        }
+        if (!done) {
+            if (firstBytes == null) {
+                firstBytes = java.util.Arrays.copyOf(data, Math.min(32, data.length));
+                if (!looksLikeTls(data)) {
+                    notTls = true;
+                    bytesReceived += data.length;
+                    finish(ctx);
+                    return;
+                }
+            }
+            bytesReceived += data.length;
+        }
+        if (protocol.isClosed()) {
+            return;
+        }
+        try {
+            protocol.offerInput(data);
+        } catch (IOException e) {
+            error = describe(e);
+            flushOut(ctx); // BC queues the alert it raised; send it
+            if (!done) {
+                finish(ctx);
+            } else {
+                ctx.close();
+            }
+            return;
+        }
+        flushOut(ctx);
+        if (!done && client.isComplete()) {
+            finish(ctx);
+        }
+        drainApplicationData(ctx);
+    }
+
+    private static boolean looksLikeTls(byte[] d) {
+        int b0 = d[0] & 0xFF;
+        if (b0 < 0x14 || b0 > 0x18) {
+            return false;
+        }
+        return d.length < 2 || d[1] == 0x03;
+    }
+
+    private static String describe(IOException e) {
+        if (e instanceof TlsFatalAlertReceived r) {
+            return "server sent fatal alert " + org.bouncycastle.tls.AlertDescription.getText(r.getAlertDescription());
+        }
+        if (e instanceof TlsFatalAlert a) {
+            return "client raised alert " + org.bouncycastle.tls.AlertDescription.getText(a.getAlertDescription())
+                    + (a.getMessage() != null ? ": " + a.getMessage() : "");
+        }
+        return e.getClass().getSimpleName() + ": " + e.getMessage();
+    }
+
+    private void drainApplicationData(ChannelHandlerContext ctx) {
+        int n = protocol.getAvailableInputBytes();
+        if (n > 0) {
+            byte[] plain = new byte[n];
+            protocol.readInput(plain, 0, n);
+            ctx.fireChannelRead(Unpooled.wrappedBuffer(plain));
+        }
+    }
+
+    @Override
+    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+        if (!(msg instanceof ByteBuf buf)) {
+            ctx.write(msg, promise);
+            return;
+        }
+        try {
+            if (!client.isComplete() || protocol.isClosed()) {
+                promise.setFailure(new IOException("TLS session not established"));
+                return;
+            }
+            byte[] plain = ByteBufUtil.getBytes(buf);
+            protocol.writeApplicationData(plain, 0, plain.length);
+        } catch (IOException e) {
+            promise.setFailure(e);
+            return;
+        } finally {
+            ReferenceCountUtil.release(msg);
+        }
+        int n = protocol.getAvailableOutputBytes();
+        byte[] out = new byte[n];
+        protocol.readOutput(out, 0, n);
+        ctx.write(Unpooled.wrappedBuffer(out), promise);
+    }
+
+    private void flushOut(ChannelHandlerContext ctx) {
+        int n = protocol.getAvailableOutputBytes();
+        if (n > 0) {
+            byte[] out = new byte[n];
+            protocol.readOutput(out, 0, n);
+            ctx.writeAndFlush(Unpooled.wrappedBuffer(out));
+        }
+    }
+
+    private void finish(ChannelHandlerContext ctx) {
+        done = true;
+        ctx.fireUserEventTriggered(new Done(outcome(false, false, false)));
+    }
+
+    /** Whether {@link Done} has fired. */
+    public boolean isDone() {
+        return done;
+    }
+
+    /** A snapshot of what happened so far; the flags say why it is being asked for. */
+    public TlsOutcome outcome(boolean closed, boolean reset, boolean stalled) {
+        boolean complete = client.isComplete();
+        return new TlsOutcome(complete, versions, sni, complete || client.negotiatedSuite() > 0 ? client.negotiatedVersion() : null,
+                complete ? client.negotiatedSuite() : -1, client.chain(), client.alertReceived(), client.alertSent(),
+                client.alertSentMessage(), bytesReceived, closed, reset, stalled, notTls,
+                firstBytes == null ? null : io.rdpprobe.protocol.codec.Wire.hex(firstBytes), error,
+                (System.nanoTime() - startNanos) / 1_000_000L);
+    }
+
+    /** Sends close_notify. */
+    public void closeTls(ChannelHandlerContext ctx) {
+        try {
+            if (!protocol.isClosed()) {
+                protocol.close();
+                flushOut(ctx);
+            }
+        } catch (IOException ignored) {
+            // closing anyway
+        }
+    }
+}

@@ -1,0 +1,280 @@
+#!/usr/bin/env bash
+# Record the project's reference captures (testdata/captures/) from the lab servers.
+#   testdata/lab/capture.sh [NAME...]     default: all captures below
+# Needs root (tcpdump on lo, xrdp) and the lab packages (testdata/lab/lab.sh install).
+#
+# Each capture: tcpdump -i lo --immediate-mode on the server port -> raw pcap; afterwards only the TCP
+# streams that were opened TO the server port are kept (33891/33892 are inside Linux's ephemeral port
+# range, so the filter can catch unrelated local connections). TLS captures get a NSS key log (.keys)
+# written by the LD_PRELOAD shim (lab.sh keylog-shim): xfreerdp 2.11 ignores SSLKEYLOGFILE.
+#
+# The xfreerdp command lines carry the throwaway lab account's password (/p:) -- acceptable ONLY for
+# this lab test user on loopback; the product itself never takes passwords on argv.
+set -euo pipefail
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO=$(cd "$HERE/../.." && pwd)
+LABSH=$HERE/lab.sh
+eval "$("$LABSH" env)"
+CAP=$REPO/testdata/captures
+WORK=$LAB/captures
+mkdir -p "$CAP" "$WORK"
+LAB_PASS='Passw0rd!'   # the lab.sh SAM account (throwaway)
+today=$(date -u +%F)
+XF_VER=$(dpkg-query -W -f='${Version}' freerdp2-x11)
+XRDP_VER=$(dpkg-query -W -f='${Version}' xrdp)
+SHADOW_VER=$(dpkg-query -W -f='${Version}' freerdp2-shadow-x11)
+TS_VER=$(dpkg-query -W -f='${Version}' tshark)
+TCPDUMP_PID=""
+
+ONE=""
+if [ "${1:-}" = --one ]; then ONE=$2; shift 2; fi
+if [ -z "$ONE" ]; then
+  trap '"$LABSH" stop all >/dev/null 2>&1 || true' EXIT
+  "$LABSH" start-clientx >/dev/null
+  "$LABSH" keylog-shim >/dev/null
+else
+  trap '[ -n "$TCPDUMP_PID" ] && kill -INT "$TCPDUMP_PID" 2>/dev/null || true' EXIT
+fi
+eval "$("$LABSH" env)"
+SHIM=$LAB/keylog/sslkeylog.so
+mkdir -p "$LAB/client-home"
+
+cap_start() {  # cap_start NAME PORT
+  rm -f "$WORK/$1.raw.pcap"
+  tcpdump -i lo -U --immediate-mode -B 65536 -s 0 -w "$WORK/$1.raw.pcap" "tcp port $2" > "$WORK/$1.tcpdump.log" 2>&1 &
+  TCPDUMP_PID=$!
+  local i
+  for i in $(seq 1 50); do grep -qs 'listening on' "$WORK/$1.tcpdump.log" && return 0; sleep 0.1; done
+  cat "$WORK/$1.tcpdump.log" >&2; return 1
+}
+
+cap_stop() {  # cap_stop NAME PORT -> $CAP/NAME.pcap (only streams opened to PORT)
+  local name=$1 port=$2 ids
+  sleep 0.5
+  kill -INT "$TCPDUMP_PID"; wait "$TCPDUMP_PID" 2>/dev/null || true; TCPDUMP_PID=""
+  if ! grep -q '^0 packets dropped by kernel' "$WORK/$name.tcpdump.log"; then
+    cat "$WORK/$name.tcpdump.log" >&2; echo "$name: tcpdump dropped packets" >&2; return 3
+  fi
+  ids=$(tshark -r "$WORK/$name.raw.pcap" -Y "tcp.flags.syn==1 && tcp.flags.ack==0 && tcp.dstport==$port" \
+          -T fields -e tcp.stream 2>/dev/null | sort -un | paste -sd, -)
+  [ -n "$ids" ] || { echo "no connection to port $port captured in $name" >&2; return 1; }
+  tshark -r "$WORK/$name.raw.pcap" -Y "tcp.stream in {$ids}" -F pcap -w "$CAP/$name.pcap" 2>/dev/null
+}
+
+xf() {  # xf NAME KEYS ARGS... -> xfreerdp under the client Xvfb; sets XF_RC, XF_SECS; output $WORK/NAME.xf.out
+  local name=$1 keys=$2; shift 2
+  local t0 t1
+  t0=$(date +%s.%N)
+  set +e
+  HOME=$LAB/client-home DISPLAY=$CLIENT_DISPLAY SSLKEYLOGFILE=${keys:-} LD_PRELOAD=${keys:+$SHIM} \
+    timeout -k 2 "${XF_TIMEOUT:-10}" xfreerdp "$@" < /dev/null > "$WORK/$name.xf.out" 2>&1
+  XF_RC=$?
+  set -e
+  t1=$(date +%s.%N)
+  XF_SECS=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')
+}
+
+summary() {  # summary NAME PORT [KEYS] -> one line: frames, streams, what tshark decodes
+  # pass 1: -d tcp.port==PORT,tpkt decodes X.224 (and everything, for Standard RDP Security);
+  # pass 2 (TLS captures): -d tcp.port==PORT,tls -d tls.port==PORT,tpkt with the key log decodes
+  # the TLS handshake and the RDP/CredSSP inside it.
+  local f=$CAP/$1.pcap port=$2 keys=${3:-} frames streams flags info
+  frames=$(tshark -r "$f" 2>/dev/null | wc -l)
+  streams=$(tshark -r "$f" -T fields -e tcp.stream 2>/dev/null | sort -u | wc -l)
+  flags=$(tshark -r "$f" -Y 'tcp.flags.reset==1' 2>/dev/null | wc -l)
+  {
+    tshark -r "$f" -d "tcp.port==$port,tpkt" -T fields -e _ws.col.Protocol -e _ws.col.Info 2>/dev/null \
+      | grep -Ev '^(TCP|TPKT)\s' 
+    if [ -n "$keys" ]; then
+      tshark -r "$f" -o "tls.keylog_file:$keys" -d "tcp.port==$port,tls" -d "tls.port==$port,tpkt" \
+        -T fields -e _ws.col.Protocol -e _ws.col.Info 2>/dev/null | grep -Ev '^(TCP|SSL|TPKT)\s'
+    fi
+  } > "$WORK/$1.summary"
+  info=$(sed -E 's/\t/ /; s/ +/ /g; s/ $//' "$WORK/$1.summary" | cut -c1-90 | awk '!seen[$0]++' | head -n 40 | paste -sd';' - | sed 's/;/; /g')
+  echo "$frames frames, $streams TCP stream, $flags RST; decoded: $info"
+}
+
+provenance() {  # provenance FILE WHAT COMMAND SUMMARY
+  local file=$1 what=$2 cmd=$3 sum=$4 size
+  size=$(stat -c %s "$CAP/$file")
+  local p=$CAP/PROVENANCE.md
+  if [ ! -f "$p" ]; then
+    cat > "$p" <<'MD'
+# Captures recorded by the project
+
+Recorded on loopback from the project's own lab servers by `testdata/lab/capture.sh` (which uses
+`testdata/lab/lab.sh`), with `tcpdump -i lo -U --immediate-mode -B 65536 -s 0 -w RAW "tcp port PORT"`
+(0 packets dropped by the kernel, checked), then reduced with tshark to the TCP stream(s) opened TO the
+server port (33891 = xrdp, 33892 = FreeRDP shadow server; both are inside Linux's ephemeral range).
+TLS captures come with an NSS key log (`.keys`) written by the LD_PRELOAD shim from
+`lab.sh keylog-shim` (xfreerdp 2.11 with OpenSSL 3.0 ignores SSLKEYLOGFILE). The key logs belong to
+throwaway loopback sessions.
+
+Decode:
+- pre-TLS X.224 and Standard RDP Security: `tshark -r FILE -d tcp.port==PORT,tpkt`
+- inside TLS: `tshark -r FILE -o tls.keylog_file:FILE.keys -d tcp.port==PORT,tls -d tls.port==PORT,tpkt`
+  (with `-d tcp.port==PORT,tpkt` alone tshark decodes the X.224 negotiation but shows the TLS records
+  as TPKT "Continuation").
+
+The "tshark:" part of each line is the de-duplicated Protocol/Info column of both passes.
+
+MD
+  fi
+  grep -v "^- \`$file\`" "$p" > "$p.tmp" || true; mv "$p.tmp" "$p"
+  echo "- \`$file\` ($size bytes): $what. Command: \`$cmd\`. Versions: xrdp $XRDP_VER, FreeRDP (xfreerdp/shadow) $XF_VER/$SHADOW_VER, tshark $TS_VER, Debian 12; loopback; $today. tshark: $sum" >> "$p"
+}
+
+keys_file() { rm -f "$CAP/$1.keys" "$WORK/$1.keys.tmp"; echo "$WORK/$1.keys.tmp"; }
+keys_done() {  # keys_done NAME -> moves the key log next to the pcap (must not be empty)
+  [ -s "$WORK/$1.keys.tmp" ] || { echo "no TLS secrets logged for $1" >&2; return 1; }
+  mv "$WORK/$1.keys.tmp" "$CAP/$1.keys"
+}
+
+# ---------------------------------------------------------------- the captures
+cap_xrdp_tls_connect() {
+  local n=xrdp-tls-xfreerdp-connect k; k=$(keys_file $n)
+  "$LABSH" start-xrdp tls >/dev/null
+  cap_start $n "$XRDP_PORT"
+  XF_TIMEOUT=8 xf $n "$k" /v:localhost:"$XRDP_PORT" /cert:ignore /sec:tls /size:640x480 /bpp:16 -clipboard -sound
+  cap_stop $n "$XRDP_PORT"; keys_done $n
+  provenance $n.pcap "xfreerdp -> xrdp tls mode, full connect: X.224 (RDP_NEG_REQ SSL -> RSP SSL), TLS 1.3, MCS Connect-Initial/Response with GCC, erect domain, attach user, channel joins, Client Info, licensing (License Request, New License Request, Error Alert STATUS_VALID_CLIENT), Demand Active, Confirm Active, finalization, fast-path updates of the xrdp login screen; xfreerdp stopped by timeout after 8 s (rc $XF_RC): client FIN, xrdp answers a TLS fatal alert, client kernel RST; TLS secrets in $n.keys" \
+    "timeout 8 xfreerdp /v:localhost:$XRDP_PORT /cert:ignore /sec:tls /size:640x480 /bpp:16 -clipboard -sound" \
+    "$(summary $n "$XRDP_PORT" "$CAP/$n.keys")"
+}
+
+cap_shadow_nla_ok() {
+  local n=shadow-nla-authonly-ok k; k=$(keys_file $n)
+  "$LABSH" start-shadow nla >/dev/null
+  cap_start $n "$SHADOW_PORT"
+  xf $n "$k" /v:localhost:"$SHADOW_PORT" /cert:ignore /u:rdptest "/p:$LAB_PASS" +auth-only
+  cap_stop $n "$SHADOW_PORT"; keys_done $n
+  provenance $n.pcap "xfreerdp +auth-only -> FreeRDP shadow nla mode, right password: X.224 (RDP_NEG_REQ SSL|HYBRID -> RSP HYBRID), TLS 1.3, CredSSP (TSRequest v6) with NTLM NEGOTIATE / CHALLENGE / AUTHENTICATE, pubKeyAuth and TSCredentials succeed; FreeRDP 2.11 then still runs MCS/GCC, licensing and Demand Active before it closes (close_notify, FIN); xfreerdp rc $XF_RC in $XF_SECS s ('Authentication only, exit status 0'); TLS secrets in $n.keys" \
+    "xfreerdp /v:localhost:$SHADOW_PORT /cert:ignore /u:rdptest /p:<lab password> +auth-only" \
+    "$(summary $n "$SHADOW_PORT" "$CAP/$n.keys")"
+}
+
+cap_shadow_nla_wrong() {
+  local n=shadow-nla-authonly-wrongpass k; k=$(keys_file $n)
+  "$LABSH" start-shadow nla >/dev/null
+  cap_start $n "$SHADOW_PORT"
+  xf $n "$k" /v:localhost:"$SHADOW_PORT" /cert:ignore /u:rdptest /p:WrongPass +auth-only
+  cap_stop $n "$SHADOW_PORT"; keys_done $n
+  provenance $n.pcap "xfreerdp +auth-only -> FreeRDP shadow nla mode, wrong password: the NTLM AUTHENTICATE is rejected (server log: MIC verification failed, SEC_E_MESSAGE_ALTERED); the server only sends a TLS close_notify and FIN, no error code reaches the client; the client's own close_notify then draws a RST; xfreerdp rc $XF_RC in $XF_SECS s (ERRCONNECT_CONNECT_TRANSPORT_FAILED); TLS secrets in $n.keys" \
+    "xfreerdp /v:localhost:$SHADOW_PORT /cert:ignore /u:rdptest /p:WrongPass +auth-only" \
+    "$(summary $n "$SHADOW_PORT" "$CAP/$n.keys")"
+}
+
+cap_shadow_nla_tls_refused() {
+  local n=shadow-nla-xfreerdp-tls-refused
+  "$LABSH" start-shadow nla >/dev/null
+  cap_start $n "$SHADOW_PORT"
+  xf $n "" /v:localhost:"$SHADOW_PORT" /cert:ignore /sec:tls /u:rdptest /p:WrongPass
+  cap_stop $n "$SHADOW_PORT"
+  provenance $n.pcap "xfreerdp /sec:tls (RDP_NEG_REQ requestedProtocols SSL) -> FreeRDP shadow nla mode: RDP_NEG_FAILURE HYBRID_REQUIRED_BY_SERVER(5), the client closes; xfreerdp rc $XF_RC in $XF_SECS s (HYBRID_REQUIRED_BY_SERVER, ERRCONNECT_SECURITY_NEGO_CONNECT_FAILED)" \
+    "xfreerdp /v:localhost:$SHADOW_PORT /cert:ignore /sec:tls /u:rdptest /p:WrongPass" \
+    "$(summary $n "$SHADOW_PORT")"
+}
+
+cap_xrdp_tls_nla_only() {
+  local n=xrdp-tls-xfreerdp-nla-only
+  "$LABSH" start-xrdp tls >/dev/null
+  cap_start $n "$XRDP_PORT"
+  xf $n "" /v:localhost:"$XRDP_PORT" /cert:ignore /sec:nla /u:rdptest /p:WrongPass
+  cap_stop $n "$XRDP_PORT"
+  provenance $n.pcap "xfreerdp /sec:nla -> xrdp tls mode, refused by the CLIENT: xfreerdp requests SSL|HYBRID (3), xrdp selects SSL (RDP_NEG_RSP), xfreerdp insists on NLA and closes (FIN) before any ClientHello; xrdp, already in TLS accept, answers a plaintext TLS fatal alert decode_error (15030300020232) and gets a RST; xfreerdp rc $XF_RC in $XF_SECS s (Protocol Security Negotiation Failure, ERRCONNECT_SECURITY_NEGO_CONNECT_FAILED)" \
+    "xfreerdp /v:localhost:$XRDP_PORT /cert:ignore /sec:nla /u:rdptest /p:WrongPass" \
+    "$(summary $n "$XRDP_PORT")"
+}
+
+cap_xrdp_rdp_stdsec() {
+  local n=xrdp-rdp-stdsec
+  "$LABSH" start-xrdp rdp >/dev/null
+  cap_start $n "$XRDP_PORT"
+  XF_TIMEOUT=6 xf $n "" /v:localhost:"$XRDP_PORT" /sec:rdp /size:640x480 /bpp:16 -clipboard -sound
+  cap_stop $n "$XRDP_PORT"
+  provenance $n.pcap "xfreerdp /sec:rdp -> xrdp rdp mode, Standard RDP Security: legacy X.224 CR without RDP_NEG_REQ, bare CC, plaintext MCS Connect-Initial/Response with GCC blocks (server security data: 128-bit RC4, High, proprietary server certificate), erect domain, attach user, channel joins, Security Exchange, encrypted Client Info; xrdp 0.9.21 then logs 'MAC checksum error for non-FIPS PDU' and sends MCS Disconnect-Provider-Ultimatum: xfreerdp rc $XF_RC (ERRINFO_LOGOFF_BY_USER) in $XF_SECS s" \
+    "timeout 6 xfreerdp /v:localhost:$XRDP_PORT /sec:rdp /size:640x480 /bpp:16 -clipboard -sound" \
+    "$(summary $n "$XRDP_PORT")"
+}
+
+cap_client_rst() {
+  local n=xrdp-tls-client-rst-after-cc
+  "$LABSH" start-xrdp tls >/dev/null
+  cap_start $n "$XRDP_PORT"
+  python3 - "$XRDP_PORT" <<'PY'
+# Client: X.224 CR (requestedProtocols SSL), read the CC, then abort with SO_LINGER {1, 0} -> RST.
+import socket, struct, sys
+port = int(sys.argv[1])
+body = b"\xe0\x00\x00\x00\x00\x00Cookie: mstshash=labrst\r\n" + struct.pack("<BBHI", 1, 0, 8, 1)
+cr = struct.pack(">BBH", 3, 0, 5 + len(body)) + bytes([len(body)]) + body
+s = socket.create_connection(("127.0.0.1", port), timeout=5)
+s.sendall(cr)
+cc = s.recv(64)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+s.close()
+PY
+  cap_stop $n "$XRDP_PORT"
+  provenance $n.pcap "a stdlib python3 client sends an X.224 CR (requestedProtocols SSL) to xrdp tls mode, reads the CC (RDP_NEG_RSP SSL) and closes with SO_LINGER 0, so the CLIENT sends a RST before any TLS ClientHello (connection reset mid-handshake, client side)" \
+    "python3 socket client embedded in testdata/lab/capture.sh (cap_client_rst)" \
+    "$(summary $n "$XRDP_PORT")"
+}
+
+cap_server_rst() {
+  local n=xrdp-tls-server-rst-unread
+  "$LABSH" start-xrdp tls >/dev/null
+  cap_start $n "$XRDP_PORT"
+  python3 - "$XRDP_PORT" <<'PY'
+# Client: X.224 CR requesting RDP only plus 64 junk bytes in the same write. xrdp tls mode answers
+# RDP_NEG_FAILURE and closes without reading the junk -> the server's kernel sends a RST.
+import socket, struct, sys, time
+port = int(sys.argv[1])
+body = b"\xe0\x00\x00\x00\x00\x00Cookie: mstshash=labrst\r\n" + struct.pack("<BBHI", 1, 0, 8, 0)
+cr = struct.pack(">BBH", 3, 0, 5 + len(body)) + bytes([len(body)]) + body
+s = socket.create_connection(("127.0.0.1", port), timeout=5)
+s.sendall(cr + b"\x16" * 64)
+try:
+    while s.recv(4096):
+        pass
+except OSError as e:
+    print("client saw", type(e).__name__, e)
+time.sleep(0.3)
+s.close()
+PY
+  cap_stop $n "$XRDP_PORT"
+  provenance $n.pcap "a stdlib python3 client sends an X.224 CR (requestedProtocols RDP) followed by 64 junk bytes in one segment to xrdp tls mode; xrdp answers RDP_NEG_FAILURE SSL_REQUIRED_BY_SERVER + DPUm and closes with the junk unread, so the SERVER's kernel sends a RST" \
+    "python3 socket client embedded in testdata/lab/capture.sh (cap_server_rst)" \
+    "$(summary $n "$XRDP_PORT")"
+}
+
+ALL=(xrdp_tls_connect shadow_nla_ok shadow_nla_wrong shadow_nla_tls_refused xrdp_tls_nla_only xrdp_rdp_stdsec client_rst server_rst)
+cr_fixture() {  # cr_fixture CAPTURE PORT FIXTURE DESCRIPTION: first client payload of the capture
+  local f=$CAP/$1.pcap hex
+  hex=$(tshark -r "$f" -Y "tcp.dstport==$2 && tcp.len>0" -T fields -e tcp.payload 2>/dev/null | head -n1)
+  [ -n "$hex" ] || { echo "no client payload in $1" >&2; return 1; }
+  mkdir -p "$REPO/testdata/fixtures/x224"
+  {
+    echo "# recorded from xfreerdp (freerdp2-x11 $XF_VER) on loopback, $today: first client PDU of testdata/captures/$1.pcap (testdata/lab/capture.sh)"
+    echo "# $4"
+    echo "$hex"
+  } > "$REPO/testdata/fixtures/x224/$3.hex"
+}
+
+if [ -n "$ONE" ]; then "cap_$ONE"; exit 0; fi
+[ $# -gt 0 ] && ALL=("$@")
+for c in "${ALL[@]}"; do
+  for attempt in 1 2 3; do
+    echo "== capture $c (attempt $attempt)" >&2
+    rc=0; bash "$0" --one "$c" || rc=$?
+    [ "$rc" = 0 ] && break
+    [ "$attempt" = 3 ] && { echo "capture $c failed (rc=$rc)" >&2; exit 1; }
+  done
+  tail -n1 "$CAP/PROVENANCE.md" >&2
+done
+# real client X.224 Connection Requests (with routing cookie) as codec fixtures
+[ -f "$CAP/xrdp-tls-xfreerdp-connect.pcap" ] && cr_fixture xrdp-tls-xfreerdp-connect "$XRDP_PORT" xfreerdp-cr-sec-tls \
+  "X.224 CR of 'xfreerdp /sec:tls' (no /u: cookie 'Cookie: mstshash=root'), RDP_NEG_REQ flags 0, requestedProtocols PROTOCOL_SSL(1)"
+[ -f "$CAP/shadow-nla-authonly-ok.pcap" ] && cr_fixture shadow-nla-authonly-ok "$SHADOW_PORT" xfreerdp-cr-nla \
+  "X.224 CR of 'xfreerdp /u:rdptest +auth-only' (cookie 'Cookie: mstshash=rdptest'), RDP_NEG_REQ flags 0, requestedProtocols PROTOCOL_SSL|PROTOCOL_HYBRID(3)"
+[ -f "$CAP/xrdp-rdp-stdsec.pcap" ] && cr_fixture xrdp-rdp-stdsec "$XRDP_PORT" xfreerdp-cr-sec-rdp-legacy \
+  "X.224 CR of 'xfreerdp /sec:rdp' (cookie 'Cookie: mstshash=root'), NO RDP_NEG_REQ (legacy); xrdp rdp mode answers the bare CC 0300000b06d00000123400"
+ls -l "$CAP" >&2
