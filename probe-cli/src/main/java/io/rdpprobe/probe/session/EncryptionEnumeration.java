@@ -1,0 +1,116 @@
+package io.rdpprobe.probe.session;
+
+import io.netty.buffer.Unpooled;
+import io.rdpprobe.protocol.codec.DecodeException;
+import io.rdpprobe.protocol.gcc.ConferenceCreateResponse;
+import io.rdpprobe.protocol.gcc.EncryptionMethod;
+import io.rdpprobe.protocol.gcc.ServerData;
+import io.rdpprobe.protocol.gcc.ServerSecurityData;
+import io.rdpprobe.protocol.mcs.ConnectResponse;
+import io.rdpprobe.protocol.mcs.Mcs;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code --enumerate} for Standard RDP Security: the driver opens one legacy connection (PROTOCOL_RDP) per
+ * method, offering only that method in CS_SECURITY ({@link #settingsFor}), and feeds each answer here. A
+ * method is accepted when the Connect Response is successful and the server selected that method (or NONE at
+ * level NONE). Pure: no I/O.
+ */
+public final class EncryptionEnumeration {
+    private EncryptionEnumeration() {}
+
+    /** The four methods, in the order they are tried. */
+    public static final List<EncryptionMethod> METHODS = List.of(EncryptionMethod.BIT_40, EncryptionMethod.BIT_56,
+            EncryptionMethod.BIT_128, EncryptionMethod.FIPS);
+
+    /**
+     * One attempt: the method offered and what came back.
+     *
+     * @param connectResponseFrame the server's complete Connect Response frame, or null if none came
+     * @param failure              what happened instead (a cause code such as SSL_REQUIRED_BY_SERVER), or null
+     */
+    public record Attempt(EncryptionMethod offered, byte[] connectResponseFrame, String failure) {}
+
+    /** One row of the table. */
+    public record Row(String offered, boolean accepted, String selectedMethod, String encryptionLevel,
+                      String rdpVersion, String note) {}
+
+    /** The table, the levels and versions seen. */
+    public record Result(List<Row> rows, List<String> acceptedMethods, String encryptionLevel, String rdpVersion) {
+        public Result {
+            rows = List.copyOf(rows);
+            acceptedMethods = List.copyOf(acceptedMethods);
+        }
+
+        /** For {@code Report.withExtra}. */
+        public Map<String, Object> toMap() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            List<Map<String, Object>> r = new ArrayList<>();
+            for (Row row : rows) {
+                Map<String, Object> x = new LinkedHashMap<>();
+                x.put("offered", row.offered());
+                x.put("accepted", row.accepted());
+                x.put("selectedMethod", row.selectedMethod());
+                x.put("encryptionLevel", row.encryptionLevel());
+                x.put("rdpVersion", row.rdpVersion());
+                if (row.note() != null) x.put("note", row.note());
+                r.add(x);
+            }
+            m.put("encryptionMethods", r);
+            m.put("acceptedMethods", acceptedMethods);
+            if (encryptionLevel != null) m.put("encryptionLevel", encryptionLevel);
+            if (rdpVersion != null) m.put("rdpVersion", rdpVersion);
+            return m;
+        }
+    }
+
+    /** Settings that offer only {@code m}. */
+    public static SessionSettings settingsFor(SessionSettings base, EncryptionMethod m) {
+        return base.withEncryptionMethods(m);
+    }
+
+    public static Result build(List<Attempt> attempts) {
+        List<Row> rows = new ArrayList<>();
+        List<String> accepted = new ArrayList<>();
+        String level = null;
+        String version = null;
+        for (Attempt a : attempts) {
+            String offered = a.offered().label();
+            if (a.connectResponseFrame() == null) {
+                rows.add(new Row(offered, false, null, null, null, a.failure() == null ? "no Connect Response" : a.failure()));
+                continue;
+            }
+            try {
+                ConnectResponse cr = ConnectResponse.decode(Mcs.userData(Unpooled.wrappedBuffer(a.connectResponseFrame())));
+                if (!cr.result().isSuccess()) {
+                    rows.add(new Row(offered, false, null, null, null, "Connect-Response " + cr.result().name()));
+                    continue;
+                }
+                ServerData sd = ConferenceCreateResponse.decode(Unpooled.wrappedBuffer(cr.userData())).userData();
+                String v = sd.core().map(c -> c.rdpVersion().name()).orElse(null);
+                ServerSecurityData sec = sd.security().orElse(null);
+                if (sec == null) {
+                    rows.add(new Row(offered, false, null, null, v, "no server security data"));
+                    continue;
+                }
+                boolean ok = sec.encryptionMethod().value() == a.offered().value()
+                        || (sec.encryptionMethod().isNone() && sec.encryptionLevel().value() == 0);
+                String lv = sec.encryptionLevel().label();
+                rows.add(new Row(offered, ok, sec.encryptionMethod().label(), lv, v,
+                        ok ? null : "server selected " + sec.encryptionMethod().name()));
+                if (ok) {
+                    accepted.add(offered);
+                    level = lv;
+                }
+                if (version == null) version = v;
+                if (level == null && ok) level = lv;
+            } catch (DecodeException e) {
+                rows.add(new Row(offered, false, null, null, null, "malformed Connect Response: " + e.getMessage()));
+            }
+        }
+        return new Result(rows, accepted, level, version);
+    }
+}

@@ -1,0 +1,7 @@
+package io.rdpprobe.probe.session;
+
+/** Where the client random comes from: SecureRandom in production, a fixed sequence in tests. */
+@FunctionalInterface
+public interface RandomSource {
+    void nextBytes(byte[] out);
+}

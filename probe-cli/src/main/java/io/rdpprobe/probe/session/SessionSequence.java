@@ -1,0 +1,733 @@
+package io.rdpprobe.probe.session;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.rdpprobe.probe.model.Cause;
+import io.rdpprobe.probe.model.Causes;
+import io.rdpprobe.probe.model.SessionCauses;
+import io.rdpprobe.probe.model.Stage;
+import io.rdpprobe.probe.model.StageResult;
+import io.rdpprobe.probe.model.Status;
+import io.rdpprobe.protocol.codec.DecodeException;
+import io.rdpprobe.protocol.codec.Wire;
+import io.rdpprobe.protocol.errors.ErrorInfo;
+import io.rdpprobe.protocol.gcc.ChannelDef;
+import io.rdpprobe.protocol.gcc.ClientClusterData;
+import io.rdpprobe.protocol.gcc.ClientCoreData;
+import io.rdpprobe.protocol.gcc.ClientData;
+import io.rdpprobe.protocol.gcc.ClientNetworkData;
+import io.rdpprobe.protocol.gcc.ClientSecurityData;
+import io.rdpprobe.protocol.gcc.ConferenceCreateRequest;
+import io.rdpprobe.protocol.gcc.ConferenceCreateResponse;
+import io.rdpprobe.protocol.gcc.EncryptionMethod;
+import io.rdpprobe.protocol.gcc.GccBlock;
+import io.rdpprobe.protocol.gcc.ProprietaryCertificate;
+import io.rdpprobe.protocol.gcc.RdpVersion;
+import io.rdpprobe.protocol.gcc.RsaPublicKey;
+import io.rdpprobe.protocol.gcc.ServerCertificate;
+import io.rdpprobe.protocol.gcc.ServerCoreData;
+import io.rdpprobe.protocol.gcc.ServerData;
+import io.rdpprobe.protocol.gcc.ServerNetworkData;
+import io.rdpprobe.protocol.gcc.ServerSecurityData;
+import io.rdpprobe.protocol.gcc.X509CertificateChain;
+import io.rdpprobe.protocol.licensing.LicensePdu;
+import io.rdpprobe.protocol.licensing.StateTransition;
+import io.rdpprobe.protocol.mcs.AttachUserConfirm;
+import io.rdpprobe.protocol.mcs.AttachUserRequest;
+import io.rdpprobe.protocol.mcs.ChannelJoinConfirm;
+import io.rdpprobe.protocol.mcs.ChannelJoinRequest;
+import io.rdpprobe.protocol.mcs.ConnectInitial;
+import io.rdpprobe.protocol.mcs.ConnectResponse;
+import io.rdpprobe.protocol.mcs.DisconnectProviderUltimatum;
+import io.rdpprobe.protocol.mcs.DomainPdu;
+import io.rdpprobe.protocol.mcs.ErectDomainRequest;
+import io.rdpprobe.protocol.mcs.Mcs;
+import io.rdpprobe.protocol.mcs.SendData;
+import io.rdpprobe.protocol.rdp.DataPdu;
+import io.rdpprobe.protocol.rdp.DeactivateAllPdu;
+import io.rdpprobe.protocol.rdp.DemandActivePdu;
+import io.rdpprobe.protocol.rdp.InfoPacket;
+import io.rdpprobe.protocol.rdp.SaveSessionInfoPdu;
+import io.rdpprobe.protocol.rdp.SecurityExchangePdu;
+import io.rdpprobe.protocol.rdp.SecurityFlags;
+import io.rdpprobe.protocol.rdp.ServerRedirectionPdu;
+import io.rdpprobe.protocol.rdp.SharePdu;
+import io.rdpprobe.protocol.security.ClientRandomEncryption;
+import io.rdpprobe.protocol.security.FipsChannel;
+import io.rdpprobe.protocol.security.Rc4Channel;
+import io.rdpprobe.protocol.security.SessionKeys;
+import io.rdpprobe.protocol.security.TerminalServicesKey;
+import io.rdpprobe.protocol.x224.Protocols;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Sans-IO client for the connection phases after X.224/TLS/CredSSP (MS-RDPBCGR 1.3.1.1 steps 3-13):
+ *
+ * <pre>
+ * Connect Initial  -> Connect Response                         MCS
+ * Erect Domain, Attach User -> Attach User Confirm             MCS
+ * Channel Join x n -> Channel Join Confirm x n (or skipped)    MCS
+ * [Security Exchange] (Standard RDP Security with encryption)  SECURITY_EXCHANGE (confirmed by the first MAC)
+ * Client Info      -> licensing PDU(s)                         LICENSING
+ *                  -> Demand Active                            ACTIVATION, then Disconnect Provider Ultimatum
+ * </pre>
+ *
+ * <p>No sockets, no channels, no clocks. The driver calls {@link #start(long)}, writes the returned frames,
+ * then for every complete inbound frame (a whole TPKT, as {@code FrameProbe.frameLength} delimits it; TLS
+ * already removed) calls {@link #receive(ByteBuf, long)} and writes what it returns; when the peer closes it
+ * calls {@link #closed(long)}. A {@link Step} with {@code close = true} means: flush and close. The times are
+ * the driver's clock readings in milliseconds and only feed {@link StageResult#elapsedMs()}. {@link #results()}
+ * gives the four stage results at any moment.
+ */
+public final class SessionSequence {
+
+    /** What the driver must do after a call: write {@code outbound} in order, then close if asked. */
+    public record Step(List<byte[]> outbound, boolean close) {
+        public Step {
+            outbound = List.copyOf(outbound);
+        }
+
+        static Step of(List<byte[]> out) {
+            return new Step(out, false);
+        }
+    }
+
+    /** Where the sequence is. */
+    public enum State {
+        INITIAL, AWAIT_CONNECT_RESPONSE, AWAIT_ATTACH_USER_CONFIRM, AWAIT_CHANNEL_JOIN_CONFIRM, AWAIT_LICENSING,
+        AWAIT_DEMAND_ACTIVE, DONE
+    }
+
+    private static final Stage[] STAGES = {Stage.MCS, Stage.SECURITY_EXCHANGE, Stage.LICENSING, Stage.ACTIVATION};
+
+    private final int selectedProtocol;
+    private final int requestedProtocols;
+    private final SessionSettings settings;
+    private final RandomSource random;
+    private final LogonInfo logon;
+
+    private State state = State.INITIAL;
+    private final Map<Stage, StageResult> results = new EnumMap<>(Stage.class);
+    private final Map<Stage, Long> started = new EnumMap<>(Stage.class);
+    private final Map<Stage, Map<String, Object>> evidence = new EnumMap<>(Stage.class);
+
+    private ServerData serverData;
+    private EncryptionMethod method = EncryptionMethod.NONE;
+    private int userId;
+    private final Deque<Integer> pendingJoins = new ArrayDeque<>();
+    private final List<Map<String, Object>> channelEvidence = new ArrayList<>();
+    private Rc4Channel encryptor;
+    private Rc4Channel decryptor;
+    private FipsChannel fipsEncryptor;
+    private FipsChannel fipsDecryptor;
+    private boolean securityExchangePending;
+    private ErrorInfo pendingErrorInfo;
+
+    public SessionSequence(int selectedProtocol, int requestedProtocols, SessionSettings settings, RandomSource random,
+                           LogonInfo logon) {
+        this.selectedProtocol = selectedProtocol;
+        this.requestedProtocols = requestedProtocols;
+        this.settings = settings;
+        this.random = random;
+        this.logon = logon;
+        for (Stage s : STAGES) {
+            evidence.put(s, new LinkedHashMap<>());
+        }
+    }
+
+    public State state() {
+        return state;
+    }
+
+    public boolean isDone() {
+        return state == State.DONE;
+    }
+
+    /** The MCS user id the server assigned (0 before Attach User Confirm). */
+    public int userId() {
+        return userId;
+    }
+
+    /** The server's GCC data once the Connect Response arrived. */
+    public Optional<ServerData> serverData() {
+        return Optional.ofNullable(serverData);
+    }
+
+    /** MCS, SECURITY_EXCHANGE, LICENSING, ACTIVATION in order; stages not finished are NOT_REACHED. */
+    public List<StageResult> results() {
+        List<StageResult> out = new ArrayList<>();
+        for (Stage s : STAGES) {
+            out.add(results.getOrDefault(s, StageResult.notReached(s)));
+        }
+        return out;
+    }
+
+    // ---- outbound ---------------------------------------------------------------------------------------
+
+    /** The first flight: MCS Connect Initial with the GCC Conference Create Request. */
+    public Step start(long nowMs) {
+        if (state != State.INITIAL) {
+            throw new IllegalStateException("already started");
+        }
+        started.put(Stage.MCS, nowMs);
+        state = State.AWAIT_CONNECT_RESPONSE;
+        return Step.of(List.of(connectInitialFrame(settings, selectedProtocol)));
+    }
+
+    /** The Connect Initial frame this client sends (public for {@code --enumerate} and tests). */
+    public static byte[] connectInitialFrame(SessionSettings s, int selectedProtocol) {
+        return Mcs.frame(ConnectInitial.of(new ConferenceCreateRequest(clientData(s, selectedProtocol)).toBytes()));
+    }
+
+    static ClientData clientData(SessionSettings s, int selectedProtocol) {
+        int early = ClientCoreData.SUPPORT_ERRINFO_PDU | ClientCoreData.WANT_32BPP_SESSION
+                | ClientCoreData.SUPPORT_STATUSINFO_PDU | ClientCoreData.STRONG_ASYMMETRIC_KEYS
+                | ClientCoreData.VALID_CONNECTION_TYPE | (s.requestSkipChannelJoin() ? ClientCoreData.SUPPORT_SKIP_CHANNELJOIN : 0);
+        ClientCoreData core = new ClientCoreData(RdpVersion.RDP_10_7.value(), s.desktopWidth(), s.desktopHeight(),
+                ClientCoreData.RNS_UD_COLOR_8BPP, ClientCoreData.RNS_UD_SAS_DEL, s.keyboardLayout(), s.clientBuild(),
+                s.clientName(), 4, 0, 12, "", ClientCoreData.RNS_UD_COLOR_8BPP, 1, 0, 24,
+                ClientCoreData.RNS_UD_24BPP_SUPPORT | ClientCoreData.RNS_UD_16BPP_SUPPORT
+                        | ClientCoreData.RNS_UD_15BPP_SUPPORT | ClientCoreData.RNS_UD_32BPP_SUPPORT,
+                early, "", 6, 0, selectedProtocol, null, null, null, null, null, new byte[0]);
+        List<GccBlock> blocks = new ArrayList<>();
+        blocks.add(core);
+        blocks.add(new ClientSecurityData(s.encryptionMethods(), EncryptionMethod.NONE));
+        if (!s.channels().isEmpty()) {
+            blocks.add(new ClientNetworkData(s.channels()));
+        }
+        blocks.add(new ClientClusterData(ClientClusterData.REDIRECTION_SUPPORTED | (3 << 2), 0));
+        return new ClientData(blocks);
+    }
+
+    private byte[] sendData(byte[] data) {
+        return Mcs.sendData(false, userId, DomainPdu.GLOBAL_CHANNEL_ID, data);
+    }
+
+    private boolean fips() {
+        return method.value() == EncryptionMethod.FIPS.value();
+    }
+
+    private boolean standardSecurity() {
+        return selectedProtocol == Protocols.RDP && !method.isNone();
+    }
+
+    // ---- inbound ----------------------------------------------------------------------------------------
+
+    /** Consumes one complete inbound frame. */
+    public Step receive(byte[] frame, long nowMs) {
+        return receive(Unpooled.wrappedBuffer(frame), nowMs);
+    }
+
+    /** Consumes one complete inbound frame (the buffer is read, not released). */
+    public Step receive(ByteBuf frame, long nowMs) {
+        if (state == State.DONE || state == State.INITIAL) {
+            return Step.of(List.of());
+        }
+        try {
+            if (!frame.isReadable() || frame.getUnsignedByte(frame.readerIndex()) != 0x03) {
+                if (state == State.AWAIT_DEMAND_ACTIVE || state == State.AWAIT_LICENSING) {
+                    return Step.of(List.of()); // fast-path output before activation: nothing we need
+                }
+                throw DecodeException.unexpected(io.rdpprobe.protocol.codec.Layer.TPKT, "first byte", frame.readerIndex(),
+                        "expected a TPKT frame");
+            }
+            if (frame.readableBytes() > 5 && (frame.getUnsignedByte(frame.readerIndex() + 5) & 0xF0) == 0x80) {
+                return fail(nowMs, Causes.X224_DISCONNECT, "the server sent an X.224 Disconnect Request", Map.of());
+            }
+            ByteBuf mcs = Mcs.userData(frame);
+            if (state == State.AWAIT_CONNECT_RESPONSE && Mcs.isConnectPdu(mcs)) {
+                return onConnectResponse(ConnectResponse.decode(mcs), nowMs);
+            }
+            DomainPdu pdu = DomainPdu.decode(mcs);
+            if (pdu instanceof DisconnectProviderUltimatum d) {
+                Cause c = pendingErrorInfo != null ? SessionCauses.forErrorInfo(pendingErrorInfo, false)
+                        : SessionCauses.forUltimatum(d.reason());
+                return fail(nowMs, c, pendingErrorInfo != null ? "the server disconnected: " + pendingErrorInfo.name()
+                        : "the server sent Disconnect Provider Ultimatum " + d.reason().name(), Map.of("ultimatum", d.reason().name()));
+            }
+            return switch (state) {
+                case AWAIT_ATTACH_USER_CONFIRM -> pdu instanceof AttachUserConfirm a ? onAttachUserConfirm(a, nowMs)
+                        : unexpected(pdu, nowMs);
+                case AWAIT_CHANNEL_JOIN_CONFIRM -> pdu instanceof ChannelJoinConfirm c ? onChannelJoinConfirm(c, nowMs)
+                        : pdu instanceof SendData sd && sd.indication() ? onSendData(sd, nowMs) : unexpected(pdu, nowMs);
+                case AWAIT_LICENSING, AWAIT_DEMAND_ACTIVE -> pdu instanceof SendData sd && sd.indication()
+                        ? onSendData(sd, nowMs) : unexpected(pdu, nowMs);
+                default -> unexpected(pdu, nowMs);
+            };
+        } catch (DecodeException e) {
+            return fail(nowMs, Causes.MALFORMED_RESPONSE, "malformed server PDU: " + e.getMessage(),
+                    Map.of("decodeError", e.getMessage()));
+        }
+    }
+
+    /** The peer closed the connection (FIN or RST): the current stage fails. */
+    public Step closed(long nowMs) {
+        if (state == State.DONE || state == State.INITIAL) {
+            return new Step(List.of(), true);
+        }
+        if (pendingErrorInfo != null) {
+            return fail(nowMs, SessionCauses.forErrorInfo(pendingErrorInfo, true),
+                    "the server sent Set Error Info " + pendingErrorInfo.name() + " and closed the connection", Map.of());
+        }
+        return fail(nowMs, Causes.CONNECTION_CLOSED, "the server closed the connection during " + currentStage(), Map.of());
+    }
+
+    private Step unexpected(DomainPdu pdu, long nowMs) {
+        return fail(nowMs, Causes.MALFORMED_RESPONSE, "unexpected MCS PDU " + DomainPdu.choiceName(pdu.choice())
+                + " in state " + state, Map.of());
+    }
+
+    // ---- MCS --------------------------------------------------------------------------------------------
+
+    private Step onConnectResponse(ConnectResponse cr, long nowMs) {
+        Map<String, Object> ev = evidence.get(Stage.MCS);
+        ev.put("mcsResult", cr.result().name());
+        if (!cr.result().isSuccess()) {
+            return fail(nowMs, SessionCauses.mcsRejected(cr.result()), "MCS Connect-Response: " + cr.result().name(), Map.of());
+        }
+        ConferenceCreateResponse gcc = ConferenceCreateResponse.decode(Unpooled.wrappedBuffer(cr.userData()));
+        if (gcc.result() != 0) {
+            ev.put("gccResult", gcc.resultName());
+            return fail(nowMs, SessionCauses.GCC_CONFERENCE_REJECTED, "GCC Conference Create Response: " + gcc.resultName(), Map.of());
+        }
+        serverData = gcc.userData();
+        ServerCoreData core = serverData.core().orElse(null);
+        if (core != null) {
+            ev.put("serverRdpVersion", core.rdpVersion().name());
+            if (core.clientRequestedProtocols() != null) {
+                ev.put("clientRequestedProtocolsEcho", Protocols.describe(core.clientRequestedProtocols()));
+                if (core.clientRequestedProtocols() != requestedProtocols) {
+                    ev.put("requestedProtocolsMismatch", true);
+                }
+            }
+            if (core.earlyCapabilityFlags() != null) {
+                ev.put("serverEarlyCapabilities", core.earlyCapabilityNames());
+            }
+        }
+        ServerSecurityData sec = serverData.security().orElse(null);
+        if (sec != null) {
+            method = sec.encryptionMethod();
+            ev.put("encryptionMethod", sec.encryptionMethod().name());
+            ev.put("encryptionLevel", sec.encryptionLevel().name());
+            if (sec.certificate() != null) {
+                ev.put("certificateType", sec.certificate().typeLabel());
+                ev.put("certificateCount", sec.certificate().count());
+                ev.put("certificatePermanent", sec.certificate().permanent());
+            }
+        }
+        if (selectedProtocol == Protocols.RDP && !method.isNone()) {
+            if ((method.value() & settings.encryptionMethods().value()) == 0 || Integer.bitCount(method.value()) != 1) {
+                return fail(nowMs, SessionCauses.ENCRYPTION_METHOD_NOT_OFFERED, "the server selected " + method.name()
+                        + ", offered " + settings.encryptionMethods().names(), Map.of());
+            }
+            if (sec.serverRandom() == null || sec.serverRandom().length != 32 || sec.certificate() == null) {
+                return fail(nowMs, SessionCauses.SERVER_SECURITY_DATA_INVALID, "no server random or certificate", Map.of());
+            }
+        }
+        ServerNetworkData net = serverData.network().orElse(null);
+        if (net != null) {
+            ev.put("ioChannel", net.ioChannelId());
+            for (int i = 0; i < settings.channels().size(); i++) {
+                Map<String, Object> c = new LinkedHashMap<>();
+                c.put("name", settings.channels().get(i).name());
+                c.put("id", i < net.channelIds().size() ? net.channelIds().get(i) : 0);
+                channelEvidence.add(c);
+            }
+            ev.put("channels", channelEvidence);
+        }
+        serverData.messageChannel().ifPresent(m -> ev.put("messageChannel", m.channelId()));
+        state = State.AWAIT_ATTACH_USER_CONFIRM;
+        return Step.of(List.of(Mcs.frame(new ErectDomainRequest(0, 0)), Mcs.frame(new AttachUserRequest())));
+    }
+
+    private Step onAttachUserConfirm(AttachUserConfirm a, long nowMs) {
+        Map<String, Object> ev = evidence.get(Stage.MCS);
+        if (!a.result().isSuccess() || a.initiator() == null) {
+            ev.put("attachUserResult", a.result().name());
+            return fail(nowMs, SessionCauses.ATTACH_USER_FAILED, "Attach User Confirm: " + a.result().name(), Map.of());
+        }
+        userId = a.initiator();
+        ev.put("userId", userId);
+        boolean skip = settings.requestSkipChannelJoin() && serverData.core().map(ServerCoreData::skipChannelJoinSupported).orElse(false);
+        if (skip) {
+            ev.put("channelJoin", "skipped (both sides support SKIP_CHANNELJOIN)");
+            return afterMcs(nowMs);
+        }
+        pendingJoins.add(userId);
+        pendingJoins.add(serverData.network().map(ServerNetworkData::ioChannelId).orElse(DomainPdu.GLOBAL_CHANNEL_ID));
+        serverData.messageChannel().ifPresent(m -> pendingJoins.add(m.channelId()));
+        serverData.network().ifPresent(n -> n.channelIds().stream().filter(id -> id != 0).forEach(pendingJoins::add));
+        state = State.AWAIT_CHANNEL_JOIN_CONFIRM;
+        return Step.of(List.of(Mcs.frame(new ChannelJoinRequest(userId, pendingJoins.peek()))));
+    }
+
+    private Step onChannelJoinConfirm(ChannelJoinConfirm c, long nowMs) {
+        int requested = pendingJoins.isEmpty() ? -1 : pendingJoins.peek();
+        Map<String, Object> ev = evidence.get(Stage.MCS);
+        if (!c.result().isSuccess() || c.requested() != requested) {
+            ev.put("failedChannel", channelLabel(requested));
+            ev.put("channelJoinResult", c.result().name());
+            return fail(nowMs, SessionCauses.CHANNEL_JOIN_FAILED, "Channel Join Confirm for " + channelLabel(requested)
+                    + ": " + c.result().name(), Map.of());
+        }
+        pendingJoins.poll();
+        ev.merge("joinedChannels", 1, (x, y) -> (Integer) x + 1);
+        if (!pendingJoins.isEmpty()) {
+            return Step.of(List.of(Mcs.frame(new ChannelJoinRequest(userId, pendingJoins.peek()))));
+        }
+        ev.put("channelJoin", "joined " + ev.get("joinedChannels") + " channel(s)");
+        return afterMcs(nowMs);
+    }
+
+    private String channelLabel(int id) {
+        if (id == userId) return "user channel " + id;
+        if (id == DomainPdu.GLOBAL_CHANNEL_ID) return "I/O channel " + id;
+        for (Map<String, Object> c : channelEvidence) {
+            if (Integer.valueOf(id).equals(c.get("id"))) return c.get("name") + " (" + id + ")";
+        }
+        return "channel " + id;
+    }
+
+    /** MCS done: security exchange (if any) and Client Info. */
+    private Step afterMcs(long nowMs) {
+        complete(Stage.MCS, nowMs, Status.OK, null, mcsSummary());
+        List<byte[]> out = new ArrayList<>();
+        if (standardSecurity()) {
+            started.put(Stage.SECURITY_EXCHANGE, nowMs);
+            ServerSecurityData sec = serverData.security().orElseThrow();
+            Map<String, Object> ev = evidence.get(Stage.SECURITY_EXCHANGE);
+            ev.put("encryptionMethod", method.name());
+            ev.put("encryptionLevel", sec.encryptionLevel().name());
+            byte[] clientRandom = new byte[ClientRandomEncryption.CLIENT_RANDOM_LENGTH];
+            random.nextBytes(clientRandom);
+            byte[] encrypted;
+            try {
+                RsaPublicKey key = serverKey(sec.certificate(), ev);
+                encrypted = ClientRandomEncryption.encrypt(key, clientRandom);
+            } catch (RuntimeException e) {
+                return fail(nowMs, SessionCauses.SERVER_CERTIFICATE_UNPACK_ERROR, "server certificate: " + e.getMessage(), Map.of());
+            }
+            if (fips()) {
+                FipsChannel.Keys keys = FipsChannel.clientKeys(clientRandom, sec.serverRandom());
+                fipsEncryptor = FipsChannel.encryptor(keys);
+                fipsDecryptor = FipsChannel.decryptor(keys);
+            } else {
+                SessionKeys keys = SessionKeys.client(clientRandom, sec.serverRandom(), method);
+                encryptor = Rc4Channel.encryptor(keys);
+                decryptor = Rc4Channel.decryptor(keys);
+            }
+            SecurityExchangePdu x = new SecurityExchangePdu(SecurityFlags.SEC_EXCHANGE_PKT | SecurityFlags.SEC_LICENSE_ENCRYPT, encrypted);
+            ByteBuf b = Unpooled.buffer(x.encodedLength());
+            x.encode(b);
+            out.add(sendData(ByteBufUtil.getBytes(b)));
+            securityExchangePending = true;
+        } else {
+            results.put(Stage.SECURITY_EXCHANGE, StageResult.skipped(Stage.SECURITY_EXCHANGE,
+                    selectedProtocol == Protocols.RDP ? "the server selected ENCRYPTION_METHOD_NONE: no Standard RDP Security"
+                            : "Enhanced RDP Security (" + Protocols.name(selectedProtocol) + ") protects the connection"));
+        }
+        started.put(Stage.LICENSING, nowMs);
+        out.add(clientInfoFrame());
+        state = State.AWAIT_LICENSING;
+        return Step.of(out);
+    }
+
+    private String mcsSummary() {
+        Map<String, Object> ev = evidence.get(Stage.MCS);
+        return "server " + ev.getOrDefault("serverRdpVersion", "?") + ", user " + userId + ", "
+                + ev.getOrDefault("channelJoin", "") + (standardSecurity() ? ", " + method.label() + " Standard RDP Security" : "");
+    }
+
+    private RsaPublicKey serverKey(ServerCertificate cert, Map<String, Object> ev) {
+        ev.put("certificateType", cert.typeLabel());
+        ev.put("certificateCount", cert.count());
+        ev.put("certificatePermanent", cert.permanent());
+        if (cert instanceof ProprietaryCertificate p) {
+            ev.put("proprietarySignature", TerminalServicesKey.verify(p).name());
+            ev.put("serverKeyBits", p.publicKey().modulus().bitLength());
+            return p.publicKey();
+        }
+        X509CertificateChain chain = (X509CertificateChain) cert;
+        try {
+            org.bouncycastle.asn1.x509.Certificate x = org.bouncycastle.asn1.x509.Certificate.getInstance(chain.leaf());
+            org.bouncycastle.asn1.pkcs.RSAPublicKey rsa = org.bouncycastle.asn1.pkcs.RSAPublicKey.getInstance(
+                    x.getSubjectPublicKeyInfo().parsePublicKey());
+            ev.put("serverCertificateSubject", x.getSubject().toString());
+            int modLen = (rsa.getModulus().bitLength() + 7) / 8;
+            ev.put("serverKeyBits", rsa.getModulus().bitLength());
+            byte[] be = rsa.getModulus().toByteArray();
+            byte[] le = new byte[modLen + 8];
+            for (int i = 0; i < modLen && i < be.length; i++) {
+                le[i] = be[be.length - 1 - i];
+            }
+            return new RsaPublicKey(modLen + 8, modLen * 8, modLen - 1, rsa.getPublicExponent().intValue(), le);
+        } catch (RuntimeException | java.io.IOException e) {
+            throw new IllegalArgumentException("X.509 certificate unreadable: " + e.getMessage(), e);
+        }
+    }
+
+    private byte[] clientInfoFrame() {
+        InfoPacket info;
+        if (logon == null) {
+            info = InfoPacket.emptyLogon();
+        } else {
+            InfoPacket e = InfoPacket.emptyLogon();
+            info = new InfoPacket(0, e.flags() | InfoPacket.INFO_AUTOLOGON, logon.domain(), logon.userName(),
+                    logon.password(), "", "", e.extended());
+        }
+        ByteBuf body = Unpooled.buffer(info.encodedLength());
+        info.encode(body);
+        return sendData(securedPdu(SecurityFlags.SEC_INFO_PKT, ByteBufUtil.getBytes(body)));
+    }
+
+    /** Basic security header, or header + MAC + RC4 under Standard RDP Security. */
+    private byte[] securedPdu(int flags, byte[] payload) {
+        ByteBuf b = Unpooled.buffer();
+        if (standardSecurity() && fips()) {
+            FipsChannel.Sealed x = fipsEncryptor.seal(payload);
+            b.writeShortLE(flags | SecurityFlags.SEC_ENCRYPT).writeShortLE(0);
+            b.writeShortLE(0x10).writeByte(1).writeByte(x.padLength()).writeBytes(x.signature()).writeBytes(x.ciphertext());
+        } else if (standardSecurity()) {
+            b.writeShortLE(flags | SecurityFlags.SEC_ENCRYPT).writeShortLE(0);
+            b.writeBytes(encryptor.seal(payload, false));
+        } else {
+            b.writeShortLE(flags).writeShortLE(0).writeBytes(payload);
+        }
+        return ByteBufUtil.getBytes(b);
+    }
+
+    // ---- Send Data Indication: licensing and share PDUs -------------------------------------------------
+
+    private Step onSendData(SendData sd, long nowMs) {
+        ByteBuf data = sd.data();
+        int flags;
+        if (standardSecurity()) {
+            flags = Wire.u16le(data, io.rdpprobe.protocol.codec.Layer.SECURITY, "TS_SECURITY_HEADER.flags");
+            Wire.u16le(data, io.rdpprobe.protocol.codec.Layer.SECURITY, "TS_SECURITY_HEADER.flagsHi");
+            if ((flags & SecurityFlags.SEC_ENCRYPT) != 0) {
+                byte[] plain;
+                boolean macValid;
+                if (fips()) {
+                    Wire.u16le(data, io.rdpprobe.protocol.codec.Layer.SECURITY, "TS_SECURITY_HEADER2.length");
+                    Wire.u8(data, io.rdpprobe.protocol.codec.Layer.SECURITY, "TS_SECURITY_HEADER2.version");
+                    int pad = Wire.u8(data, io.rdpprobe.protocol.codec.Layer.SECURITY, "TS_SECURITY_HEADER2.padlen");
+                    byte[] sig = Wire.bytes(data, 8, io.rdpprobe.protocol.codec.Layer.SECURITY, "TS_SECURITY_HEADER2.dataSignature");
+                    FipsChannel.Opened o = fipsDecryptor.open(sig, ByteBufUtil.getBytes(data), pad);
+                    plain = o.plaintext();
+                    macValid = o.macValid();
+                } else {
+                    byte[] sig = Wire.bytes(data, 8, io.rdpprobe.protocol.codec.Layer.SECURITY, "TS_SECURITY_HEADER1.dataSignature");
+                    Rc4Channel.Result r = decryptor.open(sig, ByteBufUtil.getBytes(data),
+                            (flags & SecurityFlags.SEC_SECURE_CHECKSUM) != 0);
+                    plain = r.plaintext();
+                    macValid = r.macValid();
+                }
+                if (!macValid) {
+                    if (securityExchangePending) {
+                        return failAt(Stage.SECURITY_EXCHANGE, nowMs, SessionCauses.SESSION_KEY_MISMATCH,
+                                "the first encrypted server PDU failed its MAC check", Map.of());
+                    }
+                    return fail(nowMs, SessionCauses.SESSION_KEY_MISMATCH, "an encrypted server PDU failed its MAC check", Map.of());
+                }
+                data = Unpooled.wrappedBuffer(plain);
+                confirmSecurityExchange(nowMs, true);
+            } else if (securityExchangePending && (flags & SecurityFlags.SEC_LICENSE_PKT) != 0) {
+                confirmSecurityExchange(nowMs, false);
+            }
+        } else {
+            flags = 0;
+            if (data.readableBytes() >= 4) {
+                int a = data.getUnsignedShortLE(data.readerIndex());
+                int b = data.getUnsignedShortLE(data.readerIndex() + 2);
+                if ((a & SecurityFlags.SEC_LICENSE_PKT) != 0 && (b & 0xF) == 0) {
+                    flags = a;
+                    data.skipBytes(4);
+                }
+            }
+        }
+        if ((flags & SecurityFlags.SEC_LICENSE_PKT) != 0) {
+            return onLicensing(LicensePdu.decode(data), nowMs);
+        }
+        if ((flags & SecurityFlags.SEC_REDIRECTION_PKT) != 0) {
+            return warnAndClose(nowMs, SessionCauses.SERVER_REDIRECTION, "Standard Security redirection PDU received");
+        }
+        List<byte[]> out = new ArrayList<>();
+        while (data.isReadable()) {
+            SharePdu pdu = SharePdu.decode(data);
+            Step s = onShare(pdu, nowMs);
+            if (s != null) {
+                out.addAll(s.outbound());
+                if (s.close()) return new Step(out, true);
+            }
+        }
+        return Step.of(out);
+    }
+
+    private void confirmSecurityExchange(long nowMs, boolean macVerified) {
+        if (!securityExchangePending) return;
+        securityExchangePending = false;
+        Map<String, Object> ev = evidence.get(Stage.SECURITY_EXCHANGE);
+        ev.put("macVerified", macVerified);
+        complete(Stage.SECURITY_EXCHANGE, nowMs, Status.OK, null, method.label() + (fips() ? " 3DES" : " RC4") + " session keys "
+                + (macVerified ? "verified by the server's first MAC" : "accepted (the server answered in clear)"));
+    }
+
+    private Step onLicensing(LicensePdu p, long nowMs) {
+        Map<String, Object> ev = evidence.get(Stage.LICENSING);
+        ev.put("licenseMessage", p.preamble().msgTypeName());
+        if (state != State.AWAIT_LICENSING) {
+            return Step.of(List.of());
+        }
+        if (p.errorMessage() != null) {
+            ev.put("licenseErrorCode", p.errorMessage().errorCode().name());
+            ev.put("stateTransition", p.errorMessage().stateTransition().name());
+            if (p.isValidClient()) {
+                complete(Stage.LICENSING, nowMs, Status.OK, null, "STATUS_VALID_CLIENT: no licensing exchange needed");
+                started.put(Stage.ACTIVATION, nowMs);
+                state = State.AWAIT_DEMAND_ACTIVE;
+                return Step.of(List.of());
+            }
+            Cause c = SessionCauses.forLicenseError(p.errorMessage().errorCode(), p.errorMessage().stateTransition());
+            if (p.errorMessage().stateTransition().value() == StateTransition.ST_NO_TRANSITION.value()) {
+                // MS-RDPELE 3.1.5.2: no transition means the server lets the session continue
+                complete(Stage.LICENSING, nowMs, Status.WARNING, c, "licensing error " + p.errorMessage().errorCode().name()
+                        + " with ST_NO_TRANSITION: the server continues");
+                started.put(Stage.ACTIVATION, nowMs);
+                state = State.AWAIT_DEMAND_ACTIVE;
+                return Step.of(List.of());
+            }
+            return fail(nowMs, c, "licensing error " + p.errorMessage().errorCode().name() + " / "
+                    + p.errorMessage().stateTransition().name(), Map.of());
+        }
+        if (p.licenseRequest() != null) {
+            ev.put("licenseCompany", p.licenseRequest().companyName());
+            ev.put("licenseProductId", p.licenseRequest().productId());
+            ev.put("licenseScopes", p.licenseRequest().scopes());
+            ev.put("licenseServerCertificate", p.licenseRequest().serverCertificatePresent());
+            return warnAndClose(nowMs, SessionCauses.LICENSING_SERVER_REQUIRED,
+                    "the server sent a License Request: the full licensing exchange is required");
+        }
+        if (p.isPlatformChallenge()) {
+            return warnAndClose(nowMs, SessionCauses.LICENSING_SERVER_REQUIRED,
+                    "the server sent a Platform Challenge: the full licensing exchange is required");
+        }
+        if (p.isNewOrUpgradeLicense()) {
+            complete(Stage.LICENSING, nowMs, Status.OK, null, "the server issued a license (" + p.preamble().msgTypeName() + ")");
+            started.put(Stage.ACTIVATION, nowMs);
+            state = State.AWAIT_DEMAND_ACTIVE;
+        }
+        return Step.of(List.of());
+    }
+
+    private Step onShare(SharePdu pdu, long nowMs) {
+        if (pdu instanceof DemandActivePdu d) {
+            if (state == State.AWAIT_LICENSING) {
+                // some servers skip licensing entirely
+                complete(Stage.LICENSING, nowMs, Status.OK, null, "no licensing PDU before Demand Active");
+                started.put(Stage.ACTIVATION, nowMs);
+            }
+            return onDemandActive(d, nowMs);
+        }
+        if (pdu instanceof DataPdu dp) {
+            Optional<io.rdpprobe.protocol.rdp.SetErrorInfoPdu> sei = dp.setErrorInfo();
+            if (sei.isPresent()) {
+                ErrorInfo e = sei.get().errorInfo();
+                if (!e.isNone()) {
+                    pendingErrorInfo = e;
+                    evidence.get(currentStage()).put("errorInfo", e.toString());
+                }
+                return null;
+            }
+            Optional<SaveSessionInfoPdu> ssi = dp.saveSessionInfo();
+            if (ssi.isPresent() && ssi.get().errorNotificationType() != null) {
+                evidence.get(currentStage()).put("logonError", ssi.get().errorNotificationTypeName() + " / "
+                        + ssi.get().errorNotificationDataName());
+            }
+            return null;
+        }
+        if (pdu instanceof ServerRedirectionPdu) {
+            return warnAndClose(nowMs, SessionCauses.SERVER_REDIRECTION, "the server sent a Server Redirection PDU");
+        }
+        if (pdu instanceof DeactivateAllPdu) {
+            evidence.get(currentStage()).put("deactivateAll", true);
+        }
+        return null;
+    }
+
+    private Step onDemandActive(DemandActivePdu d, long nowMs) {
+        Map<String, Object> ev = evidence.get(Stage.ACTIVATION);
+        ev.put("shareId", String.format("0x%08x", d.shareId()));
+        ev.put("sourceDescriptor", d.sourceDescriptorText());
+        ev.put("capabilityCount", d.capabilities().size());
+        ev.put("capabilities", d.capabilityNames());
+        d.bitmap().ifPresent(b -> {
+            ev.put("desktopSize", b.desktopWidth() + "x" + b.desktopHeight());
+            ev.put("colorDepth", b.preferredBitsPerPixel());
+        });
+        d.general().ifPresent(g -> {
+            ev.put("osMajorType", g.osMajorName());
+            ev.put("osMinorType", g.osMinorName());
+        });
+        if (d.sessionId() != null) {
+            ev.put("sessionId", d.sessionId());
+        }
+        complete(Stage.ACTIVATION, nowMs, Status.OK, null, "Demand Active with " + d.capabilities().size()
+                + " capability sets" + (ev.containsKey("desktopSize") ? ", desktop " + ev.get("desktopSize") : ""));
+        state = State.DONE;
+        return new Step(List.of(Mcs.frame(DisconnectProviderUltimatum.USER_REQUESTED)), true);
+    }
+
+    // ---- results ----------------------------------------------------------------------------------------
+
+    private Stage currentStage() {
+        return switch (state) {
+            case INITIAL, AWAIT_CONNECT_RESPONSE, AWAIT_ATTACH_USER_CONFIRM, AWAIT_CHANNEL_JOIN_CONFIRM -> Stage.MCS;
+            case AWAIT_LICENSING -> securityExchangePending ? Stage.SECURITY_EXCHANGE : Stage.LICENSING;
+            case AWAIT_DEMAND_ACTIVE, DONE -> Stage.ACTIVATION;
+        };
+    }
+
+    private void complete(Stage s, long nowMs, Status status, Cause cause, String summary) {
+        long elapsed = Math.max(0, nowMs - started.getOrDefault(s, nowMs));
+        results.put(s, new StageResult(s, status, elapsed, evidence.get(s), cause, summary, false));
+    }
+
+    private Step fail(long nowMs, Cause cause, String summary, Map<String, Object> extra) {
+        return failAt(currentStage(), nowMs, cause, summary, extra);
+    }
+
+    private Step failAt(Stage s, long nowMs, Cause cause, String summary, Map<String, Object> extra) {
+        evidence.get(s).putAll(extra);
+        if (s == Stage.SECURITY_EXCHANGE) {
+            securityExchangePending = false;
+        }
+        complete(s, nowMs, Status.FAILED, cause, summary);
+        state = State.DONE;
+        return new Step(List.of(), true);
+    }
+
+    private Step warnAndClose(long nowMs, Cause cause, String summary) {
+        Stage s = currentStage();
+        complete(s, nowMs, Status.WARNING, cause, summary);
+        state = State.DONE;
+        return new Step(List.of(Mcs.frame(DisconnectProviderUltimatum.USER_REQUESTED)), true);
+    }
+
+    /** A summary of the channels the server assigned, for renderers. */
+    public List<Map<String, Object>> channels() {
+        return List.copyOf(channelEvidence);
+    }
+
+    /** The client's channel definitions (for renderers). */
+    public List<ChannelDef> requestedChannels() {
+        return settings.channels();
+    }
+}

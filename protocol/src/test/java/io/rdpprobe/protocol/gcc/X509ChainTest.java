@@ -1,0 +1,31 @@
+package io.rdpprobe.protocol.gcc;
+
+import static io.rdpprobe.protocol.mcs.Fixtures.buf;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.rdpprobe.protocol.mcs.Fixtures;
+import org.junit.jupiter.api.Test;
+
+/** A real Windows Connect Response whose server security data carries an X.509 chain (Zeek fuzz seed). */
+class X509ChainTest {
+    @Test
+    void x509ChainDecodes() throws Exception {
+        byte[] gcc = GccTest.gccOfResponse("gcc/x509-connect-response.hex");
+        ConferenceCreateResponse rsp = ConferenceCreateResponse.decode(buf(gcc));
+        ServerSecurityData sec = rsp.userData().security().orElseThrow();
+        assertThat(sec.encryptionMethod().label()).isEqualTo("128bit");
+        assertThat(sec.encryptionLevel().label()).isEqualTo("Client Compatible");
+        assertThat(sec.certificate()).isInstanceOf(X509CertificateChain.class);
+        assertThat(sec.certificate().typeLabel()).isEqualTo("X.509");
+        assertThat(sec.certificate().count()).isEqualTo(2);
+        assertThat(sec.certificate().permanent()).isFalse();
+        X509CertificateChain chain = (X509CertificateChain) sec.certificate();
+        // each blob is a DER certificate BouncyCastle can parse
+        for (byte[] der : chain.certificates()) {
+            assertThat(org.bouncycastle.asn1.x509.Certificate.getInstance(der).getSubjectPublicKeyInfo()).isNotNull();
+        }
+        assertThat(rsp.toBytes()).isEqualTo(gcc);
+        Fixtures.assertTruncationsFail(gcc, ConferenceCreateResponse::decode);
+        Fixtures.assertGarbageOnlyDecodeException(gcc, 2000, ConferenceCreateResponse::decode);
+    }
+}
