@@ -91,7 +91,9 @@ public final class RdpConnection {
     long tClientInfo = -1;
     long tLicense = -1;
     String license;
+    io.rdpprobe.protocol.licensing.LicensePdu licensePdu;
     long errorInfo = -1;
+    long tErrorInfo = -1;
     String mcsError;
     int[] tpktDecoded = new int[2];
     long[] encryptedPdus = new long[2];

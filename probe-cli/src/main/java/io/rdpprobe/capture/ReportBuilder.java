@@ -3,6 +3,7 @@ package io.rdpprobe.capture;
 import io.rdpprobe.capture.RdpConnection.Side;
 import io.rdpprobe.probe.model.Cause;
 import io.rdpprobe.probe.model.Causes;
+import io.rdpprobe.probe.model.SessionCauses;
 import io.rdpprobe.probe.model.Report;
 import io.rdpprobe.probe.model.Stage;
 import io.rdpprobe.probe.model.StageResult;
@@ -244,7 +245,7 @@ final class ReportBuilder {
         if (!c.alerts.isEmpty()) ev.put("alerts", List.copyOf(c.alerts));
         if (c.tlsError != null) ev.put("error", c.tlsError);
         if (c.fatalAlert != null) {
-            add(StageResult.failed(Stage.TLS, ms(c.tClientHello, c.tAlert), ev, CaptureCauses.TLS_ALERT,
+            add(StageResult.failed(Stage.TLS, ms(c.tClientHello, c.tAlert), ev, io.rdpprobe.probe.model.TlsCauses.TLS_ALERT,
                     "the " + c.fatalAlertFrom.lower() + " sent a fatal TLS alert: " + c.fatalAlert.descriptionName()));
             return;
         }
@@ -321,9 +322,14 @@ final class ReportBuilder {
                     "the server's MCS Connect-Response is malformed: " + g.decodeError));
             return;
         }
-        if (g.mcsResult > 0 || g.gccResult > 0) {
-            add(StageResult.failed(Stage.MCS, ms(c.tConnectInitial, c.tConnectResponse), ev, CaptureCauses.MCS_CONNECT_REJECTED,
-                    "MCS result " + g.mcsResult + ", GCC result " + g.gccResult));
+        if (g.mcsResult > 0) {
+            io.rdpprobe.probe.model.Cause cause = SessionCauses.mcsRejected(new io.rdpprobe.protocol.mcs.McsResult(g.mcsResult));
+            add(StageResult.failed(Stage.MCS, ms(c.tConnectInitial, c.tConnectResponse), ev, cause, cause.title()));
+            return;
+        }
+        if (g.gccResult > 0) {
+            add(StageResult.failed(Stage.MCS, ms(c.tConnectInitial, c.tConnectResponse), ev, SessionCauses.GCC_CONFERENCE_REJECTED,
+                    "the server rejected the GCC conference create request (result " + g.gccResult + ")"));
             return;
         }
         String enc = g.encryptionMethod >= 0 ? ", " + GccFields.encryptionLevelName(g.encryptionLevel) + " / "
@@ -358,8 +364,22 @@ final class ReportBuilder {
             return;
         }
         Map<String, Object> ev = new LinkedHashMap<>();
-        if (c.errorInfo >= 0) ev.put("errorInfo", String.format("0x%08x", c.errorInfo));
+        if (c.errorInfo >= 0) ev.put("errorInfo", new io.rdpprobe.protocol.errors.ErrorInfo((int) c.errorInfo).toString());
         if (c.disconnectUltimatum) ev.put("disconnectProviderUltimatum", at(c.tUltimatum));
+        if (c.errorInfo >= 0) {
+            io.rdpprobe.probe.model.Cause cause = SessionCauses.forErrorInfo(
+                    new io.rdpprobe.protocol.errors.ErrorInfo((int) c.errorInfo), "FIN".equals(c.closeKind) || "RST".equals(c.closeKind));
+            add(StageResult.failed(Stage.LICENSING, ms(c.tSecurityExchange, c.tErrorInfo), ev, cause, cause.title()));
+            return;
+        }
+        if (c.licensePdu != null && c.licensePdu.errorMessage() != null && !c.licensePdu.isValidClient()) {
+            ev.put("startedAt", at(c.tLicense));
+            ev.put("license", c.license);
+            io.rdpprobe.probe.model.Cause cause = SessionCauses.forLicenseError(c.licensePdu.errorMessage().errorCode(),
+                    c.licensePdu.errorMessage().stateTransition());
+            add(StageResult.failed(Stage.LICENSING, ms(c.tSecurityExchange, c.tLicense), ev, cause, cause.title()));
+            return;
+        }
         if (c.license != null) {
             ev.put("startedAt", at(c.tLicense));
             ev.put("license", c.license);

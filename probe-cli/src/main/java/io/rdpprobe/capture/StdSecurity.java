@@ -3,6 +3,7 @@ package io.rdpprobe.capture;
 import io.netty.buffer.ByteBuf;
 import io.rdpprobe.capture.RdpConnection.Side;
 import io.rdpprobe.protocol.codec.DecodeException;
+import io.rdpprobe.protocol.licensing.LicensePdu;
 
 /**
  * What a capture shows in clear after the Connection Confirm when no TLS was negotiated (MS-RDPBCGR 5.3):
@@ -119,10 +120,7 @@ final class StdSecurity {
         } else if ((flags & SEC_LICENSE_PKT) != 0) {
             if (c.tLicense < 0) c.tLicense = ts;
             if (!encrypted) {
-                if ((flags & 0x0800) != 0 || false) {
-                    // SEC_SECURE_CHECKSUM without SEC_ENCRYPT: no signature follows; nothing to skip
-                }
-                c.license = licensing(f);
+                c.license = licensing(c, f);
                 pdu(c, side, "licensing PDU " + c.license);
             } else {
                 c.license = "encrypted licensing PDU";
@@ -133,59 +131,31 @@ final class StdSecurity {
             pdu(c, side, kind + " (encrypted)");
         } else {
             if (side == Side.SERVER) {
-                setErrorInfo(c, f);
+                setErrorInfo(c, f, ts);
             }
             pdu(c, side, kind);
         }
     }
 
-    /** LICENSE_PREAMBLE (2.2.1.12.1.1) and, for ERROR_ALERT, LICENSE_ERROR_MESSAGE's code and transition. */
-    static String licensing(ByteBuf f) {
-        if (f.readableBytes() < 4) {
-            return "truncated";
+    /** A plaintext licensing PDU, decoded with {@link LicensePdu} (2.2.1.12; MS-RDPELE 2.2.2). */
+    static String licensing(RdpConnection c, ByteBuf f) {
+        try {
+            LicensePdu l = LicensePdu.decode(f);
+            if (c.licensePdu == null || l.errorMessage() != null) {
+                c.licensePdu = l;
+            }
+            if (l.errorMessage() != null) {
+                return l.preamble().msgTypeName() + " " + l.errorMessage().errorCode().name() + " "
+                        + l.errorMessage().stateTransition().name();
+            }
+            return l.preamble().msgTypeName();
+        } catch (DecodeException e) {
+            return "malformed: " + e.getMessage();
         }
-        int type = f.readUnsignedByte();
-        f.skipBytes(3);
-        String name = switch (type) {
-            case 0x01 -> "LICENSE_REQUEST";
-            case 0x02 -> "PLATFORM_CHALLENGE";
-            case 0x03 -> "NEW_LICENSE";
-            case 0x04 -> "UPGRADE_LICENSE";
-            case 0x12 -> "LICENSE_INFO";
-            case 0x13 -> "NEW_LICENSE_REQUEST";
-            case 0x15 -> "PLATFORM_CHALLENGE_RESPONSE";
-            case 0xFF -> "ERROR_ALERT";
-            default -> String.format("UNKNOWN(0x%02x)", type);
-        };
-        if (type == 0xFF && f.readableBytes() >= 8) {
-            long code = f.readUnsignedIntLE();
-            long st = f.readUnsignedIntLE();
-            String codeName = switch ((int) code) {
-                case 1 -> "ERR_INVALID_SERVER_CERTIFICATE";
-                case 2 -> "ERR_NO_LICENSE";
-                case 3 -> "ERR_INVALID_MAC";
-                case 4 -> "ERR_INVALID_SCOPE";
-                case 6 -> "ERR_NO_LICENSE_SERVER";
-                case 7 -> "STATUS_VALID_CLIENT";
-                case 8 -> "ERR_INVALID_CLIENT";
-                case 0xB -> "ERR_INVALID_PRODUCTID";
-                case 0xC -> "ERR_INVALID_MESSAGE_LEN";
-                default -> String.format("UNKNOWN(0x%08x)", code);
-            };
-            String stName = switch ((int) st) {
-                case 1 -> "ST_TOTAL_ABORT";
-                case 2 -> "ST_NO_TRANSITION";
-                case 3 -> "ST_RESET_PHASE_TO_START";
-                case 4 -> "ST_RESEND_LAST_MESSAGE";
-                default -> String.format("UNKNOWN(0x%08x)", st);
-            };
-            return name + " " + codeName + " " + stName;
-        }
-        return name;
     }
 
     /** A plaintext Set Error Info PDU (2.2.5.1.1): share data header pduType2 0x2F, then errorInfo u32. */
-    private static void setErrorInfo(RdpConnection c, ByteBuf f) {
+    private static void setErrorInfo(RdpConnection c, ByteBuf f, long ts) {
         if (f.readableBytes() < 22) {
             return;
         }
@@ -194,6 +164,7 @@ final class StdSecurity {
         int pduType2 = f.getUnsignedByte(i + 14);
         if (pduType == 7 && pduType2 == 0x2F) {
             c.errorInfo = f.getUnsignedIntLE(i + 18);
+            c.tErrorInfo = ts;
         }
     }
 }
