@@ -86,8 +86,16 @@ final class Framer {
                 break;
             }
             int have = acc.readableBytes();
-            if (!handler.wants(acc, fl)) {
-                handler.skipped(acc.getUnsignedByte(acc.readerIndex()), fl, ts);
+            int first = acc.getUnsignedByte(acc.readerIndex());
+            boolean wanted = handler.wants(acc, fl);
+            if (dead) {
+                return; // the handler gave up on this direction
+            }
+            if (!wanted) {
+                handler.skipped(first, fl, ts);
+                if (dead) {
+                    return;
+                }
                 if (have >= fl) {
                     acc.skipBytes(fl);
                     continue;

@@ -202,6 +202,18 @@ public final class RdpConnection {
         @Override
         public boolean wants(ByteBuf acc, int len) {
             int b0 = acc.getUnsignedByte(acc.readerIndex());
+            if (b0 != 0x03 && side == Side.CLIENT && cr == null && crError == null) {
+                crError = String.format("the client's first PDU is not an X.224 Connection Request (first byte 0x%02x)", b0);
+                if (!rdpLikely) {
+                    abandon();
+                    return false;
+                }
+            }
+            if (b0 != 0x03 && side == Side.SERVER && cc == null && ccError == null && serverRefusal == null
+                    && cr == null && !rdpLikely) {
+                abandon();
+                return false;
+            }
             if (b0 == TlsRecordHeader.APPLICATION_DATA && acc.readableBytes() >= 3 && acc.getUnsignedByte(acc.readerIndex() + 1) == 3) {
                 return false;
             }

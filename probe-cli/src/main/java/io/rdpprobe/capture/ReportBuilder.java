@@ -166,6 +166,11 @@ final class ReportBuilder {
             if (cr.correlation() != null) ev.put("correlationInfo", true);
         }
         if (c.crError != null) ev.put("clientError", c.crError);
+        if (!c.synSeen && cr == null && c.cc == null && c.tCr < 0) {
+            add(new StageResult(Stage.X224, Status.NOT_REACHED, 0, ev, null,
+                    "the capture starts after the X.224 negotiation (the connection was already open)", false));
+            return;
+        }
         if (c.ccError != null) {
             ev.put("error", c.ccError.getMessage());
             add(StageResult.failed(Stage.X224, ms(c.tCr, c.tCc), ev, Causes.MALFORMED_RESPONSE,

@@ -92,6 +92,34 @@ class ScenarioTest {
     }
 
     @Test
+    void httpsIsAbandonedAtItsFirstRecordAndNotReported() throws IOException {
+        TcpConversation t = new TcpConversation(TestCaptures.C4, 40002, TestCaptures.S4, 443, 0, 1, 2);
+        t.handshake().client(TcpConversation.clientHelloRecord("www.example"))
+                .server(TcpConversation.serverFlightRecord(0x002F, java.util.List.of())).fin(true).fin(false);
+        Path f = TestCaptures.write(dir.resolve("https.pcap"), CaptureWriter.Format.PCAP_MICRO, ByteOrder.LITTLE_ENDIAN, 1, 0, t.packets());
+        CaptureAnalyzer a = new CaptureAnalyzer(c -> { throw new AssertionError("reported " + c.report().target()); });
+        try (CaptureReader r = CaptureReader.open(f)) {
+            RawPacket p;
+            while ((p = r.next()) != null) {
+                a.accept(p);
+            }
+        }
+        a.finish();
+        assertThat(a.openConnections()).isZero();
+    }
+
+    @Test
+    void midstreamConnectionSaysTheNegotiationIsNotInTheCapture() throws IOException {
+        TcpConversation t = TestCaptures.tlsHandshake(TestCaptures.C4, TestCaptures.S4, 40003);
+        var ps = t.packets().subList(12, t.packets().size());
+        Path f = TestCaptures.write(dir.resolve("mid.pcap"), CaptureWriter.Format.PCAP_MICRO, ByteOrder.LITTLE_ENDIAN, 1, 0, ps);
+        AnalyzedConnection c = TestCaptures.analyze(f).get(0);
+        assertThat(c.report().stages().get(0).summary()).contains("already open");
+        assertThat(c.report().stages().get(1).status()).isEqualTo(Status.NOT_REACHED);
+        assertThat(c.report().stages().get(1).summary()).contains("starts after the X.224 negotiation");
+    }
+
+    @Test
     void rdpOnAnyPortIsFoundByTheConnectionRequest() throws IOException {
         TcpConversation t = new TcpConversation(TestCaptures.C4, 40001, TestCaptures.S4, 13389, 0, 1, 2);
         t.handshake().client(TcpConversation.connectionRequest("eve", 3)).server(TcpConversation.negotiationFailure(1));
