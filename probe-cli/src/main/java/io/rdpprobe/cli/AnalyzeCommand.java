@@ -155,15 +155,29 @@ public final class AnalyzeCommand implements Callable<Integer> {
         public void connection(AnalyzedConnection c) {
             n++;
             out.println();
-            out.print("[" + n + "] " + renderer.render(c.report()));
+            if (c.udp() != null) {
+                // RDP-UDP has no stage of its own: print the handshake facts and the one-line verdict
+                out.println("[" + n + "] rdp-probe " + c.report().target());
+                for (Map.Entry<String, Object> e : c.report().extra().entrySet()) {
+                    if (e.getValue() instanceof Map<?, ?> m) {
+                        m.forEach((k, v) -> out.println("      " + k + ": " + v));
+                    }
+                }
+                out.println();
+                out.println("Verdict: " + c.report().verdict().status() + " - " + c.report().verdict().summary());
+            } else {
+                out.print("[" + n + "] " + renderer.render(c.report()));
+            }
             out.flush();
         }
 
         @Override
         public void end(CaptureAnalyzer.Summary s) {
             out.println();
-            out.printf("%d RDP connection(s) in %d packets (%s, %d bytes)%s%n", s.rdpConnections(), s.packets(), s.format(),
-                    s.bytes(), s.ipFragments() > 0 ? "; " + s.ipFragments() + " IP fragment(s) skipped (not reassembled)" : "");
+            out.printf("%d RDP connection(s) in %d packets (%s, %d bytes)%s%s%n", s.rdpConnections(), s.packets(), s.format(),
+                    s.bytes(), s.ipFragments() > 0 ? "; " + s.ipFragments() + " IP fragment(s) skipped (not reassembled)" : "",
+                    s.decryptionSecretsBlocks() > 0 ? "; " + s.decryptionSecretsBlocks()
+                            + " decryption secrets block(s) kept (not used yet)" : "");
         }
     }
 

@@ -83,6 +83,43 @@ class ScenarioTest {
         assertThat(ZeekMapping.rdpLog(c.tcp())).containsEntry("result", "encrypted").containsEntry("security_protocol", "SSL");
     }
 
+    static byte[] tlsFixture(String name) throws IOException {
+        StringBuilder sb = new StringBuilder();
+        for (String l : java.nio.file.Files.readAllLines(Path.of("../testdata/fixtures/tls", name))) {
+            if (!l.startsWith("#")) sb.append(l);
+        }
+        return io.rdpprobe.protocol.codec.Wire.unhex(sb);
+    }
+
+    @Test
+    void recordedTls13HandshakeIsSeenAsTls13WithAnEncryptedCertificate() throws IOException {
+        AnalyzedConnection c = one(conv(7).handshake().client(TcpConversation.connectionRequest("u", 1))
+                .server(TcpConversation.connectionConfirm(1)).client(tlsFixture("client-hello-tls13.hex"))
+                .server(tlsFixture("server-flight-tls13.hex"))
+                .client(TcpConversation.concat(TcpConversation.changeCipherSpec(), TcpConversation.applicationData(80)))
+                .fin(true).fin(false));
+        var tls = c.report().stages().get(2);
+        assertThat(tls.status()).isEqualTo(Status.OK);
+        assertThat(tls.evidence()).containsEntry("version", "TLSv1.3").containsEntry("clientMaxVersion", "TLSv1.3")
+                .containsEntry("sni", "rdp13.example").containsEntry("certificates", "encrypted (TLS 1.3)");
+        assertThat(tls.evidence().get("cipherSuite").toString()).startsWith("TLS_AES_");
+    }
+
+    @Test
+    void recordedTls12FlightGivesTheCertificate() throws IOException {
+        AnalyzedConnection c = one(conv(8).handshake().client(TcpConversation.connectionRequest("u", 1))
+                .server(TcpConversation.connectionConfirm(1)).client(tlsFixture("client-hello-tls12.hex"))
+                .server(tlsFixture("server-flight-tls12.hex"))
+                .client(TcpConversation.changeCipherSpec()).server(TcpConversation.changeCipherSpec()).rst(true));
+        var tls = c.report().stages().get(2);
+        assertThat(tls.status()).isEqualTo(Status.OK);
+        @SuppressWarnings("unchecked")
+        var chain = (java.util.List<java.util.Map<String, Object>>) tls.evidence().get("certificates");
+        assertThat(chain).hasSize(1);
+        assertThat(chain.get(0)).containsEntry("subject", "CN=rdp-probe-test").containsEntry("selfIssued", true);
+        assertThat(chain.get(0).get("sha256").toString()).hasSize(64);
+    }
+
     @Test
     void nonRdpTrafficOnOtherPortsIsIgnored() throws IOException {
         TcpConversation t = new TcpConversation(TestCaptures.C4, 40000, TestCaptures.S4, 80, 0, 1, 2);
