@@ -291,8 +291,13 @@ final class ReportBuilder {
         }
         if (c.closedBy != null) {
             StageResult r = incomplete(Stage.CREDSSP, c.tFirstApp[0] >= 0 ? c.tFirstApp[0] : c.tTlsDone, ev,
-                    "the end of the encrypted CredSSP exchange (NLA failures such as a bad password or a missing right end like this)", null);
-            add(new StageResult(r.stage(), r.status(), r.elapsedMs(), r.evidence(), r.cause(), r.summary(), true));
+                    "the end of the encrypted CredSSP exchange", null);
+            String summary = "the " + c.closedBy.lower() + " closed the connection (" + c.closeKind
+                    + ") during the encrypted CredSSP exchange, after " + c.appRecords[0] + " client and " + c.appRecords[1]
+                    + " server TLS records" + (c.closedBy == Side.SERVER
+                    ? "; NLA failures (wrong password, missing logon right, locked account) end like this"
+                    : "; the client gave up (credential prompt cancelled, or its own NLA check failed)");
+            add(new StageResult(r.stage(), r.status(), r.elapsedMs(), r.evidence(), r.cause(), summary, true));
             return;
         }
         add(incomplete(Stage.CREDSSP, c.tTlsDone, ev, "the end of the encrypted CredSSP exchange", null));
