@@ -15,7 +15,8 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$HERE/../.." && pwd)
 LABSH=$HERE/lab.sh
 eval "$("$LABSH" env)"
-CAP=$REPO/testdata/captures
+CAP=${CAPTURE_DIR:-$REPO/testdata/captures}      # CAPTURE_DIR/FIXTURE_DIR: write elsewhere (dry validation)
+FIXDIR=${FIXTURE_DIR:-$REPO/testdata/fixtures/x224}
 WORK=$LAB/captures
 mkdir -p "$CAP" "$WORK"
 LAB_PASS='Passw0rd!'   # the lab.sh SAM account (throwaway)
@@ -251,12 +252,12 @@ cr_fixture() {  # cr_fixture CAPTURE PORT FIXTURE DESCRIPTION: first client payl
   local f=$CAP/$1.pcap hex
   hex=$(tshark -r "$f" -Y "tcp.dstport==$2 && tcp.len>0" -T fields -e tcp.payload 2>/dev/null | head -n1)
   [ -n "$hex" ] || { echo "no client payload in $1" >&2; return 1; }
-  mkdir -p "$REPO/testdata/fixtures/x224"
+  mkdir -p "$FIXDIR"
   {
     echo "# recorded from xfreerdp (freerdp2-x11 $XF_VER) on loopback, $today: first client PDU of testdata/captures/$1.pcap (testdata/lab/capture.sh)"
     echo "# $4"
     echo "$hex"
-  } > "$REPO/testdata/fixtures/x224/$3.hex"
+  } > "$FIXDIR/$3.hex"
 }
 
 if [ -n "$ONE" ]; then "cap_$ONE"; exit 0; fi

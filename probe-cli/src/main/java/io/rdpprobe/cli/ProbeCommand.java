@@ -65,7 +65,12 @@ public final class ProbeCommand implements Callable<Integer> {
         report = TlsFollowUps.confirmVersionMismatch(runner, t, settings, report);
         if (enumerate && report.stages().stream().anyMatch(s -> s.stage() == Stage.TCP
                 && s.status() == io.rdpprobe.probe.model.Status.OK)) {
-            report = report.withExtra(Map.of("enumeration", enumerate(runner, t, settings)));
+            Enumeration protocols = enumerate(runner, t, settings);
+            report = report.withExtra(Map.of("enumeration", protocols));
+            if ("yes".equals(protocols.legacyRdpSecurityAllowed())) {
+                report = report.withExtra(Map.of("encryption",
+                        io.rdpprobe.probe.enumerate.EncryptionTable.enumerate(runner, t, settings)));
+            }
             boolean tlsReached = report.stages().stream().anyMatch(s -> s.stage() == Stage.TLS
                     && s.status() != io.rdpprobe.probe.model.Status.NOT_REACHED);
             if (tlsReached) {

@@ -31,6 +31,10 @@ final class ProbeOptions {
             description = "Also make one connection per security protocol request and tabulate what the server accepts.")
     boolean enumerate;
 
+    @Option(names = "--stop-after", paramLabel = "STAGE",
+            description = "Stop after this stage: X224, TLS or CREDSSP (default: as far as the handshake goes).")
+    io.rdpprobe.probe.model.Stage stopAfter;
+
     @Option(names = "--json", description = "Print one JSON object instead of the text report.")
     boolean json;
 
@@ -65,6 +69,67 @@ final class ProbeOptions {
     @Option(names = "--force", description = "Allow --keylog and --capture to overwrite an existing file.")
     boolean force;
 
+    @Option(names = {"-u", "--user"}, paramLabel = "USER",
+            description = "Authenticate with NLA as USER (DOMAIN\\user, user@domain or user). The password comes from "
+                    + "--password-env, --password-file or --password-stdin, never from the command line.")
+    String user;
+
+    @Option(names = {"-d", "--domain"}, paramLabel = "DOMAIN", description = "NTLM domain (if not part of --user).")
+    String domain;
+
+    @Option(names = "--password-env", paramLabel = "NAME", description = "Read the password from environment variable NAME.")
+    String passwordEnv;
+
+    @Option(names = "--password-file", paramLabel = "FILE", description = "Read the password from the first line of FILE.")
+    java.nio.file.Path passwordFile;
+
+    @Option(names = "--password-stdin", description = "Read the password from the first line of standard input.")
+    boolean passwordStdin;
+
+    @Option(names = "--delegate-credentials",
+            description = "After NLA succeeds, send the credentials to the server (TSCredentials), as a real logon "
+                    + "does. Only done when the certificate is trusted or pinned. Off by default: the probe proves the "
+                    + "credentials without handing them over.")
+    boolean delegate;
+
+    @Option(names = "--credssp-version", paramLabel = "N", defaultValue = "6",
+            description = "CredSSP version to announce, 2 to 6 (default ${DEFAULT-VALUE}).")
+    int credsspVersion;
+
+    @Option(names = "--spnego", description = "Wrap NTLM in SPNEGO (Windows accepts both; FreeRDP 2 only raw NTLM).")
+    boolean spnego;
+
+    @Option(names = "--ntlm-info", description = "Ignore credentials: only ask the server for its NTLM CHALLENGE and "
+            + "report its names, OS version and clock.")
+    boolean ntlmInfo;
+
+    io.rdpprobe.probe.credssp.CredSspSettings credSspSettings() {
+        io.rdpprobe.probe.credssp.CredSspOptions opts = io.rdpprobe.probe.credssp.CredSspOptions.defaults()
+                .withVersion(credsspVersion).withDelegate(delegate).withSpnego(spnego);
+        int sources = (passwordEnv != null ? 1 : 0) + (passwordFile != null ? 1 : 0) + (passwordStdin ? 1 : 0);
+        if (sources > 1) {
+            throw new IllegalArgumentException("use one of --password-env, --password-file, --password-stdin");
+        }
+        if (user == null || ntlmInfo) {
+            if (sources > 0 && user == null) {
+                throw new IllegalArgumentException("a password needs --user");
+            }
+            return new io.rdpprobe.probe.credssp.CredSspSettings(null, opts);
+        }
+        if (sources == 0) {
+            throw new IllegalArgumentException("--user needs a password: --password-env NAME, --password-file FILE "
+                    + "or --password-stdin (never on the command line)");
+        }
+        char[] pw = Passwords.read(passwordEnv, passwordFile, passwordStdin);
+        io.rdpprobe.probe.credssp.Secret secret = io.rdpprobe.probe.credssp.Secret.of(pw);
+        java.util.Arrays.fill(pw, '\0');
+        io.rdpprobe.probe.credssp.Credentials c = io.rdpprobe.probe.credssp.Credentials.parse(user, secret);
+        if (domain != null) {
+            c = new io.rdpprobe.probe.credssp.Credentials(c.user(), domain, c.password());
+        }
+        return new io.rdpprobe.probe.credssp.CredSspSettings(c, opts);
+    }
+
     io.rdpprobe.probe.tls.TlsSettings tlsSettings() {
         java.util.List<java.security.cert.X509Certificate> anchors =
                 new java.util.ArrayList<>(io.rdpprobe.probe.tls.TrustSettings.jdkAnchors());
@@ -93,6 +158,7 @@ final class ProbeOptions {
         CrToken token = cookie != null ? new CrToken.Cookie(cookie)
                 : routingToken != null ? new CrToken.RoutingToken(routingToken) : null;
         Integer req = legacy ? null : Protocols.parse(protocols);
-        return ProbeSettings.defaults().withTimeout(timeoutMillis).withProtocols(req).withToken(token).withTls(tlsSettings());
+        return ProbeSettings.defaults().withTimeout(timeoutMillis).withProtocols(req).withToken(token).withTls(tlsSettings()).withCredSsp(credSspSettings())
+                .withStopAfter(stopAfter);
     }
 }

@@ -37,7 +37,7 @@ class CliTest {
         assertThat(r.code()).isEqualTo(12);
         JsonNode j = new ObjectMapper().readTree(r.out());
         assertThat(j.get("target").asText()).startsWith("127.0.0.1:");
-        assertThat(j.get("stages")).hasSize(4);
+        assertThat(j.get("stages")).hasSize(5);
         assertThat(j.get("stages").get(3).get("status").asText()).isEqualTo("NOT_REACHED");
         JsonNode x224 = j.get("stages").get(2);
         assertThat(x224.get("stage").asText()).isEqualTo("X224");

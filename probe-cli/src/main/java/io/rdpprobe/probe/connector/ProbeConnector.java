@@ -22,6 +22,16 @@ import io.rdpprobe.protocol.x224.NegotiationResponse;
 import io.rdpprobe.protocol.x224.Protocols;
 import io.rdpprobe.protocol.x224.X224Tpdu;
 import io.rdpprobe.probe.model.TlsCauses;
+import io.rdpprobe.probe.model.CredSspCauses;
+import io.rdpprobe.probe.credssp.CredSspClient;
+import io.rdpprobe.probe.credssp.CredSspOptions;
+import io.rdpprobe.probe.credssp.CredSspSettings;
+import io.rdpprobe.probe.credssp.Outcome;
+import io.rdpprobe.probe.credssp.RandomSource;
+import io.rdpprobe.probe.credssp.Step;
+import io.rdpprobe.probe.session.LogonInfo;
+import io.rdpprobe.probe.session.SessionSequence;
+import io.rdpprobe.probe.session.SessionSettings;
 import io.rdpprobe.probe.tls.CertificateAnalysis;
 import io.rdpprobe.probe.tls.CertificateAnalyzer;
 import io.rdpprobe.probe.tls.TlsOutcome;
@@ -59,6 +69,15 @@ public final class ProbeConnector {
     private String host;
     private byte[] serverPublicKey;
     private TlsOutcome tlsOutcome;
+    private boolean certTrusted;
+    private CredSspClient credssp;
+    private boolean delegationRefused;
+    private long wallOffsetMillis;
+    private SessionSequence session;
+    private ByteBuf pendingOut;
+    private byte[] connectResponseFrame;
+    private StageResult sessionTimeout;
+    private final java.security.SecureRandom secureRandom = new java.security.SecureRandom();
 
     public ProbeConnector(ProbeSettings settings) {
         this.settings = settings;
@@ -170,13 +189,24 @@ public final class ProbeConnector {
             return Action.DONE;
         }
         if (stage == Stage.X224) {
-            return onX224Data(in, nowNanos);
+            return onX224Data(in, nowNanos, out);
+        }
+        if (session != null) {
+            return onSessionData(in, nowNanos, out);
+        }
+        if (stage == Stage.CREDSSP && credssp != null) {
+            pendingOut = out;
+            try {
+                return onCredSspData(in, nowNanos, out);
+            } finally {
+                pendingOut = null;
+            }
         }
         // bytes in a stage this connector does not own (e.g. while the driver runs TLS) are not expected
         return Action.WAIT;
     }
 
-    private Action onX224Data(ByteBuf in, long nowNanos) {
+    private Action onX224Data(ByteBuf in, long nowNanos, ByteBuf out) {
         receivedInStage = in.readableBytes();
         FrameKind kind = FrameProbe.classify(in);
         if (kind == FrameKind.NEED_MORE) {
@@ -224,10 +254,10 @@ public final class ProbeConnector {
             return malformed(in, nowNanos, e);
         }
         in.skipBytes(frameLength);
-        return onX224Tpdu(tpdu, rawHex, nowNanos);
+        return onX224Tpdu(tpdu, rawHex, nowNanos, out);
     }
 
-    private Action onX224Tpdu(X224Tpdu tpdu, String rawHex, long nowNanos) {
+    private Action onX224Tpdu(X224Tpdu tpdu, String rawHex, long nowNanos, ByteBuf out) {
         long elapsed = elapsedMs(nowNanos);
         Map<String, Object> ev = new LinkedHashMap<>();
         Integer requested = settings.requestedProtocols();
@@ -238,7 +268,7 @@ public final class ProbeConnector {
             ev.put("dstRef", String.format("0x%04x", cc.dstRef()));
             ev.put("srcRef", String.format("0x%04x", cc.srcRef()));
             if (cc.negotiation() instanceof NegotiationResponse rsp) {
-                return onNegotiationResponse(rsp, requested, ev, rawHex, elapsed, nowNanos);
+                return onNegotiationResponse(rsp, requested, ev, rawHex, elapsed, nowNanos, out);
             }
             if (cc.negotiation() instanceof NegotiationFailure f) {
                 ev.put("failureCode", f.failureCode().name());
@@ -270,7 +300,7 @@ public final class ProbeConnector {
                 results.add(StageResult.ok(Stage.X224, elapsed, ev,
                         "legacy Connection Confirm: Standard RDP Security (no negotiation requested)"));
             }
-            return afterX224(nowNanos);
+            return afterX224(nowNanos, out);
         }
         ev.put("raw", rawHex);
         if (tpdu instanceof DisconnectRequest dr) {
@@ -295,7 +325,7 @@ public final class ProbeConnector {
     }
 
     private Action onNegotiationResponse(NegotiationResponse rsp, Integer requested, Map<String, Object> ev,
-                                         String rawHex, long elapsed, long nowNanos) {
+                                         String rawHex, long elapsed, long nowNanos, ByteBuf out) {
         selectedProtocol = rsp.selectedProtocol();
         String sel = Protocols.name(rsp.selectedProtocol());
         ev.put("selected", sel);
@@ -315,10 +345,10 @@ public final class ProbeConnector {
             results.add(StageResult.ok(Stage.X224, elapsed, ev, "selected " + sel + " (requested "
                     + Protocols.describe(req) + ")"));
         }
-        return afterX224(nowNanos);
+        return afterX224(nowNanos, out);
     }
 
-    private Action afterX224(long nowNanos) {
+    private Action afterX224(long nowNanos, ByteBuf out) {
         deadlineNanos = Long.MAX_VALUE;
         if (settings.stopAfter() == Stage.X224) {
             done = true;
@@ -328,9 +358,7 @@ public final class ProbeConnector {
             startStage(Stage.TLS, nowNanos);
             return Action.START_TLS;
         }
-        // Standard RDP Security: MCS and the security exchange plug in here.
-        done = true;
-        return Action.DONE;
+        return startSession(nowNanos, out, null);
     }
 
     // ---- TLS -----------------------------------------------------------------------------------------
@@ -357,10 +385,11 @@ public final class ProbeConnector {
      *
      * @param now the wall clock, for certificate validity
      */
-    public Action onTlsOutcome(TlsOutcome o, long nowNanos, Instant now) {
+    public Action onTlsOutcome(TlsOutcome o, long nowNanos, Instant now, ByteBuf out) {
         if (done) {
             return Action.DONE;
         }
+        wallOffsetMillis = now.toEpochMilli() - nowNanos / 1_000_000L;
         tlsOutcome = o;
         long elapsed = elapsedMs(nowNanos);
         Map<String, Object> ev = new LinkedHashMap<>();
@@ -382,6 +411,7 @@ public final class ProbeConnector {
         ev.put("handshakeMs", o.handshakeMs());
         CertificateAnalysis ca = CertificateAnalyzer.analyze(o.chain(), host == null ? "" : host, now, settings.tls().trust());
         serverPublicKey = ca.serverPublicKey();
+        certTrusted = ca.trusted();
         ev.put("certificates", ca.certificates());
         if (ca.leafSha256() != null) {
             ev.put("leafSha256", ca.leafSha256());
@@ -419,8 +449,193 @@ public final class ProbeConnector {
             done = true;
             return Action.DONE;
         }
-        // CredSSP (HYBRID*) or MCS (SSL) plug in here.
+        if (Protocols.usesCredSsp(selectedProtocol)) {
+            return startCredSsp(nowNanos, out);
+        }
+        return startSession(nowNanos, out, null);
+    }
+
+    // ---- CREDSSP -------------------------------------------------------------------------------------
+
+    private long wallMillis(long nowNanos) {
+        return wallOffsetMillis + nowNanos / 1_000_000L;
+    }
+
+    private Action startCredSsp(long nowNanos, ByteBuf out) {
+        startStage(Stage.CREDSSP, nowNanos);
+        CredSspSettings cs = settings.credssp();
+        CredSspOptions opts = cs.options().withHybridEx(selectedProtocol == Protocols.HYBRID_EX);
+        if (opts.delegate() && !certTrusted) {
+            opts = opts.withDelegate(false);
+            delegationRefused = true;
+        }
+        if (cs.credentials() != null && serverPublicKey == null) {
+            fail(Stage.CREDSSP, 0, new LinkedHashMap<>(), TlsCauses.NO_CERTIFICATE,
+                    "cannot authenticate: no server public key from the TLS stage");
+            return Action.DONE;
+        }
+        credssp = new CredSspClient(cs.credentials(), serverPublicKey, "TERMSRV/" + (host == null ? "" : host), opts,
+                RandomSource.secure());
+        out.writeBytes(credssp.start(wallMillis(nowNanos)));
+        return Action.WAIT;
+    }
+
+    private Action onCredSspData(ByteBuf in, long nowNanos, ByteBuf out) {
+        while (!done) {
+            int n;
+            try {
+                n = credssp.frameLength(in);
+            } catch (DecodeException e) {
+                Map<String, Object> ev = receivedEvidence(in);
+                ev.put("error", e.getMessage());
+                fail(Stage.CREDSSP, elapsedMs(nowNanos), ev, CredSspCauses.CREDSSP_MALFORMED,
+                        "the server's CredSSP reply is not a TSRequest: " + e.getMessage());
+                return Action.DONE;
+            }
+            if (n < 0 || in.readableBytes() < n) {
+                return Action.WAIT;
+            }
+            byte[] frame = new byte[n];
+            in.readBytes(frame);
+            Step s = credssp.onMessage(frame, wallMillis(nowNanos));
+            if (s.send() != null) {
+                out.writeBytes(s.send());
+            }
+            if (s.outcome() != null) {
+                return finishCredSsp(s.outcome(), nowNanos);
+            }
+        }
+        return Action.DONE;
+    }
+
+    private Action finishCredSsp(Outcome o, long nowNanos) {
+        StageResult r = o.toStageResult(elapsedMs(nowNanos));
+        deadlineNanos = Long.MAX_VALUE;
+        if (r.status() == Status.FAILED) {
+            stage = Stage.CREDSSP;
+            results.add(r);
+            done = true;
+            return Action.DONE;
+        }
+        if (delegationRefused) {
+            Map<String, Object> ev = new LinkedHashMap<>(r.evidence());
+            ev.put("delegation", "refused: certificate not trusted or pinned");
+            r = new StageResult(Stage.CREDSSP, Status.WARNING, r.elapsedMs(), ev, CredSspCauses.DELEGATION_REFUSED,
+                    (r.summary() == null ? "" : r.summary() + "; ") + "credentials were NOT delegated because the server "
+                            + "certificate is not trusted: pin it with --trust-cert or pass --ca", false);
+        }
+        results.add(r);
+        CredSspSettings cs = settings.credssp();
+        if (cs.credentials() != null && cs.options().delegate() && !delegationRefused && settings.stopAfter() != Stage.CREDSSP) {
+            var c = cs.credentials();
+            return startSession(nowNanos, pendingOut, new LogonInfo(c.domain(), c.user(), new String(c.password().chars())));
+        }
+        // Without delegation the probe stops here: the credentials are proven and were not handed over.
         done = true;
+        return Action.DONE;
+    }
+
+    // ---- MCS, SECURITY_EXCHANGE, LICENSING, ACTIVATION ------------------------------------------------
+
+    private Action startSession(long nowNanos, ByteBuf out, LogonInfo logon) {
+        if (settings.stopAfter() != null && settings.stopAfter().ordinal() < Stage.MCS.ordinal()) {
+            done = true;
+            return Action.DONE;
+        }
+        startStage(Stage.MCS, nowNanos);
+        int requested = settings.requestedProtocols() == null ? Protocols.RDP : settings.requestedProtocols();
+        SessionSettings ss = settings.session() != null ? settings.session() : SessionSettings.defaults("rdp-probe");
+        session = new SessionSequence(selectedProtocol, requested, ss, secureRandom::nextBytes, logon);
+        return applySession(session.start(nowNanos / 1_000_000L), nowNanos, out);
+    }
+
+    private Action onSessionData(ByteBuf in, long nowNanos, ByteBuf out) {
+        while (!done && in.isReadable()) {
+            int n;
+            try {
+                n = FrameProbe.frameLength(in);
+            } catch (DecodeException e) {
+                return applySession(session.receive(in.readSlice(in.readableBytes()), nowNanos / 1_000_000L), nowNanos, out);
+            }
+            if (n == FrameProbe.NEED_MORE || in.readableBytes() < n) {
+                return Action.WAIT;
+            }
+            ByteBuf frame = in.readSlice(n);
+            if (connectResponseFrame == null) {
+                connectResponseFrame = io.netty.buffer.ByteBufUtil.getBytes(frame);
+                if (settings.stopAfter() == Stage.MCS) {
+                    finishSession();
+                    return Action.DONE;
+                }
+            }
+            Action a = applySession(session.receive(frame, nowNanos / 1_000_000L), nowNanos, out);
+            if (a == Action.DONE) {
+                return a;
+            }
+        }
+        return done ? Action.DONE : Action.WAIT;
+    }
+
+    private Action applySession(SessionSequence.Step st, long nowNanos, ByteBuf out) {
+        for (byte[] frame : st.outbound()) {
+            out.writeBytes(frame);
+        }
+        if (st.close() || session.isDone()) {
+            finishSession();
+            return Action.DONE;
+        }
+        Stage now = session.currentStage();
+        if (now != stage) {
+            startStage(now, nowNanos); // a fresh deadline for each stage
+        }
+        return Action.WAIT;
+    }
+
+    private void finishSession() {
+        for (StageResult r : session.results()) {
+            if (sessionTimeout != null && r.stage() == sessionTimeout.stage()) {
+                results.add(sessionTimeout);
+            } else if (r.status() != Status.NOT_REACHED) {
+                results.add(r);
+            }
+        }
+        StageResult last = null;
+        for (StageResult r : results) {
+            if (r.status() != Status.NOT_REACHED && r.status() != Status.SKIPPED) {
+                last = r;
+            }
+        }
+        if (last != null) {
+            stage = last.stage();
+        }
+        done = true;
+        deadlineNanos = Long.MAX_VALUE;
+    }
+
+    /** The first frame the server sent in the MCS stage (its Connect Response), for encryption enumeration. */
+    public byte[] connectResponseFrame() {
+        return connectResponseFrame == null ? null : connectResponseFrame.clone();
+    }
+
+    private boolean inSession() {
+        return session != null && !done;
+    }
+
+    /** A fatal TLS alert arrived after the handshake (Windows 2008 R2 answers a bad password with alert 80). */
+    public Action onTlsAlert(int description, long nowNanos) {
+        if (done) {
+            return Action.DONE;
+        }
+        if (stage == Stage.CREDSSP && credssp != null) {
+            Outcome o = credssp.onTlsAlert(description, wallMillis(nowNanos));
+            if (o != null) {
+                return finishCredSsp(o, nowNanos);
+            }
+        }
+        Map<String, Object> ev = new LinkedHashMap<>();
+        ev.put("alert", AlertDescription.getName((short) description) + " (" + description + ")");
+        fail(stage, elapsedMs(nowNanos), ev, TlsCauses.TLS_ALERT, "the server sent the TLS alert "
+                + AlertDescription.getName((short) description) + " during " + stage);
         return Action.DONE;
     }
 
@@ -501,6 +716,17 @@ public final class ProbeConnector {
         if (done) {
             return Action.DONE;
         }
+        if (inSession()) {
+            session.closed(nowNanos / 1_000_000L);
+            finishSession();
+            return Action.DONE;
+        }
+        if (stage == Stage.CREDSSP && credssp != null) {
+            Outcome o = credssp.onClosed(wallMillis(nowNanos));
+            if (o != null) {
+                return finishCredSsp(o, nowNanos);
+            }
+        }
         Map<String, Object> ev = new LinkedHashMap<>();
         int pendingBytes = pending == null ? 0 : pending.readableBytes();
         ev.put("closedBy", "server");
@@ -526,12 +752,28 @@ public final class ProbeConnector {
             return Action.DONE;
         }
         int pendingBytes = pending == null ? 0 : pending.readableBytes();
+        if (inSession()) {
+            Stage s = session.currentStage();
+            Map<String, Object> tev = new LinkedHashMap<>();
+            tev.put("timeoutMs", settings.stageTimeoutMillis());
+            tev.put("sessionState", session.state().name());
+            tev.put("bytesPending", pendingBytes);
+            Cause c = s == Stage.LICENSING ? Causes.NO_RESPONSE.withClientError(io.rdpprobe.probe.model.ClientError.of(0x908))
+                    : Causes.NO_RESPONSE;
+            sessionTimeout = StageResult.failed(s, elapsedMs(nowNanos), tev, c, "no reply from the server in " + s
+                    + " (waiting in " + session.state() + ") within " + settings.stageTimeoutMillis() + " ms");
+            finishSession();
+            return Action.DONE;
+        }
         Map<String, Object> ev = new LinkedHashMap<>();
         ev.put("timeoutMs", settings.stageTimeoutMillis());
         ev.put("bytesReceived", pendingBytes);
         if (pendingBytes == 0) {
+            String what = stage == Stage.CREDSSP
+                    ? "no CredSSP reply (state " + credssp.state() + ")"
+                    : "no reply to the X.224 Connection Request";
             fail(stage, elapsedMs(nowNanos), ev, Causes.NO_RESPONSE,
-                    "no reply to the X.224 Connection Request within " + settings.stageTimeoutMillis() + " ms");
+                    what + " within " + settings.stageTimeoutMillis() + " ms");
         } else {
             ev.put("firstBytes", Peek.hexPrefix(pending, 32));
             String announced = "";
@@ -578,6 +820,23 @@ public final class ProbeConnector {
         boolean tlsLikely = selectedProtocol >= 0 ? Protocols.usesTls(selectedProtocol) : req != null && req != Protocols.RDP;
         if (settings.stopAfter() != Stage.X224 && tlsLikely) {
             plan.add(Stage.TLS);
+            boolean nlaLikely = selectedProtocol >= 0 ? Protocols.usesCredSsp(selectedProtocol)
+                    : req != null && (req & (Protocols.HYBRID | Protocols.HYBRID_EX)) != 0;
+            if (settings.stopAfter() != Stage.TLS && nlaLikely) {
+                plan.add(Stage.CREDSSP);
+            }
+        }
+        boolean sessionPlanned = session != null || (settings.stopAfter() == null
+                && (selectedProtocol < 0 ? !(req != null && (req & (Protocols.HYBRID | Protocols.HYBRID_EX)) != 0
+                        && (req & Protocols.SSL) == 0) || settings.credssp().options().delegate()
+                        : !Protocols.usesCredSsp(selectedProtocol) || settings.credssp().options().delegate()));
+        if (sessionPlanned) {
+            plan.add(Stage.MCS);
+            if (selectedProtocol == Protocols.RDP || (selectedProtocol < 0 && req != null && req == Protocols.RDP)) {
+                plan.add(Stage.SECURITY_EXCHANGE);
+            }
+            plan.add(Stage.LICENSING);
+            plan.add(Stage.ACTIVATION);
         }
         return plan;
     }

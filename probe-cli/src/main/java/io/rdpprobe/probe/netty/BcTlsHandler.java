@@ -28,6 +28,9 @@ public final class BcTlsHandler extends ChannelDuplexHandler {
     /** User event: the handshake finished or failed. */
     public record Done(TlsOutcome outcome) {}
 
+    /** User event: the server sent a fatal alert after the handshake (e.g. alert 80 after NTLM AUTHENTICATE). */
+    public record AlertReceived(int description) {}
+
     private final TlsClientProtocol protocol = new TlsClientProtocol();
     private final ProbeTlsClient client;
     private final List<String> versions;
@@ -92,6 +95,8 @@ public final class BcTlsHandler extends ChannelDuplexHandler {
             flushOut(ctx); // BC queues the alert it raised; send it
             if (!done) {
                 finish(ctx);
+            } else if (e instanceof TlsFatalAlertReceived r) {
+                ctx.fireUserEventTriggered(new AlertReceived(r.getAlertDescription()));
             } else {
                 ctx.close();
             }

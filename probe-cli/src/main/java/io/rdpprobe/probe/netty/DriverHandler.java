@@ -38,8 +38,13 @@ public final class DriverHandler extends ChannelInboundHandlerAdapter {
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof BcTlsHandler.Done d) {
             ByteBuf out = ctx.alloc().buffer(0);
-            Action a = connector.onTlsOutcome(d.outcome(), System.nanoTime(), java.time.Instant.now());
+            Action a = connector.onTlsOutcome(d.outcome(), System.nanoTime(), java.time.Instant.now(), out);
             act(ctx, a, out);
+            return;
+        }
+        if (evt instanceof BcTlsHandler.AlertReceived ar) {
+            Action a = connector.onTlsAlert(ar.description(), System.nanoTime());
+            act(ctx, a, ctx.alloc().buffer(0));
             return;
         }
         ctx.fireUserEventTriggered(evt);
@@ -90,7 +95,8 @@ public final class DriverHandler extends ChannelInboundHandlerAdapter {
     public void channelInactive(ChannelHandlerContext ctx) {
         if (!connector.isDone()) {
             if (inTlsHandshake()) {
-                connector.onTlsOutcome(tls.outcome(!reset, reset, false), System.nanoTime(), java.time.Instant.now());
+                connector.onTlsOutcome(tls.outcome(!reset, reset, false), System.nanoTime(), java.time.Instant.now(),
+                        io.netty.buffer.Unpooled.buffer(0));
             } else {
                 connector.onClosed(reset, cumulation, System.nanoTime());
             }
@@ -146,7 +152,8 @@ public final class DriverHandler extends ChannelInboundHandlerAdapter {
         deadlineTask = ctx.executor().schedule(() -> {
             if (!connector.isDone()) {
                 if (inTlsHandshake()) {
-                    connector.onTlsOutcome(tls.outcome(false, false, true), System.nanoTime(), java.time.Instant.now());
+                    connector.onTlsOutcome(tls.outcome(false, false, true), System.nanoTime(), java.time.Instant.now(),
+                            io.netty.buffer.Unpooled.buffer(0));
                 } else {
                     connector.onDeadline(cumulation, System.nanoTime());
                 }

@@ -71,6 +71,11 @@ public final class ProbeRunner implements AutoCloseable {
     }
 
     public Report probe(Target target, ProbeSettings settings) {
+        return run(target, settings).report(target.toString());
+    }
+
+    /** Runs one connection and returns the connector, for callers that need more than the report. */
+    public ProbeConnector run(Target target, ProbeSettings settings) {
         ProbeConnector connector = new ProbeConnector(settings);
         long timeout = settings.stageTimeoutMillis();
 
@@ -86,7 +91,7 @@ public final class ProbeRunner implements AutoCloseable {
             } catch (TimeoutException e) {
                 f.cancel(true);
                 connector.dnsFailed(target.host(), "no answer from the resolver within " + timeout + " ms", ms(t0));
-                return connector.report(target.toString());
+                return connector;
             }
             List<String> names = new ArrayList<>();
             for (InetAddress a : all) {
@@ -98,11 +103,11 @@ public final class ProbeRunner implements AutoCloseable {
             Throwable c = e.getCause();
             String detail = c instanceof UnknownHostException ? "unknown host" : String.valueOf(c);
             connector.dnsFailed(target.host(), detail, ms(t0));
-            return connector.report(target.toString());
+            return connector;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             connector.dnsFailed(target.host(), "interrupted", ms(t0));
-            return connector.report(target.toString());
+            return connector;
         }
 
         // TCP + stages
@@ -151,7 +156,7 @@ public final class ProbeRunner implements AutoCloseable {
         }
         Channel ch = cf.channel();
         ch.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
-        return connector.report(target.toString());
+        return connector;
     }
 
     static TcpFailure classify(Throwable c) {

@@ -211,6 +211,14 @@ public final class SessionSequence {
         return Mcs.sendData(false, userId, DomainPdu.GLOBAL_CHANNEL_ID, data);
     }
 
+    private static final int SECURITY_HEADER_ONLY_FLAGS = SecurityFlags.SEC_LICENSE_PKT | SecurityFlags.SEC_REDIRECTION_PKT
+            | SecurityFlags.SEC_AUTODETECT_REQ | SecurityFlags.SEC_HEARTBEAT | SecurityFlags.SEC_TRANSPORT_REQ;
+
+    private int ioChannel() {
+        return serverData == null ? DomainPdu.GLOBAL_CHANNEL_ID
+                : serverData.network().map(ServerNetworkData::ioChannelId).orElse(DomainPdu.GLOBAL_CHANNEL_ID);
+    }
+
     private boolean fips() {
         return method.value() == EncryptionMethod.FIPS.value();
     }
@@ -547,14 +555,22 @@ public final class SessionSequence {
             if (data.readableBytes() >= 4) {
                 int a = data.getUnsignedShortLE(data.readerIndex());
                 int b = data.getUnsignedShortLE(data.readerIndex() + 2);
-                if ((a & SecurityFlags.SEC_LICENSE_PKT) != 0 && (b & 0xF) == 0) {
+                // a share PDU starts with totalLength and pduType (low nibble 1..0xA); a basic security header
+                // with flagsHi 0 marks licensing, redirection, auto-detect, heartbeat or multitransport PDUs
+                if ((b & 0xF) == 0 && (a & SECURITY_HEADER_ONLY_FLAGS) != 0) {
                     flags = a;
                     data.skipBytes(4);
                 }
             }
         }
+        if (sd.channelId() != ioChannel()) {
+            return Step.of(List.of()); // static virtual channel or message channel data: not needed here
+        }
         if ((flags & SecurityFlags.SEC_LICENSE_PKT) != 0) {
             return onLicensing(LicensePdu.decode(data), nowMs);
+        }
+        if ((flags & (SecurityFlags.SEC_AUTODETECT_REQ | SecurityFlags.SEC_HEARTBEAT | SecurityFlags.SEC_TRANSPORT_REQ)) != 0) {
+            return Step.of(List.of()); // auto-detect, heartbeat, multitransport: not part of reaching Demand Active
         }
         if ((flags & SecurityFlags.SEC_REDIRECTION_PKT) != 0) {
             return warnAndClose(nowMs, SessionCauses.SERVER_REDIRECTION, "Standard Security redirection PDU received");
@@ -687,7 +703,8 @@ public final class SessionSequence {
 
     // ---- results ----------------------------------------------------------------------------------------
 
-    private Stage currentStage() {
+    /** The stage the sequence is in now (MCS, SECURITY_EXCHANGE, LICENSING or ACTIVATION). */
+    public Stage currentStage() {
         return switch (state) {
             case INITIAL, AWAIT_CONNECT_RESPONSE, AWAIT_ATTACH_USER_CONFIRM, AWAIT_CHANNEL_JOIN_CONFIRM -> Stage.MCS;
             case AWAIT_LICENSING -> securityExchangePending ? Stage.SECURITY_EXCHANGE : Stage.LICENSING;

@@ -176,7 +176,7 @@ class ProbeConnectorTest {
         c.dnsResolved("h", List.of("127.0.0.1"), true, 0);
         c.tcpFailed(TcpFailure.REFUSED, "127.0.0.1:1", "Connection refused", 2);
         Report r = c.report("h:1");
-        assertThat(r.stages()).extracting(StageResult::stage).containsExactly(Stage.DNS, Stage.TCP, Stage.X224, Stage.TLS);
+        assertThat(r.stages()).extracting(StageResult::stage).containsExactly(Stage.DNS, Stage.TCP, Stage.X224, Stage.TLS, Stage.CREDSSP);
         assertThat(r.stages().get(2).status()).isEqualTo(Status.NOT_REACHED);
         ProbeConnector rdpOnly = new ProbeConnector(ProbeSettings.defaults().withProtocols(Protocols.RDP));
         rdpOnly.tcpFailed(TcpFailure.TIMEOUT, "h:1", "timed out", 10);

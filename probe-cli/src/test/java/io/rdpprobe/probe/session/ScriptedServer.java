@@ -59,7 +59,8 @@ class ScriptedServer {
     boolean skipChannelJoinSupported;
     McsResult joinResult = McsResult.SUCCESSFUL;
     Function<ScriptedServer, List<Out>> afterClientInfo = s -> List.of();
-    boolean closeAfterScript;
+    /** Complete frames sent right after Client Info, before the scripted PDUs. */
+    List<byte[]> rawFramesAfterInfo = List.of();
     boolean tamperMac;
 
     final BigInteger n;
@@ -154,7 +155,7 @@ class ScriptedServer {
                     body = ByteBufUtil.getBytes(data);
                 }
                 clientInfo = InfoPacket.decode(Unpooled.wrappedBuffer(body));
-                List<byte[]> out = new ArrayList<>();
+                List<byte[]> out = new ArrayList<>(rawFramesAfterInfo);
                 for (Out o : afterClientInfo.apply(this)) {
                     out.add(o == null ? CLOSE : wrap(o));
                 }

@@ -148,6 +148,38 @@ class SessionSequenceTest {
     }
 
     @Test
+    void autodetectAndOtherChannelDataAreSkippedUnderTls() {
+        ScriptedServer server = new ScriptedServer(Protocols.SSL, EncryptionMethod.NONE);
+        server.afterClientInfo = s -> List.of(new ScriptedServer.Out(SecurityFlags.SEC_AUTODETECT_REQ, new byte[] {6, 0, 0, 0, 1, 0}),
+                validClient(), demandActive());
+        SessionSequence seq = run(server, Protocols.SSL, SessionSettings.defaults("PROBE"), null);
+        assertThat(seq.results()).extracting(StageResult::status).containsExactly(Status.OK, Status.SKIPPED, Status.OK, Status.OK);
+        // static virtual channel data before activation is ignored, not parsed as a share PDU
+        ScriptedServer svc = new ScriptedServer(Protocols.SSL, EncryptionMethod.NONE);
+        svc.rawFramesAfterInfo = List.of(io.rdpprobe.protocol.mcs.Mcs.sendData(true, 1002, 1004, new byte[] {1, 2, 3}));
+        svc.afterClientInfo = s -> List.of(validClient(), demandActive());
+        SessionSequence seq2 = run(svc, Protocols.SSL, SessionSettings.defaults("PROBE"), null);
+        assertThat(seq2.results()).extracting(StageResult::status).containsExactly(Status.OK, Status.SKIPPED, Status.OK, Status.OK);
+    }
+
+    @Test
+    void disconnectProviderUltimatumAfterSetErrorInfo() {
+        ScriptedServer server = new ScriptedServer(Protocols.SSL, EncryptionMethod.NONE);
+        server.afterClientInfo = s -> List.of(new ScriptedServer.Out(0, SetErrorInfoPdu.encode(0x103EA, new ErrorInfo(0x102))));
+        SessionSequence seq = new SessionSequence(Protocols.SSL, Protocols.SSL, SessionSettings.defaults("P"), b -> { }, null);
+        java.util.Deque<byte[]> q = new java.util.ArrayDeque<>(seq.start(0).outbound());
+        while (!q.isEmpty()) {
+            for (byte[] f : server.respond(q.poll())) q.addAll(seq.receive(f, 1).outbound());
+        }
+        seq.receive(io.rdpprobe.protocol.mcs.Mcs.frame(new io.rdpprobe.protocol.mcs.DisconnectProviderUltimatum(
+                io.rdpprobe.protocol.mcs.DisconnectReason.PROVIDER_INITIATED)), 2);
+        StageResult lic = stage(seq, Stage.LICENSING);
+        assertThat(lic.cause().code()).isEqualTo("ERRINFO_LICENSE_NO_LICENSE");
+        assertThat(lic.cause().clientError()).isEqualTo(ClientError.of(0x3, 0x102));
+        assertThat(lic.evidence()).containsEntry("ultimatum", "rn-provider-initiated");
+    }
+
+    @Test
     void connectResponseUserRejected() {
         ScriptedServer server = new ScriptedServer(Protocols.SSL, EncryptionMethod.NONE);
         server.connectResult = McsResult.USER_REJECTED;

@@ -23,6 +23,14 @@ class GccTest {
         return ConnectInitial.decode(Mcs.userData(buf(hex(fixture)))).userData();
     }
 
+    /** The raw TS_UD_CS_* blocks of a Connect-Initial fixture. */
+    static byte[] clientBlocks(String fixture) {
+        ConferenceCreateRequest req = ConferenceCreateRequest.decode(buf(gccOfInitial(fixture)));
+        ByteBuf b = Unpooled.buffer();
+        req.userData().encode(b);
+        return Fixtures.bytes(b);
+    }
+
     static byte[] gccOfResponse(String fixture) {
         return ConnectResponse.decode(Mcs.userData(buf(hex(fixture)))).userData();
     }

@@ -1,0 +1,545 @@
+package io.rdpprobe.probe.credssp;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.rdpprobe.probe.model.Cause;
+import io.rdpprobe.probe.model.CredSspCauses;
+import io.rdpprobe.probe.model.Status;
+import io.rdpprobe.protocol.codec.DecodeException;
+import io.rdpprobe.protocol.credssp.EarlyUserAuthResult;
+import io.rdpprobe.protocol.credssp.NtStatus;
+import io.rdpprobe.protocol.credssp.PubKeyAuth;
+import io.rdpprobe.protocol.credssp.TsCredentials;
+import io.rdpprobe.protocol.credssp.TsPasswordCreds;
+import io.rdpprobe.protocol.credssp.TsRequest;
+import io.rdpprobe.protocol.ntlm.AvPairs;
+import io.rdpprobe.protocol.ntlm.ChallengeMessage;
+import io.rdpprobe.protocol.ntlm.NegotiateFlags;
+import io.rdpprobe.protocol.ntlm.NtlmCrypto;
+import io.rdpprobe.protocol.ntlm.NtlmInitiator;
+import io.rdpprobe.protocol.ntlm.NtlmSealing;
+import io.rdpprobe.protocol.spnego.NegTokenInit;
+import io.rdpprobe.protocol.spnego.NegTokenResp;
+import io.rdpprobe.protocol.spnego.Spnego;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A sans-IO CredSSP client (MS-CSSP 3.1.5) over NTLMv2 (MS-NLMP), for the CREDSSP stage. It sees TSRequest
+ * bytes and nothing else: no channels, no clocks (every call takes {@code nowMillis}), injected randomness.
+ *
+ * <pre>
+ * driver                                   CredSspClient
+ *   start(now) ─────────────────────────▶  TSRequest{version, NEGOTIATE, [nonce]}        → send
+ *   onMessage(TSRequest{CHALLENGE}, now) ▶ no credentials: Step.done(NTLM info, skew)
+ *                                          else TSRequest{AUTHENTICATE, pubKeyAuth, [nonce]} → send
+ *   onMessage(TSRequest{pubKeyAuth}, now) ▶ verify (mismatch: PUBKEY_AUTH_MISMATCH)
+ *                                          no delegation: Step.done(OK, credentials proven)
+ *                                          delegation: TSRequest{authInfo} → send (+ done unless HYBRID_EX)
+ *   onMessage(4-byte authz result, now) ─▶ HYBRID_EX only: OK or EARLY_USER_AUTH_DENIED
+ *   onClosed(now) / onTlsAlert(d, now) ──▶ silent rejection (after AUTHENTICATE: LOGON_FAILURE, inferred)
+ * any TSRequest.errorCode ──────────────▶ the NTSTATUS's cause (CredSspCauses.forStatus)
+ * </pre>
+ *
+ * Framing: each server message is one whole TSRequest (use {@link #frameLength(ByteBuf)}), except the
+ * 4-byte Early User Authorization Result in state {@link State#AWAIT_EARLY_USER_AUTH}. Each outbound byte[]
+ * should go out as one TLS record. Not thread-safe; one instance per connection. The password is read
+ * from {@link Credentials#password()} only to hash it and, with delegation, to build TSCredentials; it never
+ * appears in evidence, summaries or exceptions.
+ */
+public final class CredSspClient {
+    /** Where the exchange stands. */
+    public enum State { INITIAL, AWAIT_CHALLENGE, AWAIT_PUBKEY_AUTH, AWAIT_EARLY_USER_AUTH, DONE }
+
+    private final Credentials credentials;
+    private final byte[] serverPublicKey;
+    private final String targetSpn;
+    private final CredSspOptions options;
+    private final RandomSource random;
+    private final Map<String, Object> evidence = new LinkedHashMap<>();
+
+    private State state = State.INITIAL;
+    private NtlmInitiator ntlm;
+    private NegTokenInit spnegoInit;
+    private byte[] nonce;
+    private long tNegotiate;
+    private long tChallenge;
+    private long tAuthenticate;
+    private long tCredentials;
+    private int serverVersion = -1;
+    private int negotiatedVersion;
+    private NtlmInitiator.Result auth;
+    private NtlmSealing micSealing;
+    private boolean skewWarning;
+
+    /**
+     * @param credentials     null for the no-credentials info probe (stops after CHALLENGE)
+     * @param serverPublicKey the TLS certificate's SubjectPublicKey (RSAPublicKey DER, i.e. the SPKI's
+     *                        publicKeyData; see {@link PubKeyAuth#subjectPublicKey(byte[])}); may be null only
+     *                        without credentials
+     * @param targetSpn       {@code TERMSRV/host}
+     * @param options         {@link CredSspOptions#defaults()}: version 6, raw NTLM, no delegation
+     * @param random          {@link RandomSource#secure()} in production
+     */
+    public CredSspClient(Credentials credentials, byte[] serverPublicKey, String targetSpn, CredSspOptions options,
+                         RandomSource random) {
+        if (credentials != null && serverPublicKey == null) {
+            throw new IllegalArgumentException("the server public key is needed to authenticate");
+        }
+        this.credentials = credentials;
+        this.serverPublicKey = serverPublicKey == null ? null : serverPublicKey.clone();
+        this.targetSpn = targetSpn;
+        this.options = options == null ? CredSspOptions.defaults() : options;
+        this.random = random;
+    }
+
+    public State state() {
+        return state;
+    }
+
+    public boolean isDone() {
+        return state == State.DONE;
+    }
+
+    /** A snapshot of the evidence gathered so far (ordered). */
+    public Map<String, Object> evidence() {
+        return new LinkedHashMap<>(evidence);
+    }
+
+    /**
+     * Length of the next inbound frame at the reader index, or -1 when more bytes are needed: a DER
+     * TSRequest, or 4 bytes for the Early User Authorization Result.
+     *
+     * @throws DecodeException for an impossible TSRequest header
+     */
+    public int frameLength(ByteBuf buf) {
+        if (state == State.AWAIT_EARLY_USER_AUTH) {
+            return buf.readableBytes() >= EarlyUserAuthResult.SIZE ? EarlyUserAuthResult.SIZE : -1;
+        }
+        return TsRequest.frameLength(buf);
+    }
+
+    /** The first TSRequest, carrying the NTLM NEGOTIATE (raw, or in a SPNEGO NegTokenInit). */
+    public byte[] start(long nowMillis) {
+        if (state != State.INITIAL) {
+            throw new IllegalStateException("already started");
+        }
+        if (options.version() >= 5) {
+            nonce = randomBytes(PubKeyAuth.NONCE_SIZE);
+        }
+        byte[] ntHash = null;
+        if (credentials != null) {
+            char[] pw = credentials.password().chars();
+            try {
+                ntHash = NtlmCrypto.ntHash(pw);
+            } finally {
+                Arrays.fill(pw, '\0');
+            }
+        }
+        ntlm = new NtlmInitiator(credentials == null ? "" : credentials.user(),
+                credentials == null ? "" : credentials.domain(), ntHash, options.workstation(), targetSpn,
+                options.clientVersion(), NegotiateFlags.CREDSSP_CLIENT);
+        if (ntHash != null) {
+            Arrays.fill(ntHash, (byte) 0);
+        }
+        byte[] negotiate = ntlm.negotiate();
+        byte[] token = negotiate;
+        if (options.spnego()) {
+            spnegoInit = NegTokenInit.ntlm(negotiate);
+            token = spnegoInit.toBytes();
+        }
+        evidence.put("clientCredSspVersion", options.version());
+        evidence.put("tokenFormat", options.spnego() ? "SPNEGO" : "raw NTLM");
+        if (credentials != null) {
+            evidence.put("user", credentials.display());
+        }
+        tNegotiate = nowMillis;
+        state = State.AWAIT_CHALLENGE;
+        return new TsRequest(options.version(), List.of(token), null, null, null, nonce).toBytes();
+    }
+
+    /**
+     * Handles one server message (a whole TSRequest, or the 4-byte authz result in HYBRID_EX).
+     *
+     * @throws IllegalStateException before {@link #start} or after the outcome
+     */
+    public Step onMessage(byte[] message, long nowMillis) {
+        return switch (state) {
+            case AWAIT_CHALLENGE -> onChallenge(message, nowMillis);
+            case AWAIT_PUBKEY_AUTH -> onServerPubKeyAuth(message, nowMillis);
+            case AWAIT_EARLY_USER_AUTH -> Step.done(onEarlyUserAuth(message, nowMillis));
+            case INITIAL, DONE -> throw new IllegalStateException("no message expected in state " + state);
+        };
+    }
+
+    /**
+     * The server closed the connection (TCP FIN/RST or TLS close) in the middle of the exchange.
+     *
+     * @return the outcome, or null when nothing was pending (before start or after the outcome)
+     */
+    public Outcome onClosed(long nowMillis) {
+        return silentRejection("the server closed the connection", "TCP/TLS close", nowMillis);
+    }
+
+    /**
+     * The server sent a fatal TLS alert (e.g. 80 internal_error, as Windows Server 2008 R2 does after a wrong
+     * password).
+     *
+     * @return the outcome, or null when nothing was pending
+     */
+    public Outcome onTlsAlert(int alertDescription, long nowMillis) {
+        String name = alertName(alertDescription) + "(" + alertDescription + ")";
+        return silentRejection("the server sent TLS alert " + name, "TLS alert " + name, nowMillis);
+    }
+
+    // ------------------------------------------------------------------------------------------------------
+
+    private Step onChallenge(byte[] message, long now) {
+        tChallenge = now;
+        evidence.put("msNegotiateToChallenge", now - tNegotiate);
+        TsRequest r = decodeOrNull(message, "CHALLENGE");
+        if (r == null) {
+            return Step.done(lastOutcome);
+        }
+        if (r.errorCode() != null) {
+            return Step.done(statusFailure(r.status(), "NTLM NEGOTIATE", now - tNegotiate));
+        }
+        byte[] token = r.firstToken();
+        if (token == null) {
+            return Step.done(fail(CredSspCauses.CREDSSP_UNEXPECTED_MESSAGE,
+                    "the server answered NEGOTIATE with a TSRequest without negoTokens or errorCode", false));
+        }
+        byte[] challengeBytes;
+        try {
+            Spnego.TokenKind kind = Spnego.detect(token);
+            evidence.put("serverTokenFormat", kind == Spnego.TokenKind.RAW_NTLM ? "raw NTLM" : "SPNEGO " + kind);
+            if (kind == Spnego.TokenKind.NEG_TOKEN_RESP) {
+                NegTokenResp resp = NegTokenResp.decode(token);
+                if (resp.negState() != null && resp.negState() == NegTokenResp.REJECT) {
+                    evidence.put("spnegoNegState", NegTokenResp.negStateName(resp.negState()));
+                    return Step.done(fail(CredSspCauses.NTLM_NOT_OFFERED,
+                            "the server rejected NTLM in SPNEGO (negState reject)", false));
+                }
+                if (resp.supportedMech() != null && !Spnego.OID_NTLMSSP.equals(resp.supportedMech())) {
+                    evidence.put("spnegoSupportedMech", Spnego.mechName(resp.supportedMech()));
+                    return Step.done(fail(CredSspCauses.NTLM_NOT_OFFERED,
+                            "the server chose " + Spnego.mechName(resp.supportedMech()) + " instead of NTLM", false));
+                }
+            }
+            challengeBytes = Spnego.innerToken(token);
+            if (challengeBytes == null) {
+                return Step.done(fail(CredSspCauses.CREDSSP_UNEXPECTED_MESSAGE,
+                        "the server's SPNEGO answer carries no NTLM CHALLENGE", false));
+            }
+            ChallengeMessage ch = ChallengeMessage.decode(Unpooled.wrappedBuffer(challengeBytes));
+            recordChallenge(ch, now);
+            if (credentials == null) {
+                state = State.DONE;
+                ntlm.destroy();
+                return Step.done(infoOutcome(ch));
+            }
+            NegotiateFlags f = ch.flags();
+            int needed = NegotiateFlags.NEGOTIATE_SIGN | NegotiateFlags.NEGOTIATE_SEAL
+                    | NegotiateFlags.NEGOTIATE_EXTENDED_SESSIONSECURITY;
+            if (!f.has(needed)) {
+                return Step.done(fail(CredSspCauses.NTLM_SEALING_NOT_GRANTED, "the CHALLENGE flags "
+                        + f.names() + " lack SIGN, SEAL or EXTENDED_SESSIONSECURITY", false));
+            }
+            auth = ntlm.authenticate(challengeBytes, randomBytes(8), randomBytes(16), now);
+        } catch (DecodeException e) {
+            return Step.done(malformed(e, "CHALLENGE"));
+        }
+        negotiatedVersion = Math.min(options.version(), serverVersion);
+        evidence.put("negotiatedCredSspVersion", negotiatedVersion);
+        evidence.put("ntlmNegotiatedFlags", auth.negotiatedFlags().names());
+        evidence.put("ntlmMic", auth.serverTimestampUsed());
+        byte[] pubKeyAuth = auth.sealing().wrap(PubKeyAuth.clientValue(negotiatedVersion, serverPublicKey, nonce));
+        byte[] token2 = auth.authenticateBytes();
+        if (spnegoInit != null) {
+            micSealing = new NtlmSealing(auth.exportedSessionKey(), auth.negotiatedFlags(), true);
+            byte[] mic = micSealing.sign(spnegoInit.mechTypesDer());
+            token2 = new NegTokenResp(null, null, token2, mic).toBytes();
+        }
+        tAuthenticate = now;
+        state = State.AWAIT_PUBKEY_AUTH;
+        return Step.send(new TsRequest(options.version(), List.of(token2), null, pubKeyAuth, null, nonce).toBytes());
+    }
+
+    private Step onServerPubKeyAuth(byte[] message, long now) {
+        long since = now - tAuthenticate;
+        evidence.put("msAuthenticateToReply", since);
+        TsRequest r = decodeOrNull(message, "server pubKeyAuth");
+        if (r == null) {
+            return Step.done(lastOutcome);
+        }
+        if (r.errorCode() != null) {
+            return Step.done(statusFailure(r.status(), "NTLM AUTHENTICATE", since));
+        }
+        byte[] token = r.firstToken();
+        if (token != null && Spnego.detect(token) == Spnego.TokenKind.NEG_TOKEN_RESP) {
+            try {
+                NegTokenResp resp = NegTokenResp.decode(token);
+                evidence.put("spnegoNegState", NegTokenResp.negStateName(resp.negState()));
+                if (resp.negState() != null && resp.negState() == NegTokenResp.REJECT) {
+                    return Step.done(fail(CredSspCauses.LOGON_FAILURE,
+                            "the server rejected the NTLM AUTHENTICATE (SPNEGO reject without errorCode): most likely "
+                                    + "a wrong password or unknown user (inferred)", true));
+                }
+                if (resp.mechListMic() != null && micSealing != null
+                        && !micSealing.verify(spnegoInit.mechTypesDer(), resp.mechListMic())) {
+                    return Step.done(fail(CredSspCauses.CREDSSP_MALFORMED,
+                            "the server's SPNEGO mechListMIC does not verify", false));
+                }
+            } catch (DecodeException e) {
+                return Step.done(malformed(e, "server NegTokenResp"));
+            }
+        }
+        byte[] pka = r.pubKeyAuth();
+        if (pka == null) {
+            return Step.done(fail(CredSspCauses.PUBKEY_AUTH_MISSING,
+                    "the server answered AUTHENTICATE without pubKeyAuth", false));
+        }
+        byte[] plain;
+        try {
+            plain = auth.sealing().unwrap(pka);
+        } catch (DecodeException e) {
+            evidence.put("pubKeyAuthCheck", "signature does not verify: " + e.detail());
+            return Step.done(fail(CredSspCauses.PUBKEY_AUTH_MISMATCH, "the server's pubKeyAuth does not verify with the "
+                    + "NTLM session keys: possible man in the middle", false));
+        }
+        byte[] expected = PubKeyAuth.serverValue(negotiatedVersion, serverPublicKey, nonce);
+        String method = PubKeyAuth.usesHash(negotiatedVersion) ? "SHA-256 binding hash (v5+)" : "public key echo +1 (v2-4)";
+        if (!NtlmCrypto.equal(plain, expected)) {
+            evidence.put("pubKeyAuthCheck", "mismatch (" + method + ")");
+            return Step.done(fail(CredSspCauses.PUBKEY_AUTH_MISMATCH, "the server bound a different public key than the "
+                    + "TLS certificate's (" + method + "): possible man in the middle", false));
+        }
+        evidence.put("pubKeyAuthCheck", "verified (" + method + ")");
+        evidence.put("credentialsValid", true);
+        if (!options.delegate()) {
+            evidence.put("delegated", false);
+            state = State.DONE;
+            finish();
+            return Step.done(okOutcome("CredSSP OK: credentials proven with NTLM, server key verified; credentials "
+                    + "not delegated"));
+        }
+        byte[] authInfo = sealCredentials();
+        evidence.put("delegated", true);
+        tCredentials = now;
+        byte[] out = new TsRequest(options.version(), List.of(), authInfo, null, null, null).toBytes();
+        if (options.hybridEx()) {
+            state = State.AWAIT_EARLY_USER_AUTH;
+            return Step.send(out);
+        }
+        state = State.DONE;
+        finish();
+        return new Step(out, okOutcome("CredSSP OK: credentials proven with NTLM, server key verified, credentials "
+                + "delegated"));
+    }
+
+    private byte[] sealCredentials() {
+        char[] pw = credentials.password().chars();
+        TsPasswordCreds pc = new TsPasswordCreds(credentials.domain(), credentials.user(), pw);
+        Arrays.fill(pw, '\0');
+        byte[] pcDer = pc.toBytes();
+        pc.clear();
+        byte[] tsc = new TsCredentials(TsCredentials.PASSWORD, pcDer).toBytes();
+        Arrays.fill(pcDer, (byte) 0);
+        try {
+            return auth.sealing().wrap(tsc);
+        } finally {
+            Arrays.fill(tsc, (byte) 0);
+        }
+    }
+
+    private Outcome onEarlyUserAuth(byte[] message, long now) {
+        evidence.put("msCredentialsToAuthzResult", now - tCredentials);
+        state = State.DONE;
+        finish();
+        if (message.length != EarlyUserAuthResult.SIZE) {
+            evidence.put("earlyUserAuthorizationLength", message.length);
+            return fail(CredSspCauses.CREDSSP_UNEXPECTED_MESSAGE,
+                    "expected the 4-byte Early User Authorization Result, got " + message.length + " byte(s)", false);
+        }
+        EarlyUserAuthResult r = EarlyUserAuthResult.decode(Unpooled.wrappedBuffer(message));
+        evidence.put("earlyUserAuthorization", r.name());
+        if (r.isSuccess()) {
+            return okOutcome("CredSSP OK: credentials proven and delegated; Early User Authorization: AUTHZ_SUCCESS");
+        }
+        return fail(CredSspCauses.EARLY_USER_AUTH_DENIED, "credentials valid, but Early User Authorization returned "
+                + r.name() + ": the user may not log on to this server", false);
+    }
+
+    private Outcome silentRejection(String what, String how, long now) {
+        Outcome o = switch (state) {
+            case INITIAL, DONE -> null;
+            case AWAIT_CHALLENGE -> {
+                evidence.put("closedBy", how);
+                evidence.put("msAfterNegotiate", now - tNegotiate);
+                yield fail(CredSspCauses.CLOSED_AFTER_NEGOTIATE, what + " right after the NTLM NEGOTIATE (after "
+                        + (now - tNegotiate) + " ms)", false);
+            }
+            case AWAIT_PUBKEY_AUTH -> {
+                evidence.put("closedBy", how);
+                evidence.put("msAfterAuthenticate", now - tAuthenticate);
+                yield fail(CredSspCauses.LOGON_FAILURE, what.replace("the server closed the connection",
+                        "server closed the connection") + " right after NTLM AUTHENTICATE (after " + (now - tAuthenticate)
+                        + " ms): most likely a wrong password or unknown user (inferred; FreeRDP closes, Windows 2008 R2 "
+                        + "sends TLS alert 80)", true);
+            }
+            case AWAIT_EARLY_USER_AUTH -> {
+                evidence.put("closedBy", how);
+                evidence.put("msAfterCredentials", now - tCredentials);
+                yield fail(CredSspCauses.CLOSED_AFTER_CREDENTIALS, what + " after the delegated credentials, "
+                        + "without an Early User Authorization Result", false);
+            }
+        };
+        if (o != null) {
+            state = State.DONE;
+            finish();
+        }
+        return o;
+    }
+
+    // ---- helpers ------------------------------------------------------------------------------------------
+
+    private Outcome lastOutcome;
+
+    private TsRequest decodeOrNull(byte[] message, String expecting) {
+        try {
+            TsRequest r = TsRequest.decode(message);
+            if (serverVersion < 0) {
+                serverVersion = r.version();
+                evidence.put("serverCredSspVersion", serverVersion);
+            } else if (r.version() != serverVersion) {
+                evidence.put("serverCredSspVersionChanged", serverVersion + " -> " + r.version());
+            }
+            return r;
+        } catch (DecodeException e) {
+            lastOutcome = malformed(e, expecting);
+            return null;
+        }
+    }
+
+    private Outcome malformed(DecodeException e, String expecting) {
+        evidence.put("decodeError", e.getMessage());
+        return fail(CredSspCauses.CREDSSP_MALFORMED, "the server's " + expecting + " message is malformed ("
+                + e.layer() + " " + e.field() + ")", false);
+    }
+
+    private Outcome statusFailure(NtStatus st, String after, long ms) {
+        Cause c = CredSspCauses.forStatus(st);
+        evidence.put("errorCode", st.hex());
+        evidence.put("ntStatus", st.name());
+        if (c.clientError() != null) {
+            evidence.put("mstscCode", c.clientError().display());
+        }
+        return fail(c, "server returned " + st + " after " + after + " (" + ms + " ms): " + st.meaning(), false);
+    }
+
+    private Outcome fail(Cause cause, String summary, boolean inferred) {
+        state = State.DONE;
+        finish();
+        Outcome o = new Outcome(Status.FAILED, cause, summary, evidence, inferred);
+        lastOutcome = o;
+        return o;
+    }
+
+    private Outcome okOutcome(String summary) {
+        if (skewWarning) {
+            return new Outcome(Status.WARNING, CredSspCauses.CLOCK_SKEW, summary + "; " + skewText(), evidence, false);
+        }
+        return new Outcome(Status.OK, null, summary, evidence, false);
+    }
+
+    private Outcome infoOutcome(ChallengeMessage ch) {
+        AvPairs ti = ch.targetInfoOrEmpty();
+        StringBuilder s = new StringBuilder("NTLM info: ");
+        s.append(ti.dnsComputerName().or(ti::nbComputerName).orElse(ch.targetName()));
+        if (ch.version() != null) {
+            s.append(" (").append(ch.version().windowsName()).append(')');
+        }
+        ti.dnsDomainName().or(ti::nbDomainName).ifPresent(d -> s.append(", domain ").append(d));
+        s.append("; no credentials given, stopped after CHALLENGE");
+        evidence.put("credentialsTested", false);
+        return okOutcome(s.toString());
+    }
+
+    private String skewText() {
+        Object skew = evidence.get("clockSkewMs");
+        return "server clock differs by " + skew + " ms (> " + options.skewWarnMillis() / 1000
+                + " s): Kerberos would fail, NTLM is unaffected";
+    }
+
+    private void recordChallenge(ChallengeMessage ch, long now) {
+        AvPairs ti = ch.targetInfoOrEmpty();
+        evidence.put("ntlmTargetName", ch.targetName());
+        ti.nbComputerName().ifPresent(v -> evidence.put("netbiosComputerName", v));
+        ti.nbDomainName().ifPresent(v -> evidence.put("netbiosDomainName", v));
+        ti.dnsComputerName().ifPresent(v -> evidence.put("dnsComputerName", v));
+        ti.dnsDomainName().ifPresent(v -> evidence.put("dnsDomainName", v));
+        ti.dnsTreeName().ifPresent(v -> evidence.put("dnsForestName", v));
+        evidence.put("domainJoined", ch.flags().has(NegotiateFlags.TARGET_TYPE_DOMAIN) || ti.dnsTreeName().isPresent());
+        if (ch.version() != null) {
+            evidence.put("osVersion", ch.version().dotted());
+            evidence.put("os", ch.version().windowsName());
+            evidence.put("ntlmRevision", ch.version().revision());
+        }
+        evidence.put("ntlmChallengeFlags", ch.flags().names());
+        ti.timestampMillis().ifPresent(serverMs -> {
+            long mid = tNegotiate + (now - tNegotiate) / 2;
+            long skew = serverMs - mid;
+            evidence.put("serverTime", Instant.ofEpochMilli(serverMs).toString());
+            evidence.put("clockSkewMs", skew);
+            evidence.put("clockSkewUncertaintyMs", (now - tNegotiate + 1) / 2);
+            if (Math.abs(skew) > options.skewWarnMillis()) {
+                skewWarning = true;
+                evidence.put("clockSkewWarning", "more than " + options.skewWarnMillis() / 60_000
+                        + " minutes: Kerberos would fail");
+            }
+        });
+    }
+
+    private void finish() {
+        state = State.DONE;
+        if (ntlm != null) {
+            ntlm.destroy();
+        }
+    }
+
+    private byte[] randomBytes(int n) {
+        byte[] b = new byte[n];
+        random.nextBytes(b);
+        return b;
+    }
+
+    static String alertName(int d) {
+        return switch (d) {
+            case 0 -> "close_notify";
+            case 10 -> "unexpected_message";
+            case 20 -> "bad_record_mac";
+            case 22 -> "record_overflow";
+            case 40 -> "handshake_failure";
+            case 42 -> "bad_certificate";
+            case 46 -> "certificate_unknown";
+            case 47 -> "illegal_parameter";
+            case 48 -> "unknown_ca";
+            case 49 -> "access_denied";
+            case 50 -> "decode_error";
+            case 51 -> "decrypt_error";
+            case 70 -> "protocol_version";
+            case 80 -> "internal_error";
+            case 90 -> "user_canceled";
+            default -> "alert";
+        };
+    }
+
+    @Override
+    public String toString() {
+        return "CredSspClient[" + state + ", spn=" + targetSpn + ", user="
+                + (credentials == null ? "-" : credentials.display()) + "]";
+    }
+}

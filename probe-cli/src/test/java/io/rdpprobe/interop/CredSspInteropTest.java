@@ -1,0 +1,167 @@
+package io.rdpprobe.interop;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.rdpprobe.probe.connector.ProbeSettings;
+import io.rdpprobe.probe.credssp.CredSspOptions;
+import io.rdpprobe.probe.credssp.CredSspSettings;
+import io.rdpprobe.probe.credssp.Credentials;
+import io.rdpprobe.probe.credssp.Secret;
+import io.rdpprobe.probe.model.Report;
+import io.rdpprobe.probe.model.Stage;
+import io.rdpprobe.probe.model.StageResult;
+import io.rdpprobe.probe.model.Status;
+import io.rdpprobe.probe.netty.ProbeRunner;
+import io.rdpprobe.probe.netty.Target;
+import io.rdpprobe.probe.tls.TrustSettings;
+import io.rdpprobe.report.ReportJson;
+import io.rdpprobe.report.TextRenderer;
+import java.io.File;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * NLA against FreeRDP's shadow server (/sec:nla, SAM file with the lab's throwaway account). The account comes
+ * from the environment (RDP_PROBE_INTEROP_USER / _PASSWORD, set by .ci/run), never from argv.
+ */
+@Tag("interop")
+class CredSspInteropTest {
+    private static ProbeRunner runner;
+
+    @BeforeAll
+    static void start() {
+        runner = new ProbeRunner();
+    }
+
+    @AfterAll
+    static void stop() {
+        runner.close();
+    }
+
+    private static String user() {
+        String u = System.getenv("RDP_PROBE_INTEROP_USER");
+        assumeTrue(u != null && System.getenv("RDP_PROBE_INTEROP_PASSWORD") != null, "lab account not in the environment");
+        return u;
+    }
+
+    private static Report probe(Credentials c, CredSspOptions opts, TrustSettings trust) {
+        ProbeSettings s = ProbeSettings.defaults().withTimeout(8000).withCredSsp(new CredSspSettings(c, opts));
+        if (trust != null) {
+            s = s.withTls(s.tls().withTrust(trust));
+        }
+        Report r = runner.probe(new Target("localhost", Lab.SHADOW_PORT), s);
+        System.out.println("[interop] shadow nla, user " + (c == null ? "none" : c.display()) + "\n" + new TextRenderer(false).render(r));
+        String json = ReportJson.render(r);
+        assertThat(json).doesNotContain(System.getenv().getOrDefault("RDP_PROBE_INTEROP_PASSWORD", "\u0000never"));
+        return r;
+    }
+
+    private static StageResult credssp(Report r) {
+        return r.stages().stream().filter(s -> s.stage() == Stage.CREDSSP).findFirst().orElseThrow();
+    }
+
+    private static Credentials creds(String user, String password) {
+        return Credentials.parse(user, Secret.of(password.toCharArray()));
+    }
+
+    @Test
+    void ntlmInfoWithoutCredentialsMatchesWhatNmapReports() {
+        Lab.requireShadow("nla");
+        StageResult c = credssp(probe(null, CredSspOptions.defaults(), null));
+        assertThat(c.status()).isEqualTo(Status.OK);
+        // nmap 7.93 rdp-ntlm-info against the same server (shared/docs/lab-notes.md section 3)
+        assertThat(c.evidence()).containsEntry("ntlmTargetName", "VM").containsEntry("netbiosComputerName", "VM")
+                .containsEntry("dnsComputerName", "vm").containsEntry("osVersion", "6.1.7601")
+                .containsEntry("serverCredSspVersion", 6);
+        assertThat(c.evidence()).containsKey("clockSkewMs");
+    }
+
+    @Test
+    void rightPasswordIsCredSspOkWithoutDelegation() {
+        Lab.requireShadow("nla");
+        Report r = probe(creds(user(), System.getenv("RDP_PROBE_INTEROP_PASSWORD")), CredSspOptions.defaults(), null);
+        StageResult c = credssp(r);
+        assertThat(c.status()).isEqualTo(Status.OK);
+        assertThat(c.summary()).contains("not delegated");
+        assertThat(r.exitCode()).isZero();
+        String domain = System.getenv("RDP_PROBE_INTEROP_DOMAIN");
+        if (domain != null && !domain.isEmpty()) {
+            Report withDomain = probe(new Credentials(user(), domain,
+                    Secret.of(System.getenv("RDP_PROBE_INTEROP_PASSWORD").toCharArray())), CredSspOptions.defaults(), null);
+            assertThat(credssp(withDomain).status()).isEqualTo(Status.OK);
+        }
+    }
+
+    @Test
+    void wrongPasswordAndUnknownUserAreInferredLogonFailures() {
+        Lab.requireShadow("nla");
+        for (Credentials c : List.of(creds(user(), "definitely-" + "wrong"),
+                creds("nosuchuser", System.getenv("RDP_PROBE_INTEROP_PASSWORD")))) {
+            Report r = probe(c, CredSspOptions.defaults(), null);
+            StageResult s = credssp(r);
+            assertThat(s.status()).isEqualTo(Status.FAILED);
+            assertThat(s.cause().code()).isEqualTo("LOGON_FAILURE");
+            assertThat(s.inferred()).isTrue();
+            assertThat(s.summary()).contains("right after NTLM AUTHENTICATE").contains("inferred");
+            assertThat(r.verdict().inferred()).isTrue();
+            assertThat(r.exitCode()).isEqualTo(14);
+        }
+    }
+
+    @Test
+    void delegationNeedsATrustedOrPinnedCertificate() {
+        Lab.requireShadow("nla");
+        Credentials c = creds(user(), System.getenv("RDP_PROBE_INTEROP_PASSWORD"));
+        StageResult refused = credssp(probe(c, CredSspOptions.defaults().withDelegate(true), null));
+        assertThat(refused.status()).isEqualTo(Status.WARNING);
+        assertThat(refused.cause().code()).isEqualTo("DELEGATION_REFUSED");
+        // pin the server's certificate, as an admin would after checking it
+        Report first = probe(null, CredSspOptions.defaults(), null);
+        String fp = first.stages().stream().filter(s -> s.stage() == Stage.TLS).findFirst().orElseThrow()
+                .evidence().get("leafSha256").toString();
+        Report pinned = probe(creds(user(), System.getenv("RDP_PROBE_INTEROP_PASSWORD")),
+                CredSspOptions.defaults().withDelegate(true), new TrustSettings(List.of(), Set.of(fp), false));
+        StageResult d = credssp(pinned);
+        assertThat(d.status()).isEqualTo(Status.OK);
+        assertThat(d.evidence().toString()).contains("delegat");
+    }
+
+    /** xfreerdp +auth-only on the same server agrees: rc 0 for the right password, 147 for a wrong one. */
+    @Test
+    void xfreerdpAuthOnlyAgrees() throws Exception {
+        Lab.requireShadow("nla");
+        String display = System.getProperty("interop.display", System.getenv("DISPLAY"));
+        assumeTrue(display != null && !display.isEmpty() && new File("/usr/bin/xfreerdp").canExecute(), "no xfreerdp/DISPLAY");
+        String good = System.getenv("RDP_PROBE_INTEROP_PASSWORD");
+        int rcGood = xfreerdp(display, user(), good);
+        int rcBad = xfreerdp(display, user(), "definitely-wrong");
+        System.out.println("[interop] xfreerdp +auth-only: right password rc=" + rcGood + ", wrong password rc=" + rcBad);
+        assertThat(rcGood).isZero();
+        assertThat(rcBad).isEqualTo(147);
+        assertThat(credssp(probe(creds(user(), good), CredSspOptions.defaults(), null)).status()).isEqualTo(Status.OK);
+        assertThat(credssp(probe(creds(user(), "definitely-wrong"), CredSspOptions.defaults(), null)).cause().code())
+                .isEqualTo("LOGON_FAILURE");
+    }
+
+    private static int xfreerdp(String display, String user, String password) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder("xfreerdp", "/v:localhost:" + Lab.SHADOW_PORT, "/cert:ignore", "/u:" + user,
+                "/from-stdin:force", "+auth-only");
+        pb.environment().put("DISPLAY", display);
+        pb.environment().put("HOME", System.getProperty("interop.lab.dir", System.getProperty("java.io.tmpdir")) + "/home");
+        pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        Process p = pb.start();
+        try (OutputStream in = p.getOutputStream()) {
+            in.write((password + "\n").getBytes(StandardCharsets.UTF_8));
+        }
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        return p.exitValue();
+    }
+}
