@@ -151,9 +151,24 @@ public final class RdpConnection {
         return notRdp ? cr != null || cc != null : cr != null || cc != null || ccError != null || rdpLikely;
     }
 
+    /** Notes and alerts are bounded so a long connection cannot grow them without limit. */
+    static final int MAX_NOTES = 32;
+
+    void note(String s) {
+        if (notes.size() < MAX_NOTES) {
+            notes.add(s);
+        }
+    }
+
+    private void alert(String s) {
+        if (alerts.size() < MAX_NOTES) {
+            alerts.add(s);
+        }
+    }
+
     private void gap(Side side, long n, long ts) {
         lost[side.ordinal()] += n;
-        notes.add(side.lower() + " stream: capture lost " + n + " bytes");
+        note(side.lower() + " stream: capture lost " + n + " bytes");
         (side == Side.CLIENT ? clientFramer : serverFramer).gap(n, ts);
     }
 
@@ -261,7 +276,7 @@ public final class RdpConnection {
                 ccError = e;
                 tCc = ts;
             } else {
-                notes.add(side.lower() + " stream: unframeable data: " + e.getMessage());
+                note(side.lower() + " stream: unframeable data: " + e.getMessage());
                 if (side == Side.SERVER && mcsError == null && tls == false && cc != null) {
                     mcsError = e.getMessage();
                 }
@@ -271,7 +286,7 @@ public final class RdpConnection {
 
         @Override
         public void framingLost(long gapBytes, long ts) {
-            notes.add(side.lower() + " stream: decoding stopped after a capture gap of " + gapBytes + " bytes");
+            note(side.lower() + " stream: decoding stopped after a capture gap of " + gapBytes + " bytes");
         }
 
         @Override
@@ -387,13 +402,13 @@ public final class RdpConnection {
                 }
                 case TlsRecordHeader.ALERT -> {
                     if (afterCcs || tls13Encrypted || f.readableBytes() != 2) {
-                        alerts.add(side.lower() + ": encrypted alert");
+                        alert(side.lower() + ": encrypted alert");
                         pdu(side, "TLS alert (encrypted)");
                         return;
                     }
                     try {
                         Alert a = Alert.decode(f);
-                        alerts.add(side.lower() + ": " + a);
+                        alert(side.lower() + ": " + a);
                         pdu(side, "TLS alert " + a);
                         if (a.level() == Alert.FATAL && fatalAlert == null) {
                             fatalAlert = a;
