@@ -62,6 +62,9 @@ public final class AnalyzeCommand implements Callable<Integer> {
         void connection(AnalyzedConnection c);
 
         void end(CaptureAnalyzer.Summary s);
+
+        /** The capture broke off: close the output so it stays well-formed (JSON adds an "error" key). */
+        default void abort(String error) { }
     }
 
     @Override
@@ -98,10 +101,12 @@ public final class AnalyzeCommand implements Callable<Integer> {
             out.flush();
             return 0;
         } catch (CaptureFormatException e) {
+            o.abort(e.getMessage());
             out.flush();
             err.println("rdp-probe analyze: " + capture + ": " + e.getMessage());
             return EXIT_BAD_CAPTURE;
         } catch (IOException e) {
+            o.abort(e.getMessage());
             out.flush();
             err.println("rdp-probe analyze: " + capture + ": " + e.getMessage());
             return Main.EXIT_USAGE;
@@ -234,6 +239,12 @@ public final class AnalyzeCommand implements Callable<Integer> {
         @Override
         public void end(CaptureAnalyzer.Summary s) {
             out.println("]}");
+            out.flush();
+        }
+
+        @Override
+        public void abort(String error) {
+            out.println("],\n \"error\": " + ReportJson.write(error) + "}");
             out.flush();
         }
     }

@@ -85,5 +85,8 @@ class AnalyzeCommandTest {
         assertThat(run(2, dir.resolve("missing.pcap").toString())[1]).contains("cannot read");
         Path junk = Files.writeString(dir.resolve("junk.pcap"), "not a capture at all");
         assertThat(run(AnalyzeCommand.EXIT_BAD_CAPTURE, junk.toString())[1]).contains("magic");
+        JsonNode broken = new ObjectMapper().readTree(run(AnalyzeCommand.EXIT_BAD_CAPTURE, "--json", junk.toString())[0]);
+        assertThat(broken.get("connections")).isEmpty();
+        assertThat(broken.get("error").asText()).contains("magic");
     }
 }
