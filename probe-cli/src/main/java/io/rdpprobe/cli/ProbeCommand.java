@@ -54,15 +54,23 @@ public final class ProbeCommand implements Callable<Integer> {
         }
         try (setup) {
             ProbeRunner runner = setup.runner;
-            Report report = run(runner, t, settings, options.enumerate);
+            Report report = run(runner, t, settings, options.enumerate, options.transcript);
             print(spec.commandLine().getOut(), report, options);
             return report.exitCode();
         }
     }
 
     static Report run(ProbeRunner runner, Target t, ProbeSettings settings, boolean enumerate) {
-        Report report = runner.probe(t, settings);
+        return run(runner, t, settings, enumerate, false);
+    }
+
+    static Report run(ProbeRunner runner, Target t, ProbeSettings settings, boolean enumerate, boolean transcript) {
+        Report report = transcript ? runner.probeWithTranscript(t, settings) : runner.probe(t, settings);
+        Object tr = report.extra().get("transcript");
         report = TlsFollowUps.confirmVersionMismatch(runner, t, settings, report);
+        if (tr != null && !report.extra().containsKey("transcript")) {
+            report = report.withExtra(Map.of("transcript", tr));
+        }
         if (enumerate && report.stages().stream().anyMatch(s -> s.stage() == Stage.TCP
                 && s.status() == io.rdpprobe.probe.model.Status.OK)) {
             Enumeration protocols = enumerate(runner, t, settings);

@@ -41,6 +41,11 @@ final class ProbeOptions {
     @Option(names = {"-q", "--brief"}, description = "Text report without the evidence lines.")
     boolean brief;
 
+    @Option(names = {"-t", "--transcript"},
+            description = "Add a transcript: every stage transition and PDU with its time, size and first bytes "
+                    + "(plaintext inside TLS; CredSSP messages by size only).")
+    boolean transcript;
+
     @Option(names = "--tls-versions", paramLabel = "LIST", defaultValue = "1.0,1.1,1.2,1.3",
             description = "TLS versions the ClientHello offers (default ${DEFAULT-VALUE}).")
     String tlsVersions;
@@ -100,7 +105,8 @@ final class ProbeOptions {
     boolean spnego;
 
     @Option(names = "--ntlm-info", description = "Ignore credentials: only ask the server for its NTLM CHALLENGE and "
-            + "report its names, OS version and clock.")
+            + "report its names, OS version and clock; if the server refuses NLA at X.224, start TLS anyway (as nmap's "
+            + "rdp-ntlm-info does), since some servers still answer.")
     boolean ntlmInfo;
 
     io.rdpprobe.probe.credssp.CredSspSettings credSspSettings() {
@@ -114,7 +120,7 @@ final class ProbeOptions {
             if (sources > 0 && user == null) {
                 throw new IllegalArgumentException("a password needs --user");
             }
-            return new io.rdpprobe.probe.credssp.CredSspSettings(null, opts);
+            return new io.rdpprobe.probe.credssp.CredSspSettings(null, opts, ntlmInfo);
         }
         if (sources == 0) {
             throw new IllegalArgumentException("--user needs a password: --password-env NAME, --password-file FILE "

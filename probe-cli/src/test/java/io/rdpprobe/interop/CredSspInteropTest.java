@@ -164,4 +164,18 @@ class CredSspInteropTest {
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
         return p.exitValue();
     }
+
+    /** FreeRDP in rdp mode refuses TLS at X.224 but still answers NTLM if the client starts TLS anyway. */
+    @Test
+    void ntlmInfoFromTheShadowServerInRdpModeAfterItsRefusal() {
+        Lab.requireShadow("rdp");
+        ProbeSettings s = ProbeSettings.defaults().withTimeout(8000).withProtocols(io.rdpprobe.protocol.x224.Protocols.HYBRID)
+                .withCredSsp(new CredSspSettings(null, CredSspOptions.defaults(), true));
+        Report r = runner.probe(new Target("localhost", Lab.SHADOW_PORT), s);
+        System.out.println("[interop] shadow rdp --ntlm-info\n" + new TextRenderer(false).render(r));
+        assertThat(r.verdict().cause()).isEqualTo("SSL_NOT_ALLOWED_BY_SERVER");
+        StageResult c = credssp(r);
+        assertThat(c.status()).isEqualTo(Status.OK);
+        assertThat(c.evidence()).containsEntry("netbiosComputerName", "VM").containsEntry("osVersion", "6.1.7601");
+    }
 }

@@ -284,6 +284,14 @@ public final class ProbeConnector {
                     summary = "the server refused the negotiation with RDP_NEG_FAILURE " + f.failureCode().name()
                             + ": " + f.failureCode().meaning();
                 }
+                if (settings.credssp().ntlmInfo() && settings.stopAfter() == null) {
+                    // --ntlm-info: record the refusal, then try TLS + NTLM anyway on the same connection
+                    results.add(StageResult.failed(Stage.X224, elapsed, ev, c, summary
+                            + "; --ntlm-info: starting TLS anyway to read the server's NTLM CHALLENGE"));
+                    selectedProtocol = Protocols.HYBRID;
+                    startStage(Stage.TLS, nowNanos);
+                    return Action.START_TLS;
+                }
                 fail(Stage.X224, elapsed, ev, c, summary);
                 return Action.DONE;
             }
@@ -711,6 +719,24 @@ public final class ProbeConnector {
         return ev;
     }
 
+    /** The probe's own code failed (a bug): say so rather than blame the server. */
+    public Action onInternalError(Throwable t, long nowNanos) {
+        if (done) {
+            return Action.DONE;
+        }
+        Map<String, Object> ev = new LinkedHashMap<>();
+        ev.put("exception", t.getClass().getName() + ": " + t.getMessage());
+        StackTraceElement[] st = t.getStackTrace();
+        if (st.length > 0) {
+            ev.put("at", st[0].toString());
+        }
+        if (session != null) {
+            session.closed(nowNanos / 1_000_000L);
+        }
+        fail(stage, elapsedMs(nowNanos), ev, Causes.PROBE_INTERNAL_ERROR, "internal error in " + stage + ": " + t);
+        return Action.DONE;
+    }
+
     /** The peer closed (FIN) or reset the connection. */
     public Action onClosed(boolean reset, ByteBuf pending, long nowNanos) {
         if (done) {
@@ -758,8 +784,8 @@ public final class ProbeConnector {
             tev.put("timeoutMs", settings.stageTimeoutMillis());
             tev.put("sessionState", session.state().name());
             tev.put("bytesPending", pendingBytes);
-            Cause c = s == Stage.LICENSING ? Causes.NO_RESPONSE.withClientError(io.rdpprobe.probe.model.ClientError.of(0x908))
-                    : Causes.NO_RESPONSE;
+            Cause c = s == Stage.LICENSING ? Causes.SERVER_STALLED.withClientError(io.rdpprobe.probe.model.ClientError.of(0x908))
+                    : Causes.SERVER_STALLED;
             sessionTimeout = StageResult.failed(s, elapsedMs(nowNanos), tev, c, "no reply from the server in " + s
                     + " (waiting in " + session.state() + ") within " + settings.stageTimeoutMillis() + " ms");
             finishSession();
@@ -772,7 +798,7 @@ public final class ProbeConnector {
             String what = stage == Stage.CREDSSP
                     ? "no CredSSP reply (state " + credssp.state() + ")"
                     : "no reply to the X.224 Connection Request";
-            fail(stage, elapsedMs(nowNanos), ev, Causes.NO_RESPONSE,
+            fail(stage, elapsedMs(nowNanos), ev, stage == Stage.X224 ? Causes.NO_RESPONSE : Causes.SERVER_STALLED,
                     what + " within " + settings.stageTimeoutMillis() + " ms");
         } else {
             ev.put("firstBytes", Peek.hexPrefix(pending, 32));

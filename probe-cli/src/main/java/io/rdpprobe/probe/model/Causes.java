@@ -40,6 +40,14 @@ public final class Causes {
             "the port may belong to something that is not an RDP server, or the RDP service is hung; "
                     + "restart the Remote Desktop Services service (TermService) or check what owns the port",
             ClientError.of(0x108));
+    public static final Cause SERVER_STALLED = def("SERVER_STALLED",
+            "the server stopped answering part-way through the connection sequence",
+            "the RDP service got this far and then hung: check the server's event log (RemoteDesktopServices-RdpCoreTS, "
+                    + "TerminalServices-LocalSessionManager), its licensing server reachability and load; capture with --capture",
+            ClientError.of(0x108));
+    public static final Cause PROBE_INTERNAL_ERROR = def("PROBE_INTERNAL_ERROR",
+            "rdp-probe itself failed while handling the server's reply (a bug in the probe, not a server fault)",
+            "re-run with --capture and report the capture and this output; the evidence names the exception", null);
     public static final Cause TRUNCATED_RESPONSE = def("TRUNCATED_RESPONSE",
             "the server sent part of a PDU and then nothing more before the deadline",
             "a middlebox may be cutting packets (path MTU), or the service is hung; capture with --capture",

@@ -26,12 +26,32 @@ public final class DriverHandler extends ChannelInboundHandlerAdapter {
     private ScheduledFuture<?> deadlineTask;
     private long scheduledDeadline = Long.MAX_VALUE;
     private boolean reset;
+    private io.rdpprobe.probe.connector.Transcript transcript;
+    private io.rdpprobe.probe.model.Stage lastStage;
 
     public DriverHandler(ProbeConnector connector, Promise<Void> finished,
                          java.util.function.Function<ProbeConnector, BcTlsHandler> tlsFactory) {
         this.connector = connector;
         this.finished = finished;
         this.tlsFactory = tlsFactory;
+    }
+
+    /** Records transitions and PDUs into {@code t}. */
+    public DriverHandler transcript(io.rdpprobe.probe.connector.Transcript t) {
+        this.transcript = t;
+        return this;
+    }
+
+    private boolean opaque() {
+        return connector.stage() == io.rdpprobe.probe.model.Stage.CREDSSP;
+    }
+
+    private void noteStage() {
+        if (transcript != null && connector.stage() != lastStage) {
+            transcript.event(System.nanoTime(), connector.stage().name(),
+                    (lastStage == null ? "start" : lastStage + " -->") + " " + connector.stage());
+            lastStage = connector.stage();
+        }
     }
 
     @Override
@@ -73,6 +93,9 @@ public final class DriverHandler extends ChannelInboundHandlerAdapter {
             if (!(msg instanceof ByteBuf in) || connector.isDone()) {
                 return;
             }
+            if (transcript != null) {
+                transcript.pdu(System.nanoTime(), false, connector.stage().name(), in, opaque());
+            }
             cumulation.writeBytes(in);
             ByteBuf out = ctx.alloc().buffer(0);
             Action a = connector.onData(cumulation, System.nanoTime(), out);
@@ -85,14 +108,25 @@ public final class DriverHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (cause instanceof IOException && String.valueOf(cause.getMessage()).toLowerCase().contains("reset")) {
-            reset = true;
+        Throwable root = cause instanceof io.netty.handler.codec.DecoderException && cause.getCause() != null
+                ? cause.getCause() : cause;
+        if (root instanceof IOException) {
+            if (String.valueOf(root.getMessage()).toLowerCase().contains("reset")) {
+                reset = true;
+            }
+        } else if (!connector.isDone()) {
+            connector.onInternalError(root, System.nanoTime());
+            finish();
         }
         ctx.close();
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        if (transcript != null && !connector.isDone()) {
+            transcript.event(System.nanoTime(), connector.stage().name(), "connection closed by the server ("
+                    + (reset ? "RST" : "FIN") + ")");
+        }
         if (!connector.isDone()) {
             if (inTlsHandshake()) {
                 connector.onTlsOutcome(tls.outcome(!reset, reset, false), System.nanoTime(), java.time.Instant.now(),
@@ -115,6 +149,14 @@ public final class DriverHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void act(ChannelHandlerContext ctx, Action a, ByteBuf out) {
+        boolean wasCredSsp = lastStage == io.rdpprobe.probe.model.Stage.CREDSSP;
+        noteStage();
+        if (transcript != null && out.isReadable()) {
+            transcript.pdu(System.nanoTime(), true, connector.stage().name(), out, opaque() || wasCredSsp);
+        }
+        if (transcript != null && a == Action.DONE) {
+            transcript.event(System.nanoTime(), connector.stage().name(), "done: closing the connection");
+        }
         if (out.isReadable()) {
             ctx.writeAndFlush(out);
         } else {

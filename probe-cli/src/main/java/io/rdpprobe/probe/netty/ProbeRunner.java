@@ -43,6 +43,8 @@ public final class ProbeRunner implements AutoCloseable {
     private final ExecutorService dnsExecutor;
     private final List<Supplier<ChannelHandler>> wireTaps = new ArrayList<>();
     private KeyLog keyLog;
+    private volatile boolean transcriptEnabled;
+    private volatile io.rdpprobe.probe.connector.Transcript lastTranscript;
 
     public ProbeRunner() {
         this(new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory()), true);
@@ -72,6 +74,18 @@ public final class ProbeRunner implements AutoCloseable {
 
     public Report probe(Target target, ProbeSettings settings) {
         return run(target, settings).report(target.toString());
+    }
+
+    /** Probes and attaches a transcript of transitions and PDUs to the report ("transcript" section). */
+    public Report probeWithTranscript(Target target, ProbeSettings settings) {
+        transcriptEnabled = true;
+        try {
+            ProbeConnector c = run(target, settings);
+            Report r = c.report(target.toString());
+            return lastTranscript == null ? r : r.withExtra(java.util.Map.of("transcript", lastTranscript));
+        } finally {
+            transcriptEnabled = false;
+        }
     }
 
     /** Runs one connection and returns the connector, for callers that need more than the report. */
@@ -125,8 +139,13 @@ public final class ProbeRunner implements AutoCloseable {
                         for (Supplier<ChannelHandler> tap : wireTaps) {
                             ch.pipeline().addLast(tap.get());
                         }
-                        ch.pipeline().addLast("driver", new DriverHandler(connector, finished,
-                                c -> new BcTlsHandler(settings.tls().versions(), c.tlsServerName(), keyLog)));
+                        DriverHandler driver = new DriverHandler(connector, finished,
+                                c -> new BcTlsHandler(settings.tls().versions(), c.tlsServerName(), keyLog));
+                        if (transcriptEnabled) {
+                            lastTranscript = new io.rdpprobe.probe.connector.Transcript(System.nanoTime());
+                            driver.transcript(lastTranscript);
+                        }
+                        ch.pipeline().addLast("driver", driver);
                     }
                 });
         long t1 = System.nanoTime();

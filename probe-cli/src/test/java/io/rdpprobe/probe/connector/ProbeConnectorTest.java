@@ -176,11 +176,13 @@ class ProbeConnectorTest {
         c.dnsResolved("h", List.of("127.0.0.1"), true, 0);
         c.tcpFailed(TcpFailure.REFUSED, "127.0.0.1:1", "Connection refused", 2);
         Report r = c.report("h:1");
-        assertThat(r.stages()).extracting(StageResult::stage).containsExactly(Stage.DNS, Stage.TCP, Stage.X224, Stage.TLS, Stage.CREDSSP);
+        assertThat(r.stages()).extracting(StageResult::stage).containsExactly(Stage.DNS, Stage.TCP, Stage.X224, Stage.TLS, Stage.CREDSSP,
+                Stage.MCS, Stage.LICENSING, Stage.ACTIVATION);
         assertThat(r.stages().get(2).status()).isEqualTo(Status.NOT_REACHED);
         ProbeConnector rdpOnly = new ProbeConnector(ProbeSettings.defaults().withProtocols(Protocols.RDP));
         rdpOnly.tcpFailed(TcpFailure.TIMEOUT, "h:1", "timed out", 10);
-        assertThat(rdpOnly.report("h:1").stages()).extracting(StageResult::stage).containsExactly(Stage.TCP, Stage.X224);
+        assertThat(rdpOnly.report("h:1").stages()).extracting(StageResult::stage).containsExactly(Stage.TCP, Stage.X224,
+                Stage.MCS, Stage.SECURITY_EXCHANGE, Stage.LICENSING, Stage.ACTIVATION);
         assertThat(r.verdict().cause()).isEqualTo("CONNECTION_REFUSED");
         assertThat(r.exitCode()).isEqualTo(11);
     }

@@ -38,7 +38,7 @@ class TlsStageTest {
     }
 
     private static ProbeSettings settings() {
-        return ProbeSettings.defaults().withTimeout(3000)
+        return ProbeSettings.defaults().withTimeout(3000).withStopAfter(Stage.TLS)
                 .withTls(TlsSettings.defaults().withTrust(new TrustSettings(List.of(), Set.of(), false)));
     }
 
