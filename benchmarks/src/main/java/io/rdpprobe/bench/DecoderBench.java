@@ -1,0 +1,94 @@
+package io.rdpprobe.bench;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.rdpprobe.capture.TcpConversation;
+import io.rdpprobe.protocol.codec.Wire;
+import io.rdpprobe.protocol.gcc.ConferenceCreateRequest;
+import io.rdpprobe.protocol.mcs.ConnectInitial;
+import io.rdpprobe.protocol.tls.ClientHello;
+import io.rdpprobe.protocol.tpkt.FrameProbe;
+import io.rdpprobe.protocol.tpkt.TpktHeader;
+import io.rdpprobe.protocol.x224.ConnectionConfirm;
+import io.rdpprobe.protocol.x224.ConnectionRequest;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Decoder micro-benchmarks: TPKT framing, X.224 CR/CC, the TLS ClientHello, and MCS Connect-Initial + GCC
+ * Conference Create Request. The Connect-Initial is the recorded fixture
+ * {@code testdata/fixtures/gcc/proprietary-connect-initial.hex} (set -Drdpprobe.testdata to its folder when not
+ * run from the benchmarks module directory).
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Fork(1)
+@Warmup(iterations = 2, time = 2)
+@Measurement(iterations = 3, time = 3)
+public class DecoderBench {
+    ByteBuf cr;
+    ByteBuf cc;
+    ByteBuf clientHelloBody;
+    ByteBuf connectInitial;
+
+    @Setup
+    public void setup() throws IOException {
+        cr = Unpooled.wrappedBuffer(TcpConversation.connectionRequest("administrator", 0x0B));
+        cc = Unpooled.wrappedBuffer(TcpConversation.connectionConfirm(2));
+        byte[] rec = TcpConversation.clientHelloRecord("server.example");
+        clientHelloBody = Unpooled.wrappedBuffer(rec, 9, rec.length - 9);
+        Path dir = Path.of(System.getProperty("rdpprobe.testdata", "../testdata"));
+        Path fx = dir.resolve("fixtures/gcc/proprietary-connect-initial.hex");
+        StringBuilder sb = new StringBuilder();
+        for (String l : Files.readAllLines(fx)) {
+            if (!l.startsWith("#")) sb.append(l);
+        }
+        byte[] frame = Wire.unhex(sb);
+        int off = frame[0] == 3 ? 7 : 0; // fixture may include TPKT + X.224 DT
+        connectInitial = Unpooled.wrappedBuffer(frame, off, frame.length - off);
+    }
+
+    @Benchmark
+    public int tpktFrameLength() {
+        return FrameProbe.frameLength(cr);
+    }
+
+    @Benchmark
+    public TpktHeader tpktHeader() {
+        return TpktHeader.decode(cr.duplicate());
+    }
+
+    @Benchmark
+    public ConnectionRequest x224ConnectionRequest() {
+        return ConnectionRequest.decode(cr.duplicate());
+    }
+
+    @Benchmark
+    public ConnectionConfirm x224ConnectionConfirm() {
+        return ConnectionConfirm.decode(cc.duplicate());
+    }
+
+    @Benchmark
+    public ClientHello tlsClientHello() {
+        return ClientHello.decode(clientHelloBody.duplicate());
+    }
+
+    @Benchmark
+    public ConferenceCreateRequest mcsConnectInitialWithGcc() {
+        ConnectInitial ci = ConnectInitial.decode(connectInitial.duplicate());
+        return ConferenceCreateRequest.decode(Unpooled.wrappedBuffer(ci.userData()));
+    }
+}

@@ -1,0 +1,225 @@
+package io.rdpprobe.capture;
+
+import io.rdpprobe.capture.RdpConnection.Side;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * Reads a capture packet by packet and hands each RDP connection to a consumer as soon as it ends (both FINs,
+ * a RST, an idle timeout in capture time, or the end of the file). Memory is bounded by the connections open at
+ * once, never by the file size. RDP is recognised on any port by the X.224 Connection Request, and on port 3389
+ * even without one (so broken handshakes are reported too); RDP-UDP by its SYN datagram.
+ */
+public final class CaptureAnalyzer {
+    /** Capture-time idle limit after which an open connection is closed out. */
+    public static final long IDLE_NANOS = 600L * 1_000_000_000L;
+    private static final int SWEEP_EVERY = 65_536;
+
+    private final Consumer<AnalyzedConnection> sink;
+    private final PacketDecoder decoder = new PacketDecoder();
+    private final Map<FlowKey, RdpConnection> tcp = new HashMap<>();
+    private final Map<FlowKey, RdpUdpFlow> udp = new HashMap<>();
+    private long packets;
+    private long now;
+    private long rdpConnections;
+    private long maxOpen;
+
+    public CaptureAnalyzer(Consumer<AnalyzedConnection> sink) {
+        this.sink = sink;
+    }
+
+    /** Analyses a whole file; {@code progress} (may be null) is called with bytes read every few thousand packets. */
+    public static Summary analyze(Path file, Consumer<AnalyzedConnection> sink, java.util.function.LongConsumer progress)
+            throws IOException {
+        CaptureAnalyzer a = new CaptureAnalyzer(sink);
+        try (CaptureReader r = CaptureReader.open(file)) {
+            RawPacket p;
+            while ((p = r.next()) != null) {
+                a.accept(p);
+                if (progress != null && (a.packets & 0xFFF) == 0) {
+                    progress.accept(r.position());
+                }
+            }
+            a.finish();
+            return a.summary(r.format(), r.position(), r.secrets().size());
+        }
+    }
+
+    /** Convenience: every connection, sorted by first packet. */
+    public static List<AnalyzedConnection> analyzeAll(Path file) throws IOException {
+        List<AnalyzedConnection> out = new ArrayList<>();
+        analyze(file, out::add, null);
+        out.sort(java.util.Comparator.comparingLong(AnalyzedConnection::firstSeen));
+        return out;
+    }
+
+    /** What the run saw. */
+    public record Summary(String format, long bytes, long packets, long rdpConnections, long maxOpenConnections,
+                          long ipFragments, long skippedFrames, int decryptionSecretsBlocks) {}
+
+    Summary summary(String format, long bytes, int secrets) {
+        PacketDecoder.Stats s = decoder.stats();
+        return new Summary(format, bytes, packets, rdpConnections, maxOpen, s.ipFragments,
+                s.unsupportedLinkType + s.notIp + s.truncated + s.otherProtocol, secrets);
+    }
+
+    public void accept(RawPacket raw) {
+        packets++;
+        if (raw.timestampNanos() > now) {
+            now = raw.timestampNanos();
+        }
+        DecodedPacket p = decoder.decode(raw);
+        if (p != null) {
+            if (p.protocol() == 6) {
+                tcp(p);
+            } else {
+                udp(p);
+            }
+        }
+        if (packets % SWEEP_EVERY == 0) {
+            sweep();
+        }
+    }
+
+    private void tcp(DecodedPacket p) {
+        FlowKey key = new FlowKey(p.src(), p.dst(), 6);
+        RdpConnection c = tcp.get(key);
+        long ts = p.timestampNanos();
+        if (p.syn() && !p.hasAck()) {
+            if (c != null && (c.closedBy != null || c.c2s.delivered() > 0 || !p.src().equals(c.client))) {
+                close(key, c, ts);
+                c = null;
+            }
+            if (c == null) {
+                c = new RdpConnection(p.src(), p.dst(), ts, true);
+                tcp.put(key, c);
+                maxOpen = Math.max(maxOpen, tcp.size());
+            }
+            c.c2s.onSyn(p.seq());
+            c.lastSeen = ts;
+            return;
+        }
+        if (c == null) {
+            if (p.rst() && p.payloadLength() == 0) {
+                return; // stray reset of a connection we never saw
+            }
+            Endpoint client;
+            Endpoint server;
+            if (p.syn()) { // SYN+ACK whose SYN is not in the capture
+                client = p.dst();
+                server = p.src();
+            } else if (p.dst().port() == 3389 || (p.src().port() != 3389 && p.src().port() > p.dst().port())) {
+                client = p.src();
+                server = p.dst();
+            } else {
+                client = p.dst();
+                server = p.src();
+            }
+            c = new RdpConnection(client, server, ts, false);
+            tcp.put(key, c);
+            maxOpen = Math.max(maxOpen, tcp.size());
+        }
+        c.lastSeen = ts;
+        if (c.notRdp && c.cr == null && c.cc == null) {
+            if (p.rst() || p.fin()) {
+                c.closed(p.src().equals(c.client) ? Side.CLIENT : Side.SERVER, p.rst() ? "RST" : "FIN", ts);
+                if (p.rst() || c.finSeen[0] || c.finSeen[1]) {
+                    tcp.remove(key);
+                }
+                c.finSeen[p.src().equals(c.client) ? 0 : 1] = true;
+            }
+            return;
+        }
+        Side side = p.src().equals(c.client) ? Side.CLIENT : Side.SERVER;
+        if (p.syn()) { // SYN+ACK
+            if (side == Side.SERVER) {
+                if (c.tSynAck < 0) c.tSynAck = ts;
+                c.s2c.onSyn(p.seq());
+            }
+            return;
+        }
+        if (p.rst()) {
+            if (side == Side.SERVER && c.synSeen && c.tSynAck < 0 && c.s2c.delivered() == 0) {
+                c.refused = true;
+            }
+            c.closed(side, "RST", ts);
+            close(key, c, ts);
+            return;
+        }
+        TcpStream mine = side == Side.CLIENT ? c.c2s : c.s2c;
+        TcpStream other = side == Side.CLIENT ? c.s2c : c.c2s;
+        if (p.hasAck()) {
+            other.onPeerAck(p.ack(), ts);
+        }
+        mine.onSegment(p.seq(), p.data(), p.payloadOffset(), p.payloadLength(), p.fin(), ts);
+        if (p.fin()) {
+            c.finSeen[side.ordinal()] = true;
+            c.closed(side, "FIN", ts);
+            if (c.finSeen[0] && c.finSeen[1]) {
+                close(key, c, ts);
+            }
+        }
+    }
+
+    private void udp(DecodedPacket p) {
+        FlowKey key = new FlowKey(p.src(), p.dst(), 17);
+        RdpUdpFlow f = udp.get(key);
+        if (f == null) {
+            if (!RdpUdpFlow.isSyn(p.data(), p.payloadOffset(), p.payloadLength())) {
+                return;
+            }
+            f = new RdpUdpFlow(p.src(), p.dst(), p.timestampNanos());
+            udp.put(key, f);
+        }
+        f.onDatagram(p.src().equals(f.client), p.data(), p.payloadOffset(), p.payloadLength(), p.timestampNanos());
+    }
+
+    private void close(FlowKey key, RdpConnection c, long ts) {
+        tcp.remove(key, c);
+        c.finish(ts);
+        if (c.isRdp()) {
+            rdpConnections++;
+            sink.accept(new AnalyzedConnection(ReportBuilder.build(c), c, null));
+        }
+    }
+
+    private void sweep() {
+        Iterator<Map.Entry<FlowKey, RdpConnection>> it = tcp.entrySet().iterator();
+        List<Map.Entry<FlowKey, RdpConnection>> idle = new ArrayList<>();
+        while (it.hasNext()) {
+            Map.Entry<FlowKey, RdpConnection> e = it.next();
+            if (now - e.getValue().lastSeen > IDLE_NANOS) {
+                idle.add(e);
+            }
+        }
+        for (Map.Entry<FlowKey, RdpConnection> e : idle) {
+            close(e.getKey(), e.getValue(), now);
+        }
+    }
+
+    /** End of capture: every connection still open is reported. */
+    public void finish() {
+        List<Map.Entry<FlowKey, RdpConnection>> open = new ArrayList<>(tcp.entrySet());
+        open.sort(java.util.Comparator.comparingLong(e -> e.getValue().firstSeen));
+        for (Map.Entry<FlowKey, RdpConnection> e : open) {
+            close(e.getKey(), e.getValue(), now);
+        }
+        for (RdpUdpFlow f : udp.values()) {
+            if (f.tSyn >= 0) {
+                rdpConnections++;
+                sink.accept(new AnalyzedConnection(f.report(), null, f));
+            }
+        }
+        udp.clear();
+    }
+
+    public int openConnections() {
+        return tcp.size();
+    }
+}

@@ -1,0 +1,113 @@
+package io.rdpprobe.capture;
+
+import java.io.BufferedInputStream;
+import java.io.Closeable;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * A streaming reader of capture files: one packet at a time, nothing kept but the current block (and for pcapng
+ * the interface table and decryption secrets). Use {@link #open(InputStream)} to sniff the format.
+ */
+public abstract class CaptureReader implements Closeable {
+    /** Largest block or packet accepted; anything larger is a broken file, not a packet. */
+    public static final int MAX_BLOCK = 16 * 1024 * 1024;
+
+    protected final InputStream in;
+    private long position;
+
+    protected CaptureReader(InputStream in) {
+        this.in = in;
+    }
+
+    /** Opens a file, sniffing pcap (either byte order, micro/nanosecond) or pcapng. */
+    public static CaptureReader open(Path file) throws IOException {
+        return open(Files.newInputStream(file));
+    }
+
+    public static CaptureReader open(InputStream raw) throws IOException {
+        InputStream in = raw instanceof BufferedInputStream ? raw : new BufferedInputStream(raw, 1 << 16);
+        byte[] magic = new byte[4];
+        int n = in.readNBytes(magic, 0, 4);
+        if (n < 4) {
+            in.close();
+            throw new CaptureFormatException("file is shorter than a capture header (" + n + " bytes)");
+        }
+        int be = ((magic[0] & 0xFF) << 24) | ((magic[1] & 0xFF) << 16) | ((magic[2] & 0xFF) << 8) | (magic[3] & 0xFF);
+        switch (be) {
+            case 0xA1B2C3D4, 0xD4C3B2A1, 0xA1B23C4D, 0x4D3CB2A1:
+                return new PcapReader(in, be);
+            case 0x0A0D0D0A:
+                return new PcapngReader(in);
+            default:
+                in.close();
+                throw new CaptureFormatException(String.format("unknown capture magic 0x%08x (not pcap or pcapng)", be));
+        }
+    }
+
+    /** The next packet, or null at the end of the file. A truncated last record ends the file. */
+    public abstract RawPacket next() throws IOException;
+
+    /** "pcap" or "pcapng". */
+    public abstract String format();
+
+    /** Decryption secrets seen so far (pcapng DSB); empty for pcap. */
+    public List<DecryptionSecrets> secrets() {
+        return List.of();
+    }
+
+    /** Bytes consumed from the stream so far (magic included). */
+    public long position() {
+        return position;
+    }
+
+    protected void advanced(long n) {
+        position += n;
+    }
+
+    /** Reads exactly {@code n} bytes; returns false on a clean EOF before the first byte, throws on a partial read. */
+    protected boolean readFully(byte[] b, int n) throws IOException {
+        int got = in.readNBytes(b, 0, n);
+        position += got;
+        if (got == 0 && n > 0) {
+            return false;
+        }
+        if (got < n) {
+            throw new EOFException("capture truncated: needed " + n + " bytes, got " + got);
+        }
+        return true;
+    }
+
+    protected void skipFully(long n) throws IOException {
+        long left = n;
+        while (left > 0) {
+            long s = in.skip(left);
+            if (s <= 0) {
+                if (in.read() < 0) {
+                    throw new EOFException("capture truncated while skipping");
+                }
+                s = 1;
+            }
+            left -= s;
+        }
+        position += n;
+    }
+
+    static int u32(byte[] b, int off, boolean le) {
+        return le ? (b[off] & 0xFF) | ((b[off + 1] & 0xFF) << 8) | ((b[off + 2] & 0xFF) << 16) | ((b[off + 3] & 0xFF) << 24)
+                : ((b[off] & 0xFF) << 24) | ((b[off + 1] & 0xFF) << 16) | ((b[off + 2] & 0xFF) << 8) | (b[off + 3] & 0xFF);
+    }
+
+    static int u16(byte[] b, int off, boolean le) {
+        return le ? (b[off] & 0xFF) | ((b[off + 1] & 0xFF) << 8) : ((b[off] & 0xFF) << 8) | (b[off + 1] & 0xFF);
+    }
+
+    @Override
+    public void close() throws IOException {
+        in.close();
+    }
+}

@@ -1,0 +1,194 @@
+package io.rdpprobe.capture;
+
+/**
+ * Link layer, IPv4/IPv6 and TCP/UDP header parsing. Never throws on bad input: frames it cannot use are
+ * counted in {@link Stats} and skipped.
+ *
+ * <p>Link types: 0 BSD loopback (NULL, host byte order family), 1 Ethernet (802.1Q / 802.1ad / QinQ tags),
+ * 12 and 101 raw IP, 108 OpenBSD loopback, 113 Linux SLL, 228 raw IPv4, 229 raw IPv6, 276 Linux SLL2.
+ * IPv4 fragments are noted, not reassembled; IPv6 extension headers are skipped.
+ */
+public final class PacketDecoder {
+    public static final int LINKTYPE_NULL = 0;
+    public static final int LINKTYPE_ETHERNET = 1;
+    public static final int LINKTYPE_RAW_OPENBSD = 12;
+    public static final int LINKTYPE_RAW = 101;
+    public static final int LINKTYPE_LOOP = 108;
+    public static final int LINKTYPE_LINUX_SLL = 113;
+    public static final int LINKTYPE_IPV4 = 228;
+    public static final int LINKTYPE_IPV6 = 229;
+    public static final int LINKTYPE_LINUX_SLL2 = 276;
+
+    /** Counters of what was skipped. */
+    public static final class Stats {
+        public long frames;
+        public long unsupportedLinkType;
+        public long notIp;
+        public long ipFragments;
+        public long truncated;
+        public long otherProtocol;
+        public long tcp;
+        public long udp;
+    }
+
+    private final Stats stats = new Stats();
+
+    public Stats stats() {
+        return stats;
+    }
+
+    /** The TCP/UDP content of the frame, or null if it has none usable. */
+    public DecodedPacket decode(RawPacket p) {
+        stats.frames++;
+        byte[] d = p.data();
+        int n = d.length;
+        int off;
+        int etherType;
+        switch (p.linkType()) {
+            case LINKTYPE_ETHERNET -> {
+                if (n < 14) return skipTruncated();
+                etherType = u16(d, 12);
+                off = 14;
+                while (etherType == 0x8100 || etherType == 0x88A8 || etherType == 0x9100) {
+                    if (n < off + 4) return skipTruncated();
+                    etherType = u16(d, off + 2);
+                    off += 4;
+                }
+            }
+            case LINKTYPE_LINUX_SLL -> {
+                if (n < 16) return skipTruncated();
+                etherType = u16(d, 14);
+                off = 16;
+            }
+            case LINKTYPE_LINUX_SLL2 -> {
+                if (n < 20) return skipTruncated();
+                etherType = u16(d, 0);
+                off = 20;
+            }
+            case LINKTYPE_RAW, LINKTYPE_RAW_OPENBSD, LINKTYPE_IPV4, LINKTYPE_IPV6 -> {
+                if (n < 1) return skipTruncated();
+                int v = (d[0] & 0xF0) >> 4;
+                etherType = v == 4 ? 0x0800 : v == 6 ? 0x86DD : -1;
+                off = 0;
+            }
+            case LINKTYPE_NULL, LINKTYPE_LOOP -> {
+                if (n < 4) return skipTruncated();
+                int famLe = (d[0] & 0xFF) | ((d[1] & 0xFF) << 8) | ((d[2] & 0xFF) << 16) | ((d[3] & 0xFF) << 24);
+                int famBe = Integer.reverseBytes(famLe);
+                int fam = p.linkType() == LINKTYPE_LOOP ? famBe : (famLe < 256 ? famLe : famBe);
+                etherType = fam == 2 ? 0x0800 : (fam == 10 || fam == 24 || fam == 28 || fam == 30) ? 0x86DD : -1;
+                off = 4;
+            }
+            default -> {
+                stats.unsupportedLinkType++;
+                return null;
+            }
+        }
+        if (etherType == 0x0800) {
+            return ipv4(p, d, off);
+        }
+        if (etherType == 0x86DD) {
+            return ipv6(p, d, off);
+        }
+        stats.notIp++;
+        return null;
+    }
+
+    private DecodedPacket skipTruncated() {
+        stats.truncated++;
+        return null;
+    }
+
+    private DecodedPacket ipv4(RawPacket p, byte[] d, int off) {
+        int n = d.length;
+        if (n < off + 20 || (d[off] & 0xF0) != 0x40) return skipTruncated();
+        int ihl = (d[off] & 0x0F) * 4;
+        if (ihl < 20 || n < off + ihl) return skipTruncated();
+        int total = u16(d, off + 2);
+        int end = total == 0 ? n : Math.min(n, off + total); // total 0: TSO-captured; trust the capture
+        if (total != 0 && total < ihl) return skipTruncated();
+        int fragField = u16(d, off + 6);
+        if ((fragField & 0x3FFF) != 0) { // MF set or offset != 0
+            stats.ipFragments++;
+            return null;
+        }
+        int proto = d[off + 9] & 0xFF;
+        byte[] src = java.util.Arrays.copyOfRange(d, off + 12, off + 16);
+        byte[] dst = java.util.Arrays.copyOfRange(d, off + 16, off + 20);
+        return transport(p, d, off + ihl, end, proto, src, dst);
+    }
+
+    private DecodedPacket ipv6(RawPacket p, byte[] d, int off) {
+        int n = d.length;
+        if (n < off + 40 || (d[off] & 0xF0) != 0x60) return skipTruncated();
+        int payloadLen = u16(d, off + 4);
+        int end = payloadLen == 0 ? n : Math.min(n, off + 40 + payloadLen);
+        int next = d[off + 6] & 0xFF;
+        byte[] src = java.util.Arrays.copyOfRange(d, off + 8, off + 24);
+        byte[] dst = java.util.Arrays.copyOfRange(d, off + 24, off + 40);
+        int p2 = off + 40;
+        for (int guard = 0; guard < 16; guard++) {
+            switch (next) {
+                case 0, 43, 60, 135, 139, 140 -> { // hop-by-hop, routing, destination options, mobility, HIP, shim6
+                    if (end < p2 + 8) return skipTruncated();
+                    int len = ((d[p2 + 1] & 0xFF) + 1) * 8;
+                    next = d[p2] & 0xFF;
+                    p2 += len;
+                }
+                case 44 -> { // fragment
+                    if (end < p2 + 8) return skipTruncated();
+                    int fo = u16(d, p2 + 2);
+                    if ((fo & 0xFFF9) != 0) { // offset != 0 or M flag
+                        stats.ipFragments++;
+                        return null;
+                    }
+                    next = d[p2] & 0xFF;
+                    p2 += 8;
+                }
+                case 51 -> { // AH
+                    if (end < p2 + 8) return skipTruncated();
+                    int len = ((d[p2 + 1] & 0xFF) + 2) * 4;
+                    next = d[p2] & 0xFF;
+                    p2 += len;
+                }
+                default -> {
+                    return transport(p, d, p2, end, next, src, dst);
+                }
+            }
+        }
+        stats.otherProtocol++;
+        return null;
+    }
+
+    private DecodedPacket transport(RawPacket p, byte[] d, int off, int end, int proto, byte[] src, byte[] dst) {
+        if (proto == 6) {
+            if (end < off + 20) return skipTruncated();
+            int dataOff = ((d[off + 12] & 0xF0) >> 4) * 4;
+            if (dataOff < 20 || end < off + dataOff) return skipTruncated();
+            stats.tcp++;
+            long seq = u32(d, off + 4);
+            long ack = u32(d, off + 8);
+            int flags = d[off + 13] & 0xFF;
+            return new DecodedPacket(p.timestampNanos(), new Endpoint(src, u16(d, off)), new Endpoint(dst, u16(d, off + 2)),
+                    6, seq, ack, flags, d, off + dataOff, end - off - dataOff);
+        }
+        if (proto == 17) {
+            if (end < off + 8) return skipTruncated();
+            int ulen = u16(d, off + 4);
+            int pe = ulen >= 8 ? Math.min(end, off + ulen) : end;
+            stats.udp++;
+            return new DecodedPacket(p.timestampNanos(), new Endpoint(src, u16(d, off)), new Endpoint(dst, u16(d, off + 2)),
+                    17, 0, 0, 0, d, off + 8, pe - off - 8);
+        }
+        stats.otherProtocol++;
+        return null;
+    }
+
+    static int u16(byte[] d, int off) {
+        return ((d[off] & 0xFF) << 8) | (d[off + 1] & 0xFF);
+    }
+
+    static long u32(byte[] d, int off) {
+        return ((long) (d[off] & 0xFF) << 24) | ((d[off + 1] & 0xFF) << 16) | ((d[off + 2] & 0xFF) << 8) | (d[off + 3] & 0xFF);
+    }
+}

@@ -1,0 +1,489 @@
+package io.rdpprobe.capture;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.rdpprobe.protocol.codec.DecodeException;
+import io.rdpprobe.protocol.tls.Alert;
+import io.rdpprobe.protocol.tls.CertificateMessage;
+import io.rdpprobe.protocol.tls.ClientHello;
+import io.rdpprobe.protocol.tls.HandshakeHeader;
+import io.rdpprobe.protocol.tls.ServerHello;
+import io.rdpprobe.protocol.tls.TlsRecordHeader;
+import io.rdpprobe.protocol.tls.TlsVersions;
+import io.rdpprobe.protocol.x224.ConnectionConfirm;
+import io.rdpprobe.protocol.x224.ConnectionRequest;
+import io.rdpprobe.protocol.x224.DisconnectRequest;
+import io.rdpprobe.protocol.x224.ErrorTpdu;
+import io.rdpprobe.protocol.x224.NegotiationFailure;
+import io.rdpprobe.protocol.x224.NegotiationResponse;
+import io.rdpprobe.protocol.x224.Protocols;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One TCP connection seen in a capture: reassembles both directions, frames them, and decodes what is in clear
+ * (X.224, TLS handshake, MCS/GCC and early PDUs under Standard RDP Security). {@link ReportBuilder} turns the
+ * result into a stage {@link io.rdpprobe.probe.model.Report}.
+ */
+public final class RdpConnection {
+    /** Who sent a PDU or closed the connection. */
+    public enum Side { CLIENT, SERVER;
+        String lower() { return this == CLIENT ? "client" : "server"; }
+    }
+
+    /** TPKT frames decoded per direction before the rest is only counted (bounded work per connection). */
+    static final int MAX_DECODED_TPKT = 64;
+    static final int MAX_HANDSHAKE_BUFFER = 1 << 18;
+
+    final Endpoint client;
+    final Endpoint server;
+    final long firstSeen;
+    long lastSeen;
+    final boolean synSeen;
+    long tSyn = -1;
+    long tSynAck = -1;
+    boolean refused;
+
+    final TcpStream c2s;
+    final TcpStream s2c;
+    private final Framer clientFramer;
+    private final Framer serverFramer;
+
+    // ---- X.224
+    boolean rdpLikely;
+    boolean notRdp;
+    long tCr = -1;
+    ConnectionRequest cr;
+    String crError;
+    long tCc = -1;
+    ConnectionConfirm cc;
+    DecodeException ccError;
+    String serverRefusal; // X.224 DR / ER
+    int selectedProtocol = -1;
+    NegotiationFailure failure;
+
+    // ---- TLS
+    boolean tls;
+    long tClientHello = -1;
+    ClientHello clientHello;
+    long tServerHello = -1;
+    ServerHello serverHello;
+    List<byte[]> certificates;
+    boolean serverHelloDone;
+    long tClientCcs = -1;
+    long tServerCcs = -1;
+    long tTlsDone = -1;
+    final List<String> alerts = new ArrayList<>();
+    Alert fatalAlert;
+    Side fatalAlertFrom;
+    long tAlert = -1;
+    String tlsError;
+    long[] appRecords = new long[2];
+    long[] appBytes = new long[2];
+    long[] tFirstApp = {-1, -1};
+    private ByteBuf[] handshake = new ByteBuf[2];
+
+    // ---- Standard RDP Security
+    final GccFields gcc = new GccFields();
+    long tConnectInitial = -1;
+    long tConnectResponse = -1;
+    long tSecurityExchange = -1;
+    long tClientInfo = -1;
+    long tLicense = -1;
+    String license;
+    io.rdpprobe.protocol.licensing.LicensePdu licensePdu;
+    long errorInfo = -1;
+    long tErrorInfo = -1;
+    String mcsError;
+    int[] tpktDecoded = new int[2];
+    long[] encryptedPdus = new long[2];
+    boolean disconnectUltimatum;
+    long tUltimatum = -1;
+
+    // ---- close
+    Side closedBy;
+    String closeKind; // FIN or RST
+    long tClose = -1;
+    String closeAfter;
+    boolean[] finSeen = new boolean[2];
+    boolean rstSeen;
+    String lastPdu;
+    final long[] lost = new long[2];
+    final List<String> notes = new ArrayList<>();
+
+    RdpConnection(Endpoint client, Endpoint server, long ts, boolean syn) {
+        this.client = client;
+        this.server = server;
+        this.firstSeen = ts;
+        this.lastSeen = ts;
+        this.synSeen = syn;
+        if (syn) {
+            tSyn = ts;
+        }
+        this.clientFramer = new Framer(new DirectionHandler(Side.CLIENT));
+        this.serverFramer = new Framer(new DirectionHandler(Side.SERVER));
+        this.c2s = new TcpStream(new StreamSink() {
+            @Override public void onData(byte[] d, int o, int l, long t) { clientFramer.feed(d, o, l, t); }
+            @Override public void onGap(long n, long t) { gap(Side.CLIENT, n, t); }
+        });
+        this.s2c = new TcpStream(new StreamSink() {
+            @Override public void onData(byte[] d, int o, int l, long t) { serverFramer.feed(d, o, l, t); }
+            @Override public void onGap(long n, long t) { gap(Side.SERVER, n, t); }
+        });
+        if (server.port() == 3389) {
+            rdpLikely = true;
+        }
+    }
+
+    public Endpoint client() { return client; }
+    public Endpoint server() { return server; }
+    public GccFields gcc() { return gcc; }
+    public ConnectionRequest connectionRequest() { return cr; }
+    public ConnectionConfirm connectionConfirm() { return cc; }
+    public int selectedProtocol() { return selectedProtocol; }
+    public NegotiationFailure negotiationFailure() { return failure; }
+    public ClientHello clientHello() { return clientHello; }
+    public ServerHello serverHello() { return serverHello; }
+    public List<byte[]> certificates() { return certificates == null ? List.of() : certificates; }
+
+    /** Whether this connection is RDP: a CR from the client, a CC from the server, or the RDP port. */
+    public boolean isRdp() {
+        return notRdp ? cr != null || cc != null : cr != null || cc != null || ccError != null || rdpLikely;
+    }
+
+    /** Notes and alerts are bounded so a long connection cannot grow them without limit. */
+    static final int MAX_NOTES = 32;
+
+    void note(String s) {
+        if (notes.size() < MAX_NOTES) {
+            notes.add(s);
+        }
+    }
+
+    private void alert(String s) {
+        if (alerts.size() < MAX_NOTES) {
+            alerts.add(s);
+        }
+    }
+
+    private void gap(Side side, long n, long ts) {
+        lost[side.ordinal()] += n;
+        note(side.lower() + " stream: capture lost " + n + " bytes");
+        (side == Side.CLIENT ? clientFramer : serverFramer).gap(n, ts);
+    }
+
+    void closed(Side by, String kind, long ts) {
+        if (closedBy == null) {
+            closedBy = by;
+            closeKind = kind;
+            tClose = ts;
+            closeAfter = lastPdu;
+        }
+    }
+
+    /** End of connection or capture: flush holes as gaps and release buffers. */
+    void finish(long ts) {
+        c2s.finish(ts);
+        s2c.finish(ts);
+        clientFramer.stop();
+        serverFramer.stop();
+        for (int i = 0; i < 2; i++) {
+            if (handshake[i] != null) {
+                handshake[i].release();
+                handshake[i] = null;
+            }
+        }
+    }
+
+    /** Stops decoding entirely (not RDP): frees the buffers, the connection keeps only its tuple. */
+    void abandon() {
+        notRdp = true;
+        clientFramer.stop();
+        serverFramer.stop();
+    }
+
+    private void pdu(Side side, String what) {
+        lastPdu = side.lower() + ": " + what;
+    }
+
+    // ------------------------------------------------------------------------------------------------------
+    private final class DirectionHandler implements Framer.Handler {
+        private final Side side;
+
+        DirectionHandler(Side side) {
+            this.side = side;
+        }
+
+        @Override
+        public boolean wants(ByteBuf acc, int len) {
+            int b0 = acc.getUnsignedByte(acc.readerIndex());
+            if (b0 != 0x03 && side == Side.CLIENT && cr == null && crError == null) {
+                crError = String.format("the client's first PDU is not an X.224 Connection Request (first byte 0x%02x)", b0);
+                if (!rdpLikely) {
+                    abandon();
+                    return false;
+                }
+            }
+            if (b0 != 0x03 && side == Side.SERVER && cc == null && ccError == null && serverRefusal == null
+                    && cr == null && !rdpLikely) {
+                abandon();
+                return false;
+            }
+            if (b0 == TlsRecordHeader.APPLICATION_DATA && acc.readableBytes() >= 3 && acc.getUnsignedByte(acc.readerIndex() + 1) == 3) {
+                return false;
+            }
+            if (b0 == 0x03) {
+                return tpktDecoded[side.ordinal()] < MAX_DECODED_TPKT;
+            }
+            if (b0 >= 0x14 && b0 <= 0x18) {
+                return tls; // TLS handshake/alert/CCS records are small and interesting
+            }
+            return false; // fast-path
+        }
+
+        @Override
+        public void skipped(int firstByte, int len, long ts) {
+            int i = side.ordinal();
+            if (firstByte == TlsRecordHeader.APPLICATION_DATA) {
+                appRecords[i]++;
+                appBytes[i] += len;
+                if (tFirstApp[i] < 0) tFirstApp[i] = ts;
+                if (tTlsDone < 0 && serverHello != null && serverHello.version() == TlsVersions.TLS13 && side == Side.CLIENT) {
+                    tTlsDone = ts;
+                }
+                pdu(side, "TLS application data (encrypted)");
+            } else if (firstByte == 0x03) {
+                encryptedPdus[i]++;
+                pdu(side, "slow-path PDU");
+            } else {
+                encryptedPdus[i]++;
+                pdu(side, "fast-path PDU");
+            }
+        }
+
+        @Override
+        public void bad(DecodeException e, ByteBuf acc, long ts) {
+            if (side == Side.CLIENT && cr == null && crError == null) {
+                crError = "the client's first bytes are not an X.224 Connection Request: " + e.getMessage();
+                if (!rdpLikely) {
+                    abandon();
+                }
+            } else if (side == Side.SERVER && cc == null && ccError == null) {
+                if (cr == null && !rdpLikely) {
+                    abandon();
+                    return;
+                }
+                ccError = e;
+                tCc = ts;
+            } else {
+                note(side.lower() + " stream: unframeable data: " + e.getMessage());
+                if (side == Side.SERVER && mcsError == null && tls == false && cc != null) {
+                    mcsError = e.getMessage();
+                }
+            }
+            pdu(side, "malformed data");
+        }
+
+        @Override
+        public void framingLost(long gapBytes, long ts) {
+            note(side.lower() + " stream: decoding stopped after a capture gap of " + gapBytes + " bytes");
+        }
+
+        @Override
+        public void frame(ByteBuf f, long ts) {
+            int b0 = f.getUnsignedByte(f.readerIndex());
+            if (b0 == 0x03) {
+                tpktDecoded[side.ordinal()]++;
+                tpkt(f, ts);
+            } else {
+                tlsRecord(f, ts);
+            }
+        }
+
+        private void tpkt(ByteBuf f, long ts) {
+            int code = f.readableBytes() > 5 ? f.getUnsignedByte(f.readerIndex() + 5) & 0xF0 : -1;
+            if (side == Side.CLIENT) {
+                if (cr == null && crError == null) {
+                    if (code != 0xE0) {
+                        crError = String.format("the client's first PDU is not an X.224 Connection Request (code 0x%02x)", code);
+                        if (!rdpLikely) {
+                            abandon();
+                        }
+                        return;
+                    }
+                    tCr = ts;
+                    try {
+                        cr = ConnectionRequest.decode(f.duplicate());
+                        rdpLikely = true;
+                        pdu(side, "X.224 Connection Request");
+                    } catch (DecodeException e) {
+                        crError = "malformed X.224 Connection Request: " + e.getMessage();
+                        pdu(side, "malformed X.224 Connection Request");
+                    }
+                    return;
+                }
+                if (code == 0xF0) {
+                    StdSecurity.clientData(RdpConnection.this, f, ts);
+                } else {
+                    pdu(side, String.format("X.224 TPDU 0x%02x", code));
+                }
+                return;
+            }
+            // server
+            if (cc == null && ccError == null && serverRefusal == null) {
+                if (cr == null && !rdpLikely && code != 0xD0) {
+                    abandon();
+                    return;
+                }
+                tCc = ts;
+                try {
+                    switch (code) {
+                        case 0xD0 -> {
+                            cc = ConnectionConfirm.decode(f.duplicate());
+                            rdpLikely = true;
+                            pdu(side, "X.224 Connection Confirm");
+                            if (cc.negotiation() instanceof NegotiationResponse r) {
+                                selectedProtocol = r.selectedProtocol();
+                            } else if (cc.negotiation() instanceof NegotiationFailure nf) {
+                                failure = nf;
+                            } else {
+                                selectedProtocol = Protocols.RDP;
+                            }
+                            tls = selectedProtocol > 0;
+                        }
+                        case 0x80 -> {
+                            DisconnectRequest dr = DisconnectRequest.decode(f.duplicate());
+                            serverRefusal = "X.224 Disconnect Request, reason " + dr.reasonName();
+                            pdu(side, "X.224 Disconnect Request");
+                        }
+                        case 0x70 -> {
+                            ErrorTpdu er = ErrorTpdu.decode(f.duplicate());
+                            serverRefusal = "X.224 Error TPDU, cause " + er.causeName();
+                            pdu(side, "X.224 Error TPDU");
+                        }
+                        default -> throw DecodeException.unexpected(io.rdpprobe.protocol.codec.Layer.X224, "TPDU code", 5,
+                                String.format("expected a Connection Confirm (0xD0), got 0x%02x", code));
+                    }
+                } catch (DecodeException e) {
+                    ccError = e;
+                    pdu(side, "malformed X.224 Connection Confirm");
+                }
+                return;
+            }
+            if (code == 0xF0) {
+                StdSecurity.serverData(RdpConnection.this, f, ts);
+            } else {
+                pdu(side, String.format("X.224 TPDU 0x%02x", code));
+            }
+        }
+
+        private void tlsRecord(ByteBuf f, long ts) {
+            TlsRecordHeader h;
+            try {
+                h = TlsRecordHeader.decode(f);
+            } catch (DecodeException e) {
+                tlsError = side.lower() + ": " + e.getMessage();
+                return;
+            }
+            boolean afterCcs = side == Side.CLIENT ? tClientCcs >= 0 : tServerCcs >= 0;
+            boolean tls13Encrypted = serverHello != null && serverHello.version() == TlsVersions.TLS13
+                    && (side == Side.SERVER || tClientCcs >= 0);
+            switch (h.contentType()) {
+                case TlsRecordHeader.CHANGE_CIPHER_SPEC -> {
+                    if (side == Side.CLIENT) {
+                        tClientCcs = ts;
+                    } else {
+                        tServerCcs = ts;
+                        if (tTlsDone < 0 && (serverHello == null || serverHello.version() != TlsVersions.TLS13)) {
+                            tTlsDone = ts;
+                        }
+                    }
+                    pdu(side, "TLS ChangeCipherSpec");
+                }
+                case TlsRecordHeader.ALERT -> {
+                    if (afterCcs || tls13Encrypted || f.readableBytes() != 2) {
+                        alert(side.lower() + ": encrypted alert");
+                        pdu(side, "TLS alert (encrypted)");
+                        return;
+                    }
+                    try {
+                        Alert a = Alert.decode(f);
+                        alert(side.lower() + ": " + a);
+                        pdu(side, "TLS alert " + a);
+                        if (a.level() == Alert.FATAL && fatalAlert == null) {
+                            fatalAlert = a;
+                            fatalAlertFrom = side;
+                            tAlert = ts;
+                        }
+                    } catch (DecodeException e) {
+                        tlsError = side.lower() + ": " + e.getMessage();
+                    }
+                }
+                case TlsRecordHeader.HANDSHAKE -> {
+                    if (afterCcs || tls13Encrypted) {
+                        pdu(side, "TLS handshake (encrypted)");
+                        return;
+                    }
+                    handshakeBytes(f, ts);
+                }
+                default -> pdu(side, "TLS " + h.contentTypeName());
+            }
+        }
+
+        private void handshakeBytes(ByteBuf f, long ts) {
+            int i = side.ordinal();
+            ByteBuf hs = handshake[i];
+            if (hs == null) {
+                hs = handshake[i] = Unpooled.buffer(f.readableBytes());
+            }
+            if (hs.readableBytes() + f.readableBytes() > MAX_HANDSHAKE_BUFFER) {
+                tlsError = side.lower() + ": handshake message larger than " + MAX_HANDSHAKE_BUFFER + " bytes";
+                hs.clear();
+                return;
+            }
+            hs.writeBytes(f);
+            while (hs.readableBytes() >= HandshakeHeader.SIZE) {
+                int len = hs.getUnsignedMedium(hs.readerIndex() + 1);
+                if (hs.readableBytes() < HandshakeHeader.SIZE + len) {
+                    break;
+                }
+                int type = hs.getUnsignedByte(hs.readerIndex());
+                try {
+                    HandshakeHeader.decode(hs);
+                    ByteBuf body = hs.readSlice(len);
+                    handshakeMessage(type, body, ts);
+                } catch (DecodeException e) {
+                    tlsError = side.lower() + " " + HandshakeHeader.typeName(type) + ": " + e.getMessage();
+                    hs.clear();
+                    return;
+                }
+            }
+            hs.discardReadBytes();
+        }
+
+        private void handshakeMessage(int type, ByteBuf body, long ts) {
+            pdu(side, "TLS " + HandshakeHeader.typeName(type));
+            switch (type) {
+                case HandshakeHeader.CLIENT_HELLO -> {
+                    if (side == Side.CLIENT && clientHello == null) {
+                        tClientHello = ts;
+                        clientHello = ClientHello.decode(body);
+                    }
+                }
+                case HandshakeHeader.SERVER_HELLO -> {
+                    if (side == Side.SERVER && serverHello == null) {
+                        tServerHello = ts;
+                        serverHello = ServerHello.decode(body);
+                    }
+                }
+                case HandshakeHeader.CERTIFICATE -> {
+                    if (side == Side.SERVER && certificates == null) {
+                        certificates = CertificateMessage.decode(body).chain();
+                    }
+                }
+                case HandshakeHeader.SERVER_HELLO_DONE -> serverHelloDone = true;
+                default -> { }
+            }
+        }
+    }
+}

@@ -1,0 +1,107 @@
+package io.rdpprobe.capture;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.rdpprobe.probe.model.Stage;
+import io.rdpprobe.probe.model.Status;
+import io.rdpprobe.protocol.codec.Wire;
+import io.rdpprobe.protocol.licensing.LicenseBinaryBlob;
+import io.rdpprobe.protocol.licensing.LicenseErrorCode;
+import io.rdpprobe.protocol.licensing.LicenseErrorMessage;
+import io.rdpprobe.protocol.licensing.LicensePdu;
+import io.rdpprobe.protocol.licensing.StateTransition;
+import io.rdpprobe.protocol.mcs.Mcs;
+import java.io.IOException;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Standard RDP Security conversations built from the recorded MCS connect PDUs in testdata/fixtures/gcc plus
+ * plaintext licensing PDUs: the GCC evidence, the Zeek mapping, and licensing / MCS failures.
+ */
+class StandardSecurityTest {
+    @TempDir
+    Path dir;
+
+    static byte[] fixture(String name) throws IOException {
+        StringBuilder sb = new StringBuilder();
+        for (String l : Files.readAllLines(Path.of("../testdata/fixtures/gcc", name))) {
+            if (!l.startsWith("#")) sb.append(l);
+        }
+        return Wire.unhex(sb);
+    }
+
+    static byte[] secured(int flags, byte[] body) {
+        byte[] b = new byte[4 + body.length];
+        b[0] = (byte) flags;
+        b[1] = (byte) (flags >> 8);
+        System.arraycopy(body, 0, b, 4, body.length);
+        return b;
+    }
+
+    private TcpConversation upToLicensing(int port) throws IOException {
+        TcpConversation t = new TcpConversation(TestCaptures.C4, port, TestCaptures.S4, 3389, 1_000_000_000L, 1, 2);
+        t.handshake().client(TcpConversation.connectionRequest("FTBCO\\A70", 0)).server(TcpConversation.connectionConfirm(0));
+        t.client(fixture("proprietary-connect-initial.hex")).server(fixture("proprietary-connect-response.hex"));
+        byte[] random = new byte[72];
+        byte[] exch = new byte[4 + random.length];
+        exch[0] = (byte) random.length;
+        System.arraycopy(random, 0, exch, 4, random.length);
+        t.client(Mcs.sendData(false, 1007, 1003, secured(0x0001, exch)));
+        t.client(Mcs.sendData(false, 1007, 1003, secured(0x0048, new byte[300]))); // Client Info, SEC_ENCRYPT
+        return t;
+    }
+
+    private AnalyzedConnection one(TcpConversation t) throws IOException {
+        Path f = TestCaptures.write(dir.resolve("std.pcap"), CaptureWriter.Format.PCAP_MICRO, ByteOrder.LITTLE_ENDIAN, 1, 0, t.packets());
+        return TestCaptures.analyze(f).get(0);
+    }
+
+    @Test
+    void validClientLicenseReachesLicensingWithGccEvidence() throws IOException {
+        TcpConversation t = upToLicensing(60000);
+        t.server(Mcs.sendData(true, 1002, 1003, secured(0x0080, LicensePdu.errorAlert(LicenseErrorMessage.validClient()))));
+        t.fin(true).fin(false);
+        AnalyzedConnection c = one(t);
+        assertThat(c.report().stages().stream().filter(s -> s.stage() == Stage.MCS).findFirst().orElseThrow().status())
+                .isEqualTo(Status.OK);
+        assertThat(c.report().stages().get(5).stage()).isEqualTo(Stage.SECURITY_EXCHANGE);
+        assertThat(c.report().stages().get(5).status()).isEqualTo(Status.OK);
+        assertThat(c.report().verdict().stage()).isEqualTo(Stage.LICENSING);
+        assertThat(c.report().verdict().summary()).contains("STATUS_VALID_CLIENT");
+        var z = ZeekMapping.rdpLog(c.tcp());
+        assertThat(z).containsEntry("cookie", "FTBCO\\\\A70").containsEntry("result", "Success").containsEntry("client_name", "FROG-POND")
+                .containsEntry("client_build", "RDP 6.0").containsEntry("keyboard_layout", "English - United States")
+                .containsEntry("encryption_level", "High").containsEntry("encryption_method", "128bit")
+                .containsEntry("cert_type", "RSA").containsEntry("cert_count", "1").containsEntry("cert_permanent", "T")
+                .containsEntry("client_channels", "rdpdr,rdpsnd,drdynvc,cliprdr").containsEntry("requested_color_depth", "32bit");
+    }
+
+    @Test
+    void plaintextLicenseErrorFailsLicensing() throws IOException {
+        TcpConversation t = upToLicensing(60001);
+        LicenseErrorMessage err = new LicenseErrorMessage(new LicenseErrorCode(0x06), StateTransition.ST_TOTAL_ABORT,
+                new LicenseBinaryBlob(LicenseBinaryBlob.BB_ERROR_BLOB, new byte[0]));
+        t.server(Mcs.sendData(true, 1002, 1003, secured(0x0080, LicensePdu.errorAlert(err)))).fin(false);
+        AnalyzedConnection c = one(t);
+        assertThat(c.report().verdict().status()).isEqualTo(Status.FAILED);
+        assertThat(c.report().verdict().stage()).isEqualTo(Stage.LICENSING);
+        assertThat(c.report().verdict().cause()).isEqualTo("LICENSE_ERR_NO_LICENSE_SERVER");
+    }
+
+    @Test
+    void serverClosingAfterConnectInitialFailsMcs() throws IOException {
+        TcpConversation t = new TcpConversation(TestCaptures.C4, 60002, TestCaptures.S4, 3389, 0, 1, 2);
+        t.handshake().client(TcpConversation.connectionRequest("x", 0)).server(TcpConversation.connectionConfirm(0))
+                .client(fixture("unknown-keyboard-connect-initial.hex")).rst(false);
+        AnalyzedConnection c = one(t);
+        assertThat(c.report().verdict().stage()).isEqualTo(Stage.MCS);
+        assertThat(c.report().verdict().cause()).isEqualTo("CONNECTION_RESET");
+        assertThat(c.report().verdict().summary()).contains("after client: MCS Connect-Initial");
+        assertThat(ZeekMapping.rdpLog(c.tcp())).containsEntry("keyboard_layout", "Thai (Best Guess for 263198)")
+                .containsEntry("client_dig_product_id", "3c571ed0-3415-474b-ae94-74e151b");
+    }
+}
