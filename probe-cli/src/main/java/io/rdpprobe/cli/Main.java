@@ -12,9 +12,9 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "rdp-probe", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Drives a real RDP handshake and reports, stage by stage, where and why it fails.",
-        subcommands = {ProbeCommand.class, DemoCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {ProbeCommand.class, DemoCommand.class, AnalyzeCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 OK; 2 usage; 1 internal error; 10 DNS, 11 TCP, 12 X224, 13 TLS, 14 CREDSSP, "
-                + "15 MCS, 16 SECURITY_EXCHANGE, 17 LICENSING, 18 ACTIVATION, 20-23 GATEWAY_*."})
+                + "15 MCS, 16 SECURITY_EXCHANGE, 17 LICENSING, 18 ACTIVATION, 20-23 GATEWAY_*; analyze: 0 analysed, 3 unreadable capture."})
 public final class Main implements Runnable {
     public static final int EXIT_INTERNAL = 1;
     public static final int EXIT_USAGE = 2;
