@@ -131,7 +131,13 @@ class CredSspInteropTest {
                 CredSspOptions.defaults().withDelegate(true), new TrustSettings(List.of(), Set.of(fp), false));
         StageResult d = credssp(pinned);
         assertThat(d.status()).isEqualTo(Status.OK);
-        assertThat(d.evidence().toString()).contains("delegat");
+        assertThat(d.evidence()).containsEntry("delegated", true);
+        // with the credentials delegated the NLA server lets the connection through to Demand Active
+        assertThat(pinned.verdict().stage()).isEqualTo(Stage.ACTIVATION);
+        assertThat(pinned.verdict().status()).isEqualTo(Status.OK);
+        StageResult act = pinned.stages().stream().filter(s -> s.stage() == Stage.ACTIVATION).findFirst().orElseThrow();
+        assertThat(act.evidence()).containsKey("capabilityCount").containsEntry("desktopSize", "1024x768");
+        assertThat(pinned.exitCode()).isZero();
     }
 
     /** xfreerdp +auth-only on the same server agrees: rc 0 for the right password, 147 for a wrong one. */
