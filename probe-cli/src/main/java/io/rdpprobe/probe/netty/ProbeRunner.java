@@ -148,11 +148,16 @@ public final class ProbeRunner implements AutoCloseable {
                         ch.pipeline().addLast("driver", driver);
                     }
                 });
+        // Register first (class loading, selector setup) so that the TCP stage times only the handshake.
+        ChannelFuture reg = b.register();
+        reg.awaitUninterruptibly(timeout, TimeUnit.MILLISECONDS);
+        if (!reg.isSuccess()) {
+            connector.tcpFailed(TcpFailure.OTHER, remoteText, "cannot create a socket: " + reg.cause(), 0);
+            reg.channel().close();
+            return connector;
+        }
         long t1 = System.nanoTime();
-        // The driver handler calls onConnected from channelActive, so TCP must be reported first: do it
-        // from a listener that runs before channelActive's handler work is observable. Netty fires the
-        // connect promise before channelActive, on the event loop.
-        ChannelFuture cf = b.connect(remote);
+        ChannelFuture cf = reg.channel().connect(remote);
         cf.addListener(f -> {
             if (f.isSuccess()) {
                 Channel ch = cf.channel();

@@ -96,4 +96,16 @@ class DemoFaultsTest {
         assertThat(Target.parse("::1", null)).isEqualTo(new Target("::1", 3389));
         assertThat(Target.parse("h:1", 2)).isEqualTo(new Target("h", 2));
     }
+
+    @Test
+    void socketErrorsAreClassified() {
+        assertThat(ProbeRunner.classify(new io.netty.channel.ConnectTimeoutException("connection timed out after 10000 ms")))
+                .isEqualTo(io.rdpprobe.probe.connector.TcpFailure.TIMEOUT);
+        assertThat(ProbeRunner.classify(new java.net.NoRouteToHostException("No route to host")))
+                .isEqualTo(io.rdpprobe.probe.connector.TcpFailure.UNREACHABLE);
+        assertThat(ProbeRunner.classify(new java.net.ConnectException("Network is unreachable")))
+                .isEqualTo(io.rdpprobe.probe.connector.TcpFailure.UNREACHABLE);
+        assertThat(ProbeRunner.classify(new java.net.ConnectException("Connection refused")))
+                .isEqualTo(io.rdpprobe.probe.connector.TcpFailure.REFUSED);
+    }
 }
