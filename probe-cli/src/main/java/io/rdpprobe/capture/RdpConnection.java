@@ -99,6 +99,7 @@ public final class RdpConnection {
     long[] encryptedPdus = new long[2];
     boolean disconnectUltimatum;
     long tUltimatum = -1;
+    int ultimatumReason = -1;
 
     // ---- close
     Side closedBy;

@@ -390,6 +390,17 @@ final class ReportBuilder {
             add(StageResult.failed(Stage.LICENSING, ms(c.tSecurityExchange, c.tLicense), ev, cause, cause.title()));
             return;
         }
+        if (c.disconnectUltimatum && c.license == null) {
+            io.rdpprobe.protocol.mcs.DisconnectReason reason =
+                    new io.rdpprobe.protocol.mcs.DisconnectReason(Math.max(0, c.ultimatumReason));
+            io.rdpprobe.probe.model.Cause cause = SessionCauses.forUltimatum(reason);
+            ev.put("ultimatumReason", reason.name());
+            add(StageResult.failed(Stage.LICENSING, ms(c.tSecurityExchange >= 0 ? c.tSecurityExchange : c.tConnectResponse,
+                    c.tUltimatum), ev, cause, "the server ended the connection with Disconnect Provider Ultimatum "
+                    + reason.name() + " before licensing; under Standard RDP Security its reason, if it sent one, is in an "
+                    + "encrypted Set Error Info PDU"));
+            return;
+        }
         if (c.license != null) {
             ev.put("startedAt", at(c.tLicense));
             ev.put("license", c.license);

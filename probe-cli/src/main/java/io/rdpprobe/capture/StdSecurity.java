@@ -77,6 +77,10 @@ final class StdSecurity {
             case 8 -> {
                 c.disconnectUltimatum = true;
                 if (c.tUltimatum < 0) c.tUltimatum = ts;
+                if (f.readableBytes() >= 2) {
+                    int b1 = f.getUnsignedByte(f.readerIndex() + 1);
+                    c.ultimatumReason = ((b0 & 0x03) << 1) | (b1 >> 7);
+                }
                 pdu(c, Side.SERVER, "MCS Disconnect Provider Ultimatum");
             }
             case 11 -> pdu(c, Side.SERVER, "MCS Attach User Confirm");
