@@ -1,10 +1,10 @@
 package io.rdpprobe.capture;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.rdpprobe.probe.model.Stage;
 import io.rdpprobe.probe.model.Status;
-import io.rdpprobe.protocol.codec.Wire;
 import io.rdpprobe.protocol.licensing.LicenseBinaryBlob;
 import io.rdpprobe.protocol.licensing.LicenseErrorCode;
 import io.rdpprobe.protocol.licensing.LicenseErrorMessage;
@@ -13,26 +13,19 @@ import io.rdpprobe.protocol.licensing.StateTransition;
 import io.rdpprobe.protocol.mcs.Mcs;
 import java.io.IOException;
 import java.nio.ByteOrder;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Standard RDP Security conversations built from the recorded MCS connect PDUs in testdata/fixtures/gcc plus
- * plaintext licensing PDUs: the GCC evidence, the Zeek mapping, and licensing / MCS failures.
+ * Standard RDP Security conversations built from the real MCS connect PDUs of Zeek's captures (read in place from
+ * ../shared by {@link SharedFrames}; skipped without it) plus plaintext licensing PDUs: the GCC evidence, the Zeek
+ * mapping, and licensing / MCS failures.
  */
 class StandardSecurityTest {
     @TempDir
     Path dir;
 
-    static byte[] fixture(String name) throws IOException {
-        StringBuilder sb = new StringBuilder();
-        for (String l : Files.readAllLines(Path.of("../testdata/fixtures/gcc", name))) {
-            if (!l.startsWith("#")) sb.append(l);
-        }
-        return Wire.unhex(sb);
-    }
 
     static byte[] secured(int flags, byte[] body) {
         byte[] b = new byte[4 + body.length];
@@ -43,9 +36,10 @@ class StandardSecurityTest {
     }
 
     private TcpConversation upToLicensing(int port) throws IOException {
+        assumeTrue(SharedFrames.available(), "shared/ not present");
         TcpConversation t = new TcpConversation(TestCaptures.C4, port, TestCaptures.S4, 3389, 1_000_000_000L, 1, 2);
         t.handshake().client(TcpConversation.connectionRequest("FTBCO\\A70", 0)).server(TcpConversation.connectionConfirm(0));
-        t.client(fixture("proprietary-connect-initial.hex")).server(fixture("proprietary-connect-response.hex"));
+        t.client(SharedFrames.proprietaryConnectInitial()).server(SharedFrames.proprietaryConnectResponse());
         byte[] random = new byte[72];
         byte[] exch = new byte[4 + random.length];
         exch[0] = (byte) random.length;
@@ -94,9 +88,10 @@ class StandardSecurityTest {
 
     @Test
     void serverClosingAfterConnectInitialFailsMcs() throws IOException {
+        assumeTrue(SharedFrames.available(), "shared/ not present");
         TcpConversation t = new TcpConversation(TestCaptures.C4, 60002, TestCaptures.S4, 3389, 0, 1, 2);
         t.handshake().client(TcpConversation.connectionRequest("x", 0)).server(TcpConversation.connectionConfirm(0))
-                .client(fixture("unknown-keyboard-connect-initial.hex")).rst(false);
+                .client(SharedFrames.unknownKeyboardConnectInitial()).rst(false);
         AnalyzedConnection c = one(t);
         assertThat(c.report().verdict().stage()).isEqualTo(Stage.MCS);
         assertThat(c.report().verdict().cause()).isEqualTo("CONNECTION_RESET");
