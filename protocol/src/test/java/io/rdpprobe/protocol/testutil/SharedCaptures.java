@@ -162,6 +162,33 @@ public final class SharedCaptures {
         return corpusChunks("rdp-x509.pkt", 5, 6);
     }
 
+    // ---- the project's own lab captures ----------------------------------------------------------------------
+
+    /**
+     * A capture the project recorded itself (testdata/captures, see PROVENANCE.md there; always present, read with
+     * the same pcap reader): every TPKT frame of every connection.
+     */
+    public static List<Frame> labFrames(String capture) {
+        return CACHE.computeIfAbsent("lab:" + capture, c -> {
+            try {
+                return readFrames(Files.readAllBytes(Path.of("..", "testdata", "captures", capture)));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+    }
+
+    /** The first frame one side sent in a lab capture that matches. */
+    public static byte[] labFirst(String capture, Direction dir, Predicate<byte[]> p) {
+        return labFrames(dir, capture, p).stream().findFirst()
+                .orElseThrow(() -> new AssertionError("no matching " + dir + " frame in " + capture));
+    }
+
+    /** The frames one side sent in a lab capture that match, in order. */
+    public static List<byte[]> labFrames(Direction dir, String capture, Predicate<byte[]> p) {
+        return labFrames(capture).stream().filter(f -> f.direction() == dir).map(f -> f.bytes().clone()).filter(p).toList();
+    }
+
     // ---- the fuzzing corpus ---------------------------------------------------------------------------------
 
     /**
