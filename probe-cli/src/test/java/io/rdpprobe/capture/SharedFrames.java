@@ -77,6 +77,25 @@ public final class SharedFrames {
         return out;
     }
 
+    /**
+     * The TPKT frames a side sent in one of the project's own lab captures (../testdata/captures, always present;
+     * see PROVENANCE.md there).
+     */
+    public static synchronized List<byte[]> labFrames(String capture, boolean fromClient) {
+        List<byte[][]> all = CACHE.computeIfAbsent("lab:" + capture, c -> {
+            try {
+                return read(Path.of("..", "testdata", "captures", capture));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+        List<byte[]> out = new ArrayList<>();
+        for (byte[][] f : all) {
+            if ((f[0][0] == 1) == fromClient) out.add(f[1].clone());
+        }
+        return out;
+    }
+
     public static List<byte[]> frames(String capture, boolean fromClient, Predicate<byte[]> p) {
         return frames(capture, fromClient).stream().filter(p).toList();
     }

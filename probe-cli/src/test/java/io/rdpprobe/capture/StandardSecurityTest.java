@@ -99,4 +99,28 @@ class StandardSecurityTest {
         assertThat(ZeekMapping.rdpLog(c.tcp())).containsEntry("keyboard_layout", "Thai (Best Guess for 263198)")
                 .containsEntry("client_dig_product_id", "3c571ed0-3415-474b-ae94-74e151b");
     }
+
+    @Test
+    void labCaptureOfXrdpStandardSecurity() throws IOException {
+        // the project's own recording (testdata/captures/xrdp-rdp-stdsec.pcap, PROVENANCE.md): xfreerdp /sec:rdp
+        // against xrdp 0.9.21 in rdp mode; always runs
+        var all = TestCaptures.analyze(Path.of("../testdata/captures/xrdp-rdp-stdsec.pcap"));
+        assertThat(all).hasSize(1);
+        AnalyzedConnection c = all.get(0);
+        var stages = c.report().stages();
+        assertThat(stages).extracting(s -> s.stage()).containsExactly(Stage.TCP, Stage.X224, Stage.TLS, Stage.CREDSSP,
+                Stage.MCS, Stage.SECURITY_EXCHANGE, Stage.LICENSING, Stage.ACTIVATION);
+        assertThat(stages).extracting(s -> s.status()).containsExactly(Status.OK, Status.OK, Status.SKIPPED,
+                Status.SKIPPED, Status.OK, Status.OK, Status.NOT_REACHED, Status.NOT_REACHED);
+        assertThat(stages.get(1).evidence()).containsEntry("negotiation", "bare Connection Confirm (no RDP_NEG_RSP)")
+                .containsEntry("selectedProtocol", "RDP");
+        assertThat(stages.get(6).evidence()).containsKey("disconnectProviderUltimatum");
+        assertThat(ZeekMapping.rdpLog(c.tcp())).containsEntry("cookie", "root").containsEntry("result", "Success")
+                .containsEntry("client_name", "vm").containsEntry("client_build", "client_build-18363")
+                .containsEntry("keyboard_layout", "English - United States").containsEntry("desktop_width", "640")
+                .containsEntry("desktop_height", "480").containsEntry("requested_color_depth", "16bit")
+                .containsEntry("client_channels", "rdpdr,rdpsnd,drdynvc").containsEntry("cert_type", "RSA")
+                .containsEntry("cert_count", "1").containsEntry("cert_permanent", "T").containsEntry("encryption_level", "High")
+                .containsEntry("encryption_method", "128bit");
+    }
 }
