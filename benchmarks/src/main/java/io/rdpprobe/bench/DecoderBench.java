@@ -3,7 +3,9 @@ package io.rdpprobe.bench;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.rdpprobe.capture.TcpConversation;
-import io.rdpprobe.protocol.codec.Wire;
+import io.rdpprobe.probe.session.SessionSequence;
+import io.rdpprobe.probe.session.SessionSettings;
+import io.rdpprobe.protocol.gcc.ChannelDef;
 import io.rdpprobe.protocol.gcc.ConferenceCreateRequest;
 import io.rdpprobe.protocol.mcs.ConnectInitial;
 import io.rdpprobe.protocol.tls.ClientHello;
@@ -11,9 +13,8 @@ import io.rdpprobe.protocol.tpkt.FrameProbe;
 import io.rdpprobe.protocol.tpkt.TpktHeader;
 import io.rdpprobe.protocol.x224.ConnectionConfirm;
 import io.rdpprobe.protocol.x224.ConnectionRequest;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import io.rdpprobe.protocol.x224.Protocols;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -28,9 +29,9 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Decoder micro-benchmarks: TPKT framing, X.224 CR/CC, the TLS ClientHello, and MCS Connect-Initial + GCC
- * Conference Create Request. The Connect-Initial is the recorded fixture
- * {@code testdata/fixtures/gcc/proprietary-connect-initial.hex} (set -Drdpprobe.testdata to its folder when not
- * run from the benchmarks module directory).
+ * Conference Create Request. The Connect-Initial is the one the probe itself sends (built by
+ * {@link SessionSequence#connectInitialFrame}: core, security, network with four channels, cluster blocks), so the
+ * benchmark needs no files and runs from any directory.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -45,20 +46,16 @@ public class DecoderBench {
     ByteBuf connectInitial;
 
     @Setup
-    public void setup() throws IOException {
+    public void setup() {
         cr = Unpooled.wrappedBuffer(TcpConversation.connectionRequest("administrator", 0x0B));
         cc = Unpooled.wrappedBuffer(TcpConversation.connectionConfirm(2));
         byte[] rec = TcpConversation.clientHelloRecord("server.example");
         clientHelloBody = Unpooled.wrappedBuffer(rec, 9, rec.length - 9);
-        Path dir = Path.of(System.getProperty("rdpprobe.testdata", "../testdata"));
-        Path fx = dir.resolve("fixtures/gcc/proprietary-connect-initial.hex");
-        StringBuilder sb = new StringBuilder();
-        for (String l : Files.readAllLines(fx)) {
-            if (!l.startsWith("#")) sb.append(l);
-        }
-        byte[] frame = Wire.unhex(sb);
-        int off = frame[0] == 3 ? 7 : 0; // fixture may include TPKT + X.224 DT
-        connectInitial = Unpooled.wrappedBuffer(frame, off, frame.length - off);
+        SessionSettings settings = SessionSettings.defaults("BENCH-CLIENT").withChannels(List.of(
+                new ChannelDef("rdpdr", 0x80800000), new ChannelDef("rdpsnd", 0xc0000000),
+                new ChannelDef("drdynvc", 0xc0800000), new ChannelDef("cliprdr", 0xc0a00000)));
+        byte[] frame = SessionSequence.connectInitialFrame(settings, Protocols.RDP);
+        connectInitial = Unpooled.wrappedBuffer(frame, 7, frame.length - 7); // past TPKT + X.224 DT
     }
 
     @Benchmark

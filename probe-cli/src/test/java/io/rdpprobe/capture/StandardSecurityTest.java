@@ -1,10 +1,10 @@
 package io.rdpprobe.capture;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.rdpprobe.probe.model.Stage;
 import io.rdpprobe.probe.model.Status;
-import io.rdpprobe.protocol.codec.Wire;
 import io.rdpprobe.protocol.licensing.LicenseBinaryBlob;
 import io.rdpprobe.protocol.licensing.LicenseErrorCode;
 import io.rdpprobe.protocol.licensing.LicenseErrorMessage;
@@ -13,26 +13,19 @@ import io.rdpprobe.protocol.licensing.StateTransition;
 import io.rdpprobe.protocol.mcs.Mcs;
 import java.io.IOException;
 import java.nio.ByteOrder;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Standard RDP Security conversations built from the recorded MCS connect PDUs in testdata/fixtures/gcc plus
- * plaintext licensing PDUs: the GCC evidence, the Zeek mapping, and licensing / MCS failures.
+ * Standard RDP Security conversations built from the real MCS connect PDUs of Zeek's captures (read in place from
+ * ../shared by {@link SharedFrames}; skipped without it) plus plaintext licensing PDUs: the GCC evidence, the Zeek
+ * mapping, and licensing / MCS failures.
  */
 class StandardSecurityTest {
     @TempDir
     Path dir;
 
-    static byte[] fixture(String name) throws IOException {
-        StringBuilder sb = new StringBuilder();
-        for (String l : Files.readAllLines(Path.of("../testdata/fixtures/gcc", name))) {
-            if (!l.startsWith("#")) sb.append(l);
-        }
-        return Wire.unhex(sb);
-    }
 
     static byte[] secured(int flags, byte[] body) {
         byte[] b = new byte[4 + body.length];
@@ -43,9 +36,10 @@ class StandardSecurityTest {
     }
 
     private TcpConversation upToLicensing(int port) throws IOException {
+        assumeTrue(SharedFrames.available(), "shared/ not present");
         TcpConversation t = new TcpConversation(TestCaptures.C4, port, TestCaptures.S4, 3389, 1_000_000_000L, 1, 2);
         t.handshake().client(TcpConversation.connectionRequest("FTBCO\\A70", 0)).server(TcpConversation.connectionConfirm(0));
-        t.client(fixture("proprietary-connect-initial.hex")).server(fixture("proprietary-connect-response.hex"));
+        t.client(SharedFrames.proprietaryConnectInitial()).server(SharedFrames.proprietaryConnectResponse());
         byte[] random = new byte[72];
         byte[] exch = new byte[4 + random.length];
         exch[0] = (byte) random.length;
@@ -94,14 +88,39 @@ class StandardSecurityTest {
 
     @Test
     void serverClosingAfterConnectInitialFailsMcs() throws IOException {
+        assumeTrue(SharedFrames.available(), "shared/ not present");
         TcpConversation t = new TcpConversation(TestCaptures.C4, 60002, TestCaptures.S4, 3389, 0, 1, 2);
         t.handshake().client(TcpConversation.connectionRequest("x", 0)).server(TcpConversation.connectionConfirm(0))
-                .client(fixture("unknown-keyboard-connect-initial.hex")).rst(false);
+                .client(SharedFrames.unknownKeyboardConnectInitial()).rst(false);
         AnalyzedConnection c = one(t);
         assertThat(c.report().verdict().stage()).isEqualTo(Stage.MCS);
         assertThat(c.report().verdict().cause()).isEqualTo("CONNECTION_RESET");
         assertThat(c.report().verdict().summary()).contains("after client: MCS Connect-Initial");
         assertThat(ZeekMapping.rdpLog(c.tcp())).containsEntry("keyboard_layout", "Thai (Best Guess for 263198)")
                 .containsEntry("client_dig_product_id", "3c571ed0-3415-474b-ae94-74e151b");
+    }
+
+    @Test
+    void labCaptureOfXrdpStandardSecurity() throws IOException {
+        // the project's own recording (testdata/captures/xrdp-rdp-stdsec.pcap, PROVENANCE.md): xfreerdp /sec:rdp
+        // against xrdp 0.9.21 in rdp mode; always runs
+        var all = TestCaptures.analyze(Path.of("../testdata/captures/xrdp-rdp-stdsec.pcap"));
+        assertThat(all).hasSize(1);
+        AnalyzedConnection c = all.get(0);
+        var stages = c.report().stages();
+        assertThat(stages).extracting(s -> s.stage()).containsExactly(Stage.TCP, Stage.X224, Stage.TLS, Stage.CREDSSP,
+                Stage.MCS, Stage.SECURITY_EXCHANGE, Stage.LICENSING, Stage.ACTIVATION);
+        assertThat(stages).extracting(s -> s.status()).containsExactly(Status.OK, Status.OK, Status.SKIPPED,
+                Status.SKIPPED, Status.OK, Status.OK, Status.NOT_REACHED, Status.NOT_REACHED);
+        assertThat(stages.get(1).evidence()).containsEntry("negotiation", "bare Connection Confirm (no RDP_NEG_RSP)")
+                .containsEntry("selectedProtocol", "RDP");
+        assertThat(stages.get(6).evidence()).containsKey("disconnectProviderUltimatum");
+        assertThat(ZeekMapping.rdpLog(c.tcp())).containsEntry("cookie", "root").containsEntry("result", "Success")
+                .containsEntry("client_name", "vm").containsEntry("client_build", "client_build-18363")
+                .containsEntry("keyboard_layout", "English - United States").containsEntry("desktop_width", "640")
+                .containsEntry("desktop_height", "480").containsEntry("requested_color_depth", "16bit")
+                .containsEntry("client_channels", "rdpdr,rdpsnd,drdynvc").containsEntry("cert_type", "RSA")
+                .containsEntry("cert_count", "1").containsEntry("cert_permanent", "T").containsEntry("encryption_level", "High")
+                .containsEntry("encryption_method", "128bit");
     }
 }

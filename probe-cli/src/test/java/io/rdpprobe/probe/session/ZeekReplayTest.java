@@ -1,52 +1,48 @@
 package io.rdpprobe.probe.session;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.rdpprobe.capture.SharedFrames;
 import io.rdpprobe.probe.model.Stage;
 import io.rdpprobe.probe.model.StageResult;
 import io.rdpprobe.probe.model.Status;
-import io.rdpprobe.protocol.codec.Wire;
 import io.rdpprobe.protocol.gcc.ChannelDef;
 import io.rdpprobe.protocol.mcs.DomainPdu;
 import io.rdpprobe.protocol.mcs.Mcs;
 import io.rdpprobe.protocol.mcs.SendData;
 import io.rdpprobe.protocol.rdp.SecurityExchangePdu;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /**
  * Feeds the real Windows server frames of Zeek's rdp-proprietary-encryption capture into the sequence: the
  * MCS stage completes exactly as the recorded client's did (same user id, same joins), the security exchange
  * uses the real proprietary certificate (whose Terminal Services signature verifies), and the server's first
- * encrypted PDU — keyed for the recorded client's random, not ours — fails the MAC check.
+ * encrypted PDU — keyed for the recorded client's random, not ours — fails the MAC check. The frames are read
+ * in place from ../shared with {@link SharedFrames} (never copied into the project); without it the tests skip.
  */
 class ZeekReplayTest {
-    static byte[] hex(String name) throws Exception {
-        List<String> lines = Files.readAllLines(Path.of("..", "testdata", "fixtures", name));
-        assertThat(lines.get(0)).startsWith("#");
-        return Wire.unhex(lines.stream().filter(l -> !l.startsWith("#")).collect(Collectors.joining()));
-    }
-
     @Test
     void replayOfRealServerFrames() throws Exception {
+        assumeTrue(SharedFrames.available(), "shared/ not present");
         SessionSettings settings = SessionSettings.defaults("FROG-POND").withSkipChannelJoin(false).withChannels(List.of(
                 new ChannelDef("rdpdr", 0x80800000), new ChannelDef("rdpsnd", 0xc0000000),
                 new ChannelDef("drdynvc", 0xc0800000), new ChannelDef("cliprdr", 0xc0a00000)));
         SessionSequence seq = new SessionSequence(0, 0, settings, b -> java.util.Arrays.fill(b, (byte) 7), null);
         seq.start(0);
-        SessionSequence.Step s = seq.receive(hex("gcc/proprietary-connect-response.hex"), 10);
+        SessionSequence.Step s = seq.receive(SharedFrames.proprietaryConnectResponse(), 10); // frame 15
         assertThat(s.outbound()).hasSize(2);
-        s = seq.receive(hex("mcs/proprietary-attach-user-confirm.hex"), 20);
+        s = seq.receive(SharedFrames.first(SharedFrames.PROPRIETARY, false,
+                SharedFrames.domainPdu(SharedFrames.ATTACH_USER_CONFIRM)), 20); // frame 19
         assertThat(seq.userId()).isEqualTo(1008);
-        String[] joins = {"mcs/proprietary-channel-join-confirm.hex", "mcs/proprietary-channel-join-confirm-io.hex",
-            "mcs/proprietary-channel-join-confirm-1004.hex", "mcs/proprietary-channel-join-confirm-1005.hex",
-            "mcs/proprietary-channel-join-confirm-1006.hex", "mcs/proprietary-channel-join-confirm-1007.hex"};
-        for (String j : joins) {
+        // frames 21..31: Channel Join Confirms for the user channel, 1003, 1004, 1005, 1006, 1007
+        List<byte[]> joins = SharedFrames.frames(SharedFrames.PROPRIETARY, false,
+                SharedFrames.domainPdu(SharedFrames.CHANNEL_JOIN_CONFIRM));
+        assertThat(joins).hasSize(6);
+        for (byte[] j : joins) {
             assertThat(s.outbound()).hasSize(1);
-            s = seq.receive(hex(j), 30);
+            s = seq.receive(j, 30);
         }
         // after the last join: Security Exchange + Client Info
         assertThat(s.outbound()).hasSize(2);
@@ -60,7 +56,9 @@ class ZeekReplayTest {
                 .containsEntry("certificateType", "RSA").containsEntry("certificatePermanent", true)
                 .containsEntry("channelJoin", "joined 6 channel(s)");
 
-        seq.receive(hex("rdp/proprietary-server-license-encrypted.hex"), 40);
+        // frame 35: the server's first SDin, an RC4-encrypted licensing PDU
+        seq.receive(SharedFrames.first(SharedFrames.PROPRIETARY, false,
+                SharedFrames.domainPdu(SharedFrames.SEND_DATA_INDICATION)), 40);
         StageResult sec = seq.results().get(1);
         assertThat(sec.stage()).isEqualTo(Stage.SECURITY_EXCHANGE);
         assertThat(sec.evidence()).containsEntry("proprietarySignature", "VALID").containsEntry("serverKeyBits", 512);
@@ -70,10 +68,11 @@ class ZeekReplayTest {
 
     @Test
     void x509ChainServerGetsASecurityExchange() throws Exception {
+        assumeTrue(SharedFrames.available(), "shared/ not present");
         SessionSequence seq = new SessionSequence(0, 0, SessionSettings.defaults("P").withSkipChannelJoin(false),
                 b -> java.util.Arrays.fill(b, (byte) 1), null);
         seq.start(0);
-        seq.receive(hex("gcc/x509-connect-response.hex"), 1);
+        seq.receive(SharedFrames.x509ConnectResponse(), 1);
         SessionSequence.Step s = seq.receive(Mcs.frame(new io.rdpprobe.protocol.mcs.AttachUserConfirm(
                 io.rdpprobe.protocol.mcs.McsResult.SUCCESSFUL, 1007)), 2);
         // joins: user, I/O and the four channel ids of the response

@@ -1,9 +1,9 @@
 package io.rdpprobe.protocol.gcc;
 
 import static io.rdpprobe.protocol.mcs.Fixtures.buf;
-import static io.rdpprobe.protocol.mcs.Fixtures.hex;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -13,31 +13,40 @@ import io.rdpprobe.protocol.mcs.ConnectInitial;
 import io.rdpprobe.protocol.mcs.ConnectResponse;
 import io.rdpprobe.protocol.mcs.Fixtures;
 import io.rdpprobe.protocol.mcs.Mcs;
+import io.rdpprobe.protocol.testutil.SharedCaptures;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** Decodes Zeek's captures and asserts what Zeek's rdp.log baselines show. */
+/**
+ * Decodes Zeek's captures (read in place from ../shared, see {@link SharedCaptures}; skipped without it) and
+ * asserts what Zeek's rdp.log baselines show.
+ */
 class GccTest {
 
-    static byte[] gccOfInitial(String fixture) {
-        return ConnectInitial.decode(Mcs.userData(buf(hex(fixture)))).userData();
+    static void needsShared() {
+        assumeTrue(SharedCaptures.available(), "shared/ not present");
     }
 
-    /** The raw TS_UD_CS_* blocks of a Connect-Initial fixture. */
-    static byte[] clientBlocks(String fixture) {
-        ConferenceCreateRequest req = ConferenceCreateRequest.decode(buf(gccOfInitial(fixture)));
+    static byte[] gccOfInitial(byte[] frame) {
+        return ConnectInitial.decode(Mcs.userData(buf(frame))).userData();
+    }
+
+    /** The raw TS_UD_CS_* blocks of a Connect-Initial frame. */
+    static byte[] clientBlocks(byte[] frame) {
+        ConferenceCreateRequest req = ConferenceCreateRequest.decode(buf(gccOfInitial(frame)));
         ByteBuf b = Unpooled.buffer();
         req.userData().encode(b);
         return Fixtures.bytes(b);
     }
 
-    static byte[] gccOfResponse(String fixture) {
-        return ConnectResponse.decode(Mcs.userData(buf(hex(fixture)))).userData();
+    static byte[] gccOfResponse(byte[] frame) {
+        return ConnectResponse.decode(Mcs.userData(buf(frame))).userData();
     }
 
     @Test
     void proprietaryClientDataMatchesZeekBaseline() {
-        byte[] gcc = gccOfInitial("gcc/proprietary-connect-initial.hex");
+        needsShared();
+        byte[] gcc = gccOfInitial(SharedCaptures.proprietaryConnectInitial());
         ConferenceCreateRequest req = ConferenceCreateRequest.decode(buf(gcc));
         assertThat(req.conferenceName()).isEqualTo("1");
         ClientCoreData core = req.userData().core().orElseThrow();
@@ -68,7 +77,8 @@ class GccTest {
 
     @Test
     void unknownKeyboardClientMatchesZeekBaseline() {
-        byte[] gcc = gccOfInitial("gcc/unknown-keyboard-connect-initial.hex");
+        needsShared();
+        byte[] gcc = gccOfInitial(SharedCaptures.unknownKeyboardConnectInitial());
         ConferenceCreateRequest req = ConferenceCreateRequest.decode(buf(gcc));
         ClientCoreData core = req.userData().core().orElseThrow();
         assertThat(core.clientName()).isEqualTo("JOHN-PC-LAPTOP");
@@ -84,7 +94,8 @@ class GccTest {
 
     @Test
     void proprietaryServerDataMatchesZeekBaseline() {
-        byte[] gcc = gccOfResponse("gcc/proprietary-connect-response.hex");
+        needsShared();
+        byte[] gcc = gccOfResponse(SharedCaptures.proprietaryConnectResponse());
         ConferenceCreateResponse rsp = ConferenceCreateResponse.decode(buf(gcc));
         assertThat(rsp.result()).isZero();
         assertThat(rsp.resultName()).isEqualTo("success");
@@ -111,19 +122,21 @@ class GccTest {
 
     @Test
     void truncationsAndGarbage() {
-        for (String f : List.of("gcc/proprietary-connect-initial.hex", "gcc/unknown-keyboard-connect-initial.hex")) {
+        needsShared();
+        for (byte[] f : List.of(SharedCaptures.proprietaryConnectInitial(), SharedCaptures.unknownKeyboardConnectInitial())) {
             byte[] gcc = gccOfInitial(f);
             Fixtures.assertTruncationsFail(gcc, ConferenceCreateRequest::decode);
             Fixtures.assertGarbageOnlyDecodeException(gcc, 3000, ConferenceCreateRequest::decode);
         }
-        byte[] rsp = gccOfResponse("gcc/proprietary-connect-response.hex");
+        byte[] rsp = gccOfResponse(SharedCaptures.proprietaryConnectResponse());
         Fixtures.assertTruncationsFail(rsp, ConferenceCreateResponse::decode);
         Fixtures.assertGarbageOnlyDecodeException(rsp, 3000, ConferenceCreateResponse::decode);
     }
 
     @Test
     void malformedPer() {
-        byte[] gcc = gccOfInitial("gcc/proprietary-connect-initial.hex");
+        needsShared();
+        byte[] gcc = gccOfInitial(SharedCaptures.proprietaryConnectInitial());
         // wrong OID arc
         byte[] bad = gcc.clone();
         bad[3] = 0x15;
@@ -134,6 +147,10 @@ class GccTest {
         int i = indexOf(key, "Duca".getBytes());
         key[i] = 'X';
         assertThatThrownBy(() -> ConferenceCreateRequest.decode(buf(key))).isInstanceOf(DecodeException.class);
+    }
+
+    @Test
+    void malformedPerLengths() {
         // fragmented PER length
         assertThatThrownBy(() -> ConferenceCreateRequest.decode(buf(Wire.unhex("000500147c0001c0"))))
                 .isInstanceOfSatisfying(DecodeException.class, e -> assertThat(e.kind()).isEqualTo(DecodeException.Kind.INVALID_LENGTH));

@@ -2,15 +2,19 @@ package io.rdpprobe.protocol.gcc;
 
 import static io.rdpprobe.protocol.mcs.Fixtures.buf;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.rdpprobe.protocol.mcs.Fixtures;
+import io.rdpprobe.protocol.testutil.SharedCaptures;
 import org.junit.jupiter.api.Test;
 
-/** A real Windows Connect Response whose server security data carries an X.509 chain (Zeek fuzz seed). */
+/** A real Windows Connect Response whose server security data carries an X.509 chain (Zeek fuzz seed rdp-x509.pkt,
+ * chunks 5+6, read in place from ../shared/corpus; skipped without it). */
 class X509ChainTest {
     @Test
     void x509ChainDecodes() throws Exception {
-        byte[] gcc = GccTest.gccOfResponse("gcc/x509-connect-response.hex");
+        assumeTrue(SharedCaptures.available(), "shared/ not present");
+        byte[] gcc = GccTest.gccOfResponse(SharedCaptures.x509ConnectResponse());
         ConferenceCreateResponse rsp = ConferenceCreateResponse.decode(buf(gcc));
         ServerSecurityData sec = rsp.userData().security().orElseThrow();
         assertThat(sec.encryptionMethod().label()).isEqualTo("128bit");

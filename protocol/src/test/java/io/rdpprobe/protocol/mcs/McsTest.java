@@ -1,17 +1,33 @@
 package io.rdpprobe.protocol.mcs;
 
 import static io.rdpprobe.protocol.mcs.Fixtures.buf;
-import static io.rdpprobe.protocol.mcs.Fixtures.hex;
+import static io.rdpprobe.protocol.testutil.SharedCaptures.ATTACH_USER_CONFIRM;
+import static io.rdpprobe.protocol.testutil.SharedCaptures.ATTACH_USER_REQUEST;
+import static io.rdpprobe.protocol.testutil.SharedCaptures.CHANNEL_JOIN_REQUEST;
+import static io.rdpprobe.protocol.testutil.SharedCaptures.ERECT_DOMAIN_REQUEST;
+import static io.rdpprobe.protocol.testutil.SharedCaptures.SEND_DATA_REQUEST;
+import static io.rdpprobe.protocol.testutil.SharedCaptures.proprietaryChannelJoinConfirms;
+import static io.rdpprobe.protocol.testutil.SharedCaptures.proprietaryConnectInitial;
+import static io.rdpprobe.protocol.testutil.SharedCaptures.proprietaryConnectResponse;
+import static io.rdpprobe.protocol.testutil.SharedCaptures.proprietaryDomainPdu;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.rdpprobe.protocol.codec.DecodeException;
 import io.rdpprobe.protocol.codec.Wire;
+import io.rdpprobe.protocol.testutil.SharedCaptures;
+import io.rdpprobe.protocol.testutil.SharedCaptures.Direction;
 import org.junit.jupiter.api.Test;
 
+/** MCS PDUs of Zeek's rdp-proprietary-encryption.pcap (read in place from ../shared; those tests skip without it). */
 class McsTest {
+
+    static void needsShared() {
+        assumeTrue(SharedCaptures.available(), "shared/ not present");
+    }
 
     private static byte[] mcs(byte[] frame) {
         return Fixtures.bytes(Mcs.userData(buf(frame)));
@@ -19,7 +35,8 @@ class McsTest {
 
     @Test
     void connectInitialFromZeekCaptureDecodesAndRoundTrips() {
-        byte[] frame = hex("gcc/proprietary-connect-initial.hex");
+        needsShared();
+        byte[] frame = proprietaryConnectInitial();
         byte[] m = mcs(frame);
         ConnectInitial ci = ConnectInitial.decode(buf(m));
         assertThat(ci.callingDomainSelector()).containsExactly(1);
@@ -33,7 +50,8 @@ class McsTest {
 
     @Test
     void connectResponseFromZeekCaptureDecodesAndRoundTripsByValue() {
-        byte[] m = mcs(hex("gcc/proprietary-connect-response.hex"));
+        needsShared();
+        byte[] m = mcs(proprietaryConnectResponse());
         ConnectResponse cr = ConnectResponse.decode(buf(m));
         assertThat(cr.result()).isEqualTo(McsResult.SUCCESSFUL);
         assertThat(cr.result().name()).isEqualTo("rt-successful");
@@ -50,8 +68,9 @@ class McsTest {
 
     @Test
     void connectPdusTruncatedAndGarbage() {
-        byte[] ci = mcs(hex("gcc/proprietary-connect-initial.hex"));
-        byte[] cr = mcs(hex("gcc/proprietary-connect-response.hex"));
+        needsShared();
+        byte[] ci = mcs(proprietaryConnectInitial());
+        byte[] cr = mcs(proprietaryConnectResponse());
         Fixtures.assertTruncationsFail(ci, ConnectInitial::decode);
         Fixtures.assertTruncationsFail(cr, ConnectResponse::decode);
         Fixtures.assertGarbageOnlyDecodeException(ci, 3000, ConnectInitial::decode);
@@ -78,20 +97,30 @@ class McsTest {
 
     @Test
     void domainPdusFromCapture() {
-        assertThat(DomainPdu.decode(buf(mcs(hex("mcs/proprietary-erect-domain.hex"))))).isEqualTo(new ErectDomainRequest(0, 0));
-        assertThat(DomainPdu.decode(buf(mcs(hex("mcs/proprietary-attach-user-request.hex"))))).isEqualTo(new AttachUserRequest());
-        assertThat(DomainPdu.decode(buf(mcs(hex("mcs/proprietary-attach-user-confirm.hex")))))
+        needsShared();
+        // client frames 16, 17, 20 and server frames 19, 21, 23 of rdp-proprietary-encryption.pcap
+        byte[] erect = proprietaryDomainPdu(Direction.CLIENT_TO_SERVER, ERECT_DOMAIN_REQUEST);
+        byte[] attachReq = proprietaryDomainPdu(Direction.CLIENT_TO_SERVER, ATTACH_USER_REQUEST);
+        byte[] attachCfm = proprietaryDomainPdu(Direction.SERVER_TO_CLIENT, ATTACH_USER_CONFIRM);
+        byte[] joinReq = proprietaryDomainPdu(Direction.CLIENT_TO_SERVER, CHANNEL_JOIN_REQUEST);
+        byte[] joinUser = proprietaryChannelJoinConfirms().get(0);
+        byte[] joinIo = proprietaryChannelJoinConfirms().get(1);
+        assertThat(DomainPdu.decode(buf(mcs(erect)))).isEqualTo(new ErectDomainRequest(0, 0));
+        assertThat(DomainPdu.decode(buf(mcs(attachReq)))).isEqualTo(new AttachUserRequest());
+        assertThat(DomainPdu.decode(buf(mcs(attachCfm))))
                 .isEqualTo(new AttachUserConfirm(McsResult.SUCCESSFUL, 1008));
-        assertThat(DomainPdu.decode(buf(mcs(hex("mcs/proprietary-channel-join-request.hex")))))
+        assertThat(DomainPdu.decode(buf(mcs(joinReq))))
                 .isEqualTo(new ChannelJoinRequest(1008, 1008));
-        assertThat(DomainPdu.decode(buf(mcs(hex("mcs/proprietary-channel-join-confirm.hex")))))
+        assertThat(DomainPdu.decode(buf(mcs(joinUser))))
                 .isEqualTo(new ChannelJoinConfirm(McsResult.SUCCESSFUL, 1008, 1008, 1008));
-        assertThat(DomainPdu.decode(buf(mcs(hex("mcs/proprietary-channel-join-confirm-io.hex")))))
+        assertThat(DomainPdu.decode(buf(mcs(joinIo))))
                 .isEqualTo(new ChannelJoinConfirm(McsResult.SUCCESSFUL, 1008, 1003, 1003));
-        for (String f : new String[] {"mcs/proprietary-erect-domain.hex", "mcs/proprietary-attach-user-request.hex",
-            "mcs/proprietary-attach-user-confirm.hex", "mcs/proprietary-channel-join-request.hex",
-            "mcs/proprietary-channel-join-confirm.hex", "mcs/proprietary-channel-join-confirm-io.hex"}) {
-            byte[] frame = hex(f);
+        String[] names = {"erect domain", "attach user request", "attach user confirm", "channel join request",
+            "channel join confirm (user)", "channel join confirm (I/O)"};
+        byte[][] frames = {erect, attachReq, attachCfm, joinReq, joinUser, joinIo};
+        for (int k = 0; k < frames.length; k++) {
+            String f = names[k];
+            byte[] frame = frames[k];
             DomainPdu p = DomainPdu.decode(buf(mcs(frame)));
             assertThat(Mcs.frame(p)).as(f).isEqualTo(frame);
             byte[] m = mcs(frame);
@@ -131,13 +160,15 @@ class McsTest {
         assertThat(sd.initiator()).isEqualTo(1002);
         assertThat(sd.channelId()).isEqualTo(1003);
         assertThat(sd.data().readableBytes()).isEqualTo(300);
-        // Zeek capture: security exchange SDrq
-        ByteBuf sx = Mcs.userData(buf(hex("rdp/proprietary-security-exchange.hex")));
-        SendData req = (SendData) DomainPdu.decode(sx);
-        assertThat(req.indication()).isFalse();
-        assertThat(req.initiator()).isEqualTo(1008);
-        assertThat(req.channelId()).isEqualTo(1003);
-        assertThat(req.data().readableBytes()).isEqualTo(0x50);
+        if (SharedCaptures.available()) {
+            // Zeek capture (frame 32 of rdp-proprietary-encryption.pcap, read in place): security exchange SDrq
+            ByteBuf sx = Mcs.userData(buf(proprietaryDomainPdu(Direction.CLIENT_TO_SERVER, SEND_DATA_REQUEST)));
+            SendData req = (SendData) DomainPdu.decode(sx);
+            assertThat(req.indication()).isFalse();
+            assertThat(req.initiator()).isEqualTo(1008);
+            assertThat(req.channelId()).isEqualTo(1003);
+            assertThat(req.data().readableBytes()).isEqualTo(0x50);
+        }
         // PER length longer than the data; trailing bytes; fragmented length
         assertThatThrownBy(() -> DomainPdu.decode(buf(Wire.unhex("68000103eb700501"))))
                 .isInstanceOfSatisfying(DecodeException.class, e -> assertThat(e.kind()).isEqualTo(DecodeException.Kind.NOT_ENOUGH_BYTES));

@@ -1,9 +1,9 @@
 package io.rdpprobe.protocol.rdp;
 
 import static io.rdpprobe.protocol.mcs.Fixtures.buf;
-import static io.rdpprobe.protocol.mcs.Fixtures.hex;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -13,6 +13,7 @@ import io.rdpprobe.protocol.mcs.DomainPdu;
 import io.rdpprobe.protocol.mcs.Fixtures;
 import io.rdpprobe.protocol.mcs.Mcs;
 import io.rdpprobe.protocol.mcs.SendData;
+import io.rdpprobe.protocol.testutil.SharedCaptures;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -20,7 +21,10 @@ class RdpPdusTest {
 
     @Test
     void securityExchangeFromZeekCapture() {
-        SendData sd = (SendData) DomainPdu.decode(Mcs.userData(buf(hex("rdp/proprietary-security-exchange.hex"))));
+        assumeTrue(SharedCaptures.available(), "shared/ not present");
+        // rdp-proprietary-encryption.pcap frame 32: SDrq on 1003 carrying the Security Exchange PDU
+        SendData sd = (SendData) DomainPdu.decode(Mcs.userData(buf(SharedCaptures.proprietaryDomainPdu(
+                SharedCaptures.Direction.CLIENT_TO_SERVER, SharedCaptures.SEND_DATA_REQUEST))));
         byte[] data = Fixtures.bytes(sd.data());
         SecurityExchangePdu x = SecurityExchangePdu.decode(buf(data));
         assertThat(SecurityFlags.names(x.flags())).containsExactly("SEC_EXCHANGE_PKT", "SEC_LICENSE_ENCRYPT");

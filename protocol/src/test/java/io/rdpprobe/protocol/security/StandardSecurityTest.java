@@ -1,8 +1,8 @@
 package io.rdpprobe.protocol.security;
 
 import static io.rdpprobe.protocol.mcs.Fixtures.buf;
-import static io.rdpprobe.protocol.mcs.Fixtures.hex;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.rdpprobe.protocol.codec.Wire;
 import io.rdpprobe.protocol.gcc.ConferenceCreateResponse;
@@ -11,6 +11,7 @@ import io.rdpprobe.protocol.gcc.ProprietaryCertificate;
 import io.rdpprobe.protocol.gcc.RsaPublicKey;
 import io.rdpprobe.protocol.mcs.ConnectResponse;
 import io.rdpprobe.protocol.mcs.Mcs;
+import io.rdpprobe.protocol.testutil.SharedCaptures;
 import java.math.BigInteger;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -32,7 +33,8 @@ class StandardSecurityTest {
     }
 
     static ProprietaryCertificate zeekCertificate() {
-        byte[] gcc = ConnectResponse.decode(Mcs.userData(buf(hex("gcc/proprietary-connect-response.hex")))).userData();
+        assumeTrue(SharedCaptures.available(), "shared/ not present");
+        byte[] gcc = ConnectResponse.decode(Mcs.userData(buf(SharedCaptures.proprietaryConnectResponse()))).userData();
         return (ProprietaryCertificate) ConferenceCreateResponse.decode(buf(gcc)).userData().security().orElseThrow().certificate();
     }
 
