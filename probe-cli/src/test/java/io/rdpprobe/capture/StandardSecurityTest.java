@@ -111,10 +111,13 @@ class StandardSecurityTest {
         assertThat(stages).extracting(s -> s.stage()).containsExactly(Stage.TCP, Stage.X224, Stage.TLS, Stage.CREDSSP,
                 Stage.MCS, Stage.SECURITY_EXCHANGE, Stage.LICENSING, Stage.ACTIVATION);
         assertThat(stages).extracting(s -> s.status()).containsExactly(Status.OK, Status.OK, Status.SKIPPED,
-                Status.SKIPPED, Status.OK, Status.OK, Status.NOT_REACHED, Status.NOT_REACHED);
+                Status.SKIPPED, Status.OK, Status.OK, Status.FAILED, Status.NOT_REACHED);
         assertThat(stages.get(1).evidence()).containsEntry("negotiation", "bare Connection Confirm (no RDP_NEG_RSP)")
                 .containsEntry("selectedProtocol", "RDP");
-        assertThat(stages.get(6).evidence()).containsKey("disconnectProviderUltimatum");
+        // xrdp rejected xfreerdp's salted MAC and ended the connection with a Disconnect Provider Ultimatum
+        assertThat(stages.get(6).evidence()).containsKey("disconnectProviderUltimatum")
+                .containsEntry("ultimatumReason", "rn-user-requested");
+        assertThat(stages.get(6).cause().code()).isEqualTo("DISCONNECT_PROVIDER_ULTIMATUM");
         assertThat(ZeekMapping.rdpLog(c.tcp())).containsEntry("cookie", "root").containsEntry("result", "Success")
                 .containsEntry("client_name", "vm").containsEntry("client_build", "client_build-18363")
                 .containsEntry("keyboard_layout", "English - United States").containsEntry("desktop_width", "640")

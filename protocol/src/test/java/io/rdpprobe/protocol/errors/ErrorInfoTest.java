@@ -10,7 +10,8 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 class ErrorInfoTest {
-    static final Path NOTES = Path.of("/work/shared/docs/protocol-notes.md");
+    static final Path NOTES = io.rdpprobe.protocol.testutil.SharedCaptures.root() == null ? Path.of("../../shared/docs/protocol-notes.md")
+            : io.rdpprobe.protocol.testutil.SharedCaptures.root().resolve("docs/protocol-notes.md");
 
     @Test
     void everyRowOfProtocolNotes37IsPresent() throws Exception {

@@ -18,11 +18,12 @@ import java.util.zip.ZipInputStream;
 import org.junit.jupiter.api.Test;
 
 /**
- * Zeek's RDP fuzzing seeds (/work/shared/corpus/zeek-rdp-corpus.zip, when present): every TPKT chunk goes
+ * Zeek's RDP fuzzing seeds (../shared/corpus/zeek-rdp-corpus.zip, when present): every TPKT chunk goes
  * through the MCS/GCC decoders, whole and as every prefix, and nothing but DecodeException may come out.
  */
 class ZeekCorpusTest {
-    static final Path CORPUS = Path.of("/work/shared/corpus/zeek-rdp-corpus.zip");
+    static final Path CORPUS = io.rdpprobe.protocol.testutil.SharedCaptures.root() == null ? Path.of("../../shared/corpus/zeek-rdp-corpus.zip")
+            : io.rdpprobe.protocol.testutil.SharedCaptures.root().resolve("corpus/zeek-rdp-corpus.zip");
 
     static void decodeAll(ByteBuf frame) {
         ByteBuf mcs = Mcs.userData(frame);
