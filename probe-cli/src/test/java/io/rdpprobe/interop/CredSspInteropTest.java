@@ -184,4 +184,17 @@ class CredSspInteropTest {
         assertThat(c.status()).isEqualTo(Status.OK);
         assertThat(c.evidence()).containsEntry("netbiosComputerName", "VM").containsEntry("osVersion", "6.1.7601");
     }
+
+    @Test
+    void credSspVersion3AndFreeRdpRefusingSpnego() {
+        Lab.requireShadow("nla");
+        String pw = System.getenv().getOrDefault("RDP_PROBE_INTEROP_PASSWORD", "");
+        StageResult v3 = credssp(probe(creds(user(), pw), CredSspOptions.defaults().withVersion(3), null));
+        assertThat(v3.status()).isEqualTo(Status.OK);
+        assertThat(v3.evidence()).containsEntry("negotiatedCredSspVersion", 3);
+        // FreeRDP 2.x expects raw NTLM in negoTokens: SPNEGO-wrapped NTLM gets an errorCode back
+        StageResult spnego = credssp(probe(creds(user(), pw), CredSspOptions.defaults().withSpnego(true), null));
+        assertThat(spnego.status()).isEqualTo(Status.FAILED);
+        assertThat(spnego.evidence()).containsEntry("errorCode", "0xC00700EA");
+    }
 }
