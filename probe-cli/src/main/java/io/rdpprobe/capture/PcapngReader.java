@@ -189,26 +189,19 @@ final class PcapngReader extends CaptureReader {
     }
 
     private RawPacket readEpb(byte[] b) throws CaptureFormatException {
-        if (b.length < 20) {
-            throw new CaptureFormatException("pcapng enhanced packet block too short");
-        }
-        int id = u32(b, 0, littleEndian);
-        long ts = ((long) u32(b, 4, littleEndian) << 32) | (u32(b, 8, littleEndian) & 0xFFFFFFFFL);
-        int cap = u32(b, 12, littleEndian);
-        int orig = u32(b, 16, littleEndian);
-        if (cap < 0 || cap > b.length - 20) {
-            throw new CaptureFormatException("pcapng packet length " + cap + " exceeds its block");
-        }
-        Iface i = iface(id);
-        byte[] data = java.util.Arrays.copyOfRange(b, 20, 20 + cap);
-        return new RawPacket(toNanos(i, ts), i.linkType, id, data, Math.max(orig, cap));
+        return readPacketBlock(b, false, "enhanced packet block");
     }
 
+    /** The obsolete Packet Block: as an EPB but with a 16-bit interface id (and drops count). */
     private RawPacket readPb(byte[] b) throws CaptureFormatException {
+        return readPacketBlock(b, true, "packet block");
+    }
+
+    private RawPacket readPacketBlock(byte[] b, boolean shortId, String what) throws CaptureFormatException {
         if (b.length < 20) {
-            throw new CaptureFormatException("pcapng packet block too short");
+            throw new CaptureFormatException("pcapng " + what + " too short");
         }
-        int id = u16(b, 0, littleEndian);
+        int id = shortId ? u16(b, 0, littleEndian) : u32(b, 0, littleEndian);
         long ts = ((long) u32(b, 4, littleEndian) << 32) | (u32(b, 8, littleEndian) & 0xFFFFFFFFL);
         int cap = u32(b, 12, littleEndian);
         int orig = u32(b, 16, littleEndian);
