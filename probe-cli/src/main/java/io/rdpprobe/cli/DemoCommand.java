@@ -108,7 +108,7 @@ public final class DemoCommand implements Callable<Integer> {
                             + " (the built-in demo-only account, see --help), credentials delegated to the pinned certificate");
                 }
             }
-            Report report = ProbeCommand.run(runner, new Target("127.0.0.1", server.port()), settings, options.enumerate);
+            Report report = ProbeCommand.run(runner, new Target("127.0.0.1", server.port()), settings, options.enumerate, options.transcript);
             ProbeCommand.print(spec.commandLine().getOut(), report, options);
             return report.exitCode();
         }

@@ -136,4 +136,20 @@ class CliTest {
         assertThat(run("probe", "h:notaport").code()).isEqualTo(2);
         assertThat(run("nosuchcommand").code()).isEqualTo(2);
     }
+
+    @Test
+    void transcriptListsTransitionsAndHidesCredSspBytes() throws Exception {
+        Run r = run("demo", "--json", "--transcript", "--timeout", "8s");
+        assertThat(r.code()).isZero();
+        JsonNode t = new ObjectMapper().readTree(r.out()).get("transcript");
+        assertThat(t).isNotNull();
+        java.util.List<String> texts = new java.util.ArrayList<>();
+        t.forEach(e -> texts.add(e.get("stage").asText() + " " + e.get("dir").asText() + " " + e.get("text").asText()));
+        assertThat(texts).anyMatch(x -> x.startsWith("X224 > 19 bytes: 03 00 00 13"))
+                .anyMatch(x -> x.contains("X224 --> TLS"))
+                .anyMatch(x -> x.contains("MCS --> LICENSING") || x.contains("--> LICENSING"));
+        // CredSSP messages carry NTLM material: sizes only
+        assertThat(texts).filteredOn(x -> x.startsWith("CREDSSP > ") || x.startsWith("CREDSSP < "))
+                .isNotEmpty().allMatch(x -> x.matches("CREDSSP [<>] \\d+ bytes"));
+    }
 }
