@@ -373,7 +373,7 @@ public final class ProbeConnector {
 
     /** The SNI to send: the probed name, never an address literal. */
     public String tlsServerName() {
-        if (host == null || !settings.tls().sendSni() || host.matches("[0-9.]+") || host.indexOf(':') >= 0) {
+        if (host == null || !settings.tls().sendSni() || HostNames.isAddressLiteral(host)) {
             return null;
         }
         return host;

@@ -109,12 +109,10 @@ public final class BcTlsHandler extends ChannelDuplexHandler {
         drainApplicationData(ctx);
     }
 
+    /** The server's first bytes must be a TLS record (or too few to tell yet): FrameProbe's demultiplexer decides. */
     private static boolean looksLikeTls(byte[] d) {
-        int b0 = d[0] & 0xFF;
-        if (b0 < 0x14 || b0 > 0x18) {
-            return false;
-        }
-        return d.length < 2 || d[1] == 0x03;
+        io.rdpprobe.protocol.tpkt.FrameKind k = io.rdpprobe.protocol.tpkt.FrameProbe.classify(Unpooled.wrappedBuffer(d));
+        return k == io.rdpprobe.protocol.tpkt.FrameKind.TLS_RECORD || k == io.rdpprobe.protocol.tpkt.FrameKind.NEED_MORE;
     }
 
     private static String describe(IOException e) {

@@ -198,7 +198,7 @@ public final class ProbeRunner implements AutoCloseable {
     }
 
     private static boolean isLiteral(String host) {
-        return host.matches("[0-9.]+") || host.indexOf(':') >= 0;
+        return io.rdpprobe.probe.connector.HostNames.isAddressLiteral(host);
     }
 
     private static long ms(long startNanos) {

@@ -171,7 +171,7 @@ public final class CertificateAnalyzer {
     /** Null when the certificate names the host; otherwise what it names instead. */
     static String nameMismatch(X509Certificate x, String host) {
         List<String> sans = sans(x);
-        boolean ip = host.matches("[0-9.]+") || host.indexOf(':') >= 0;
+        boolean ip = io.rdpprobe.probe.connector.HostNames.isAddressLiteral(host);
         String cn = commonName(x);
         if (ip) {
             String want = normalizeIp(host);
