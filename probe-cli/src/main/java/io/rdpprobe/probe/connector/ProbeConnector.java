@@ -67,6 +67,7 @@ public final class ProbeConnector {
     private ConnectionConfirm confirm;
     private int selectedProtocol = -1;
     private String host;
+    private boolean viaGateway;
     private byte[] serverPublicKey;
     private TlsOutcome tlsOutcome;
     private boolean certTrusted;
@@ -117,7 +118,9 @@ public final class ProbeConnector {
     // ---- DNS and TCP: the driver does the I/O and reports here -------------------------------------
 
     public void dnsResolved(String host, List<String> addresses, boolean literal, long elapsedMs) {
-        this.host = host;
+        if (!viaGateway) {
+            this.host = host;
+        }
         Map<String, Object> ev = new LinkedHashMap<>();
         ev.put("host", host);
         ev.put("addresses", addresses);
@@ -159,6 +162,39 @@ public final class ProbeConnector {
             case OTHER -> "cannot connect to " + remote + ": " + detail;
         };
         fail(Stage.TCP, elapsedMs, ev, cause, summary);
+    }
+
+    // ---- RD Gateway: the gateway's stages run below the driver and report here -----------------------
+
+    /**
+     * The probe goes through an RD Gateway: DNS and TCP reach the gateway, and {@code targetHost} is the
+     * name the target's stages use (SNI, certificate name check, SPN). Call before {@link #dnsResolved}.
+     */
+    public void viaGateway(String targetHost) {
+        this.viaGateway = true;
+        this.host = targetHost;
+    }
+
+    public boolean isViaGateway() {
+        return viaGateway;
+    }
+
+    /**
+     * A stage that ran outside this connector (the RD Gateway's). A FAILED result ends the probe at that
+     * stage, exactly as a failure of the connector's own stages does.
+     */
+    public void externalStage(StageResult r) {
+        if (done) {
+            return;
+        }
+        if (r.status() == Status.FAILED) {
+            stage = r.stage();
+            results.add(r);
+            done = true;
+            deadlineNanos = Long.MAX_VALUE;
+        } else {
+            results.add(r);
+        }
     }
 
     // ---- X224 ----------------------------------------------------------------------------------------
@@ -841,7 +877,11 @@ public final class ProbeConnector {
 
     /** Stages this probe would have run after the current results, for NOT_REACHED padding. */
     List<Stage> plannedStages() {
-        List<Stage> plan = new ArrayList<>(List.of(Stage.DNS, Stage.TCP, Stage.X224));
+        List<Stage> plan = new ArrayList<>(List.of(Stage.DNS, Stage.TCP));
+        if (viaGateway) {
+            plan.addAll(List.of(Stage.GATEWAY_TLS, Stage.GATEWAY_HTTP, Stage.GATEWAY_TUNNEL, Stage.GATEWAY_CHANNEL));
+        }
+        plan.add(Stage.X224);
         Integer req = settings.requestedProtocols();
         boolean tlsLikely = selectedProtocol >= 0 ? Protocols.usesTls(selectedProtocol) : req != null && req != Protocols.RDP;
         if (settings.stopAfter() != Stage.X224 && tlsLikely) {
