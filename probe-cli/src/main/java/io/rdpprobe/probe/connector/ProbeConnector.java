@@ -36,6 +36,7 @@ import io.rdpprobe.probe.tls.CertificateAnalysis;
 import io.rdpprobe.probe.tls.CertificateAnalyzer;
 import io.rdpprobe.probe.tls.TlsOutcome;
 import io.rdpprobe.probe.tls.TlsVersions;
+import io.rdpprobe.probe.tls.TlsVerdict;
 import io.rdpprobe.protocol.codec.Wire;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -436,58 +437,16 @@ public final class ProbeConnector {
         wallOffsetMillis = now.toEpochMilli() - nowNanos / 1_000_000L;
         tlsOutcome = o;
         long elapsed = elapsedMs(nowNanos);
-        Map<String, Object> ev = new LinkedHashMap<>();
-        ev.put("offered", o.offeredVersions());
-        ev.put("sni", o.sni() == null ? "none (address literal)" : o.sni());
-        ev.put("bytesReceived", o.bytesReceived());
-        if (o.notTls()) {
-            ev.put("firstBytes", o.firstBytes());
-            fail(Stage.TLS, elapsed, ev, TlsCauses.NOT_TLS, "the server answered the ClientHello with non-TLS bytes ("
-                    + o.firstBytes() + ")" + (o.firstBytes() != null && o.firstBytes().startsWith("0300")
-                    ? ": a TPKT, so it never switched to TLS" : ""));
+        TlsVerdict.Judged j = TlsVerdict.judge(Stage.TLS, o, host, now, settings.tls(), settings.stageTimeoutMillis(), elapsed);
+        if (j.analysis() != null) {
+            serverPublicKey = j.analysis().serverPublicKey();
+            certTrusted = j.analysis().trusted();
+        }
+        if (j.failed()) {
+            fail(Stage.TLS, elapsed, j.result().evidence(), j.result().cause(), j.result().summary());
             return Action.DONE;
         }
-        if (!o.complete()) {
-            return tlsFailed(o, ev, elapsed);
-        }
-        ev.put("version", "TLS " + o.version());
-        ev.put("cipherSuite", o.suiteName());
-        ev.put("handshakeMs", o.handshakeMs());
-        CertificateAnalysis ca = CertificateAnalyzer.analyze(o.chain(), host == null ? "" : host, now, settings.tls().trust());
-        serverPublicKey = ca.serverPublicKey();
-        certTrusted = ca.trusted();
-        ev.put("certificates", ca.certificates());
-        if (ca.leafSha256() != null) {
-            ev.put("leafSha256", ca.leafSha256());
-        }
-        if (serverPublicKey != null) {
-            ev.put("serverPublicKey", Wire.hex(serverPublicKey));
-        }
-        ev.put("trusted", ca.trusted());
-        List<String> findings = new ArrayList<>();
-        for (CertificateAnalysis.Finding f : ca.findings()) {
-            findings.add(f.cause().code() + ": " + f.detail());
-        }
-        boolean deprecated = TlsVersions.deprecated(o.version());
-        if (deprecated) {
-            findings.add(TlsCauses.TLS_DEPRECATED_VERSION.code() + ": negotiated TLS " + o.version());
-        }
-        ev.put("findings", findings);
-        CertificateAnalysis.Finding worst = ca.mostSevere();
-        if (worst != null && (worst.fatal() || settings.tls().trust().strict())) {
-            fail(Stage.TLS, elapsed, ev, worst.cause(), worst.detail()
-                    + (worst.fatal() ? "" : " (fatal because of --strict-cert)"));
-            return Action.DONE;
-        }
-        String base = "TLS " + o.version() + ", " + o.suiteName();
-        if (worst != null) {
-            warn(Stage.TLS, elapsed, ev, worst.cause(), base + "; " + worst.detail()
-                    + (ca.findings().size() > 1 ? " (+" + (ca.findings().size() - 1) + " more finding(s))" : ""));
-        } else if (deprecated) {
-            warn(Stage.TLS, elapsed, ev, TlsCauses.TLS_DEPRECATED_VERSION, base + ": TLS " + o.version() + " is deprecated");
-        } else {
-            results.add(StageResult.ok(Stage.TLS, elapsed, ev, base + ", certificate trusted"));
-        }
+        results.add(j.result());
         deadlineNanos = Long.MAX_VALUE;
         if (settings.stopAfter() == Stage.TLS) {
             done = true;
@@ -680,56 +639,6 @@ public final class ProbeConnector {
         ev.put("alert", AlertDescription.getName((short) description) + " (" + description + ")");
         fail(stage, elapsedMs(nowNanos), ev, TlsCauses.TLS_ALERT, "the server sent the TLS alert "
                 + AlertDescription.getName((short) description) + " during " + stage);
-        return Action.DONE;
-    }
-
-    private Action tlsFailed(TlsOutcome o, Map<String, Object> ev, long elapsed) {
-        if (o.error() != null) {
-            ev.put("error", o.error());
-        }
-        if (o.alertReceived() != null) {
-            int a = o.alertReceived();
-            ev.put("alert", AlertDescription.getName((short) a) + " (" + a + ")");
-            ev.put("alertFrom", "server");
-            if (a == AlertDescription.protocol_version) {
-                fail(Stage.TLS, elapsed, ev, TlsCauses.TLS_VERSION_MISMATCH, "the server rejected the offered TLS versions "
-                        + o.offeredVersions() + " with a protocol_version alert");
-            } else {
-                fail(Stage.TLS, elapsed, ev, TlsCauses.TLS_ALERT, "the server sent the fatal alert "
-                        + AlertDescription.getName((short) a) + " (" + a + ") during the handshake");
-            }
-            return Action.DONE;
-        }
-        if (o.alertSent() != null) {
-            int a = o.alertSent();
-            ev.put("alert", AlertDescription.getName((short) a) + " (" + a + ")");
-            ev.put("alertFrom", "client (rdp-probe)");
-            fail(Stage.TLS, elapsed, ev, TlsCauses.TLS_ALERT, "the probe aborted the handshake with "
-                    + AlertDescription.getName((short) a) + " (" + a + ")"
-                    + (o.alertSentMessage() != null ? ": " + o.alertSentMessage() : ""));
-            return Action.DONE;
-        }
-        if (o.stalled()) {
-            ev.put("timeoutMs", settings.stageTimeoutMillis());
-            if (o.firstBytes() != null) {
-                ev.put("firstBytes", o.firstBytes());
-            }
-            String what = o.bytesReceived() == 0
-                    ? "no bytes arrived after the ClientHello"
-                    : "the server's flight stopped after " + o.bytesReceived() + " byte(s)";
-            fail(Stage.TLS, elapsed, ev, TlsCauses.TLS_HANDSHAKE_STALLED, what + " within " + settings.stageTimeoutMillis()
-                    + " ms; path-MTU black holes and middleboxes cause this");
-            return Action.DONE;
-        }
-        if (o.closed() || o.reset()) {
-            ev.put("how", o.reset() ? "RST" : "FIN");
-            String when = o.bytesReceived() == 0 ? "right after the ClientHello" : "after " + o.bytesReceived() + " byte(s) of handshake";
-            fail(Stage.TLS, elapsed, ev, o.reset() ? Causes.CONNECTION_RESET : Causes.CONNECTION_CLOSED,
-                    "the server " + (o.reset() ? "reset" : "closed") + " the connection " + when
-                            + (o.bytesReceived() == 0 ? " (a TLS version or cipher mismatch is likely; see the retry)" : ""));
-            return Action.DONE;
-        }
-        fail(Stage.TLS, elapsed, ev, TlsCauses.TLS_ALERT, "the TLS handshake failed: " + o.error());
         return Action.DONE;
     }
 
