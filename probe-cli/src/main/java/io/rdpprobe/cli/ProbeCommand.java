@@ -33,6 +33,9 @@ public final class ProbeCommand implements Callable<Integer> {
     @Mixin
     ProbeOptions options = new ProbeOptions();
 
+    @Mixin
+    GatewayOptions gatewayOptions = new GatewayOptions();
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -40,9 +43,15 @@ public final class ProbeCommand implements Callable<Integer> {
     public Integer call() {
         Target t;
         ProbeSettings settings;
+        io.rdpprobe.probe.gateway.GatewaySettings gw;
         try {
             t = Target.parse(target, port);
             settings = options.settings();
+            gw = gatewayOptions.settings(t, settings, settings.credssp().credentials(), options.passwordStdin);
+            if (gw != null && options.enumerate) {
+                throw new IllegalArgumentException("--enumerate does not run through --gateway yet: probe the target "
+                        + "directly for the enumeration tables");
+            }
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
@@ -54,10 +63,18 @@ public final class ProbeCommand implements Callable<Integer> {
         }
         try (setup) {
             ProbeRunner runner = setup.runner;
-            Report report = run(runner, t, settings, options.enumerate, options.transcript);
+            Report report = gw != null ? runGateway(runner, t, settings, gw, options.transcript)
+                    : io.rdpprobe.probe.enumerate.PortCheck.explain(runner, t, settings, run(runner, t, settings, options.enumerate, options.transcript));
             print(spec.commandLine().getOut(), report, options);
             return report.exitCode();
         }
+    }
+
+    /** Through an RD Gateway: one connection (the TLS version and enumeration follow-ups go direct, so they are not run). */
+    static Report runGateway(ProbeRunner runner, Target t, ProbeSettings settings,
+                             io.rdpprobe.probe.gateway.GatewaySettings gw, boolean transcript) {
+        Report r = transcript ? runner.probeWithTranscript(t, settings, gw) : runner.probe(t, settings, gw);
+        return r.withExtra(Map.of("gateway", gw.address()));
     }
 
     static Report run(ProbeRunner runner, Target t, ProbeSettings settings, boolean enumerate) {

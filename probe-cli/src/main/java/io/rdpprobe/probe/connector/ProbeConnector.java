@@ -125,6 +125,9 @@ public final class ProbeConnector {
         Map<String, Object> ev = new LinkedHashMap<>();
         ev.put("host", host);
         ev.put("addresses", addresses);
+        if (viaGateway) {
+            ev.put("role", "RD Gateway");
+        }
         if (literal) {
             ev.put("literal", true);
         }
@@ -144,7 +147,10 @@ public final class ProbeConnector {
         Map<String, Object> ev = new LinkedHashMap<>();
         ev.put("remote", remote);
         ev.put("local", local);
-        results.add(StageResult.ok(Stage.TCP, elapsedMs, ev, "connected to " + remote));
+        if (viaGateway) {
+            ev.put("role", "RD Gateway");
+        }
+        results.add(StageResult.ok(Stage.TCP, elapsedMs, ev, "connected to " + (viaGateway ? "the RD Gateway " : "") + remote));
     }
 
     public void tcpFailed(TcpFailure kind, String remote, String detail, long elapsedMs) {

@@ -456,13 +456,7 @@ public final class CredSspClient {
     }
 
     private Outcome infoOutcome(ChallengeMessage ch) {
-        AvPairs ti = ch.targetInfoOrEmpty();
-        StringBuilder s = new StringBuilder("NTLM info: ");
-        s.append(ti.dnsComputerName().or(ti::nbComputerName).orElse(ch.targetName()));
-        if (ch.version() != null) {
-            s.append(" (").append(ch.version().windowsName()).append(')');
-        }
-        ti.dnsDomainName().or(ti::nbDomainName).ifPresent(d -> s.append(", domain ").append(d));
+        StringBuilder s = new StringBuilder("NTLM info: ").append(NtlmChallengeInfo.describe(ch));
         s.append("; no credentials given, stopped after CHALLENGE");
         evidence.put("credentialsTested", false);
         return okOutcome(s.toString());
@@ -475,32 +469,9 @@ public final class CredSspClient {
     }
 
     private void recordChallenge(ChallengeMessage ch, long now) {
-        AvPairs ti = ch.targetInfoOrEmpty();
-        evidence.put("ntlmTargetName", ch.targetName());
-        ti.nbComputerName().ifPresent(v -> evidence.put("netbiosComputerName", v));
-        ti.nbDomainName().ifPresent(v -> evidence.put("netbiosDomainName", v));
-        ti.dnsComputerName().ifPresent(v -> evidence.put("dnsComputerName", v));
-        ti.dnsDomainName().ifPresent(v -> evidence.put("dnsDomainName", v));
-        ti.dnsTreeName().ifPresent(v -> evidence.put("dnsForestName", v));
-        evidence.put("domainJoined", ch.flags().has(NegotiateFlags.TARGET_TYPE_DOMAIN) || ti.dnsTreeName().isPresent());
-        if (ch.version() != null) {
-            evidence.put("osVersion", ch.version().dotted());
-            evidence.put("os", ch.version().windowsName());
-            evidence.put("ntlmRevision", ch.version().revision());
+        if (NtlmChallengeInfo.record(ch, tNegotiate, now, options.skewWarnMillis(), evidence)) {
+            skewWarning = true;
         }
-        evidence.put("ntlmChallengeFlags", ch.flags().names());
-        ti.timestampMillis().ifPresent(serverMs -> {
-            long mid = tNegotiate + (now - tNegotiate) / 2;
-            long skew = serverMs - mid;
-            evidence.put("serverTime", Instant.ofEpochMilli(serverMs).toString());
-            evidence.put("clockSkewMs", skew);
-            evidence.put("clockSkewUncertaintyMs", (now - tNegotiate + 1) / 2);
-            if (Math.abs(skew) > options.skewWarnMillis()) {
-                skewWarning = true;
-                evidence.put("clockSkewWarning", "more than " + options.skewWarnMillis() / 60_000
-                        + " minutes: Kerberos would fail");
-            }
-        });
     }
 
     private void finish() {

@@ -76,11 +76,21 @@ public final class ProbeRunner implements AutoCloseable {
         return run(target, settings).report(target.toString());
     }
 
+    /** Probes {@code target} through the RD Gateway described by {@code gateway} (null: directly). */
+    public Report probe(Target target, ProbeSettings settings, io.rdpprobe.probe.gateway.GatewaySettings gateway) {
+        return run(target, settings, gateway).report(target.toString());
+    }
+
     /** Probes and attaches a transcript of transitions and PDUs to the report ("transcript" section). */
     public Report probeWithTranscript(Target target, ProbeSettings settings) {
+        return probeWithTranscript(target, settings, null);
+    }
+
+    public Report probeWithTranscript(Target target, ProbeSettings settings,
+                                      io.rdpprobe.probe.gateway.GatewaySettings gateway) {
         transcriptEnabled = true;
         try {
-            ProbeConnector c = run(target, settings);
+            ProbeConnector c = run(target, settings, gateway);
             Report r = c.report(target.toString());
             return lastTranscript == null ? r : r.withExtra(java.util.Map.of("transcript", lastTranscript));
         } finally {
@@ -90,8 +100,20 @@ public final class ProbeRunner implements AutoCloseable {
 
     /** Runs one connection and returns the connector, for callers that need more than the report. */
     public ProbeConnector run(Target target, ProbeSettings settings) {
+        return run(target, settings, null);
+    }
+
+    /**
+     * Runs one connection; with a {@code gateway}, DNS and TCP go to the gateway, the {@link GatewayHandler}
+     * sets up the tunnel below the driver, and the target's stages run through it.
+     */
+    public ProbeConnector run(Target probed, ProbeSettings settings, io.rdpprobe.probe.gateway.GatewaySettings gateway) {
         ProbeConnector connector = new ProbeConnector(settings);
         long timeout = settings.stageTimeoutMillis();
+        if (gateway != null) {
+            connector.viaGateway(probed.host());
+        }
+        Target target = gateway == null ? probed : new Target(gateway.host(), gateway.port());
 
         // DNS
         long t0 = System.nanoTime();
@@ -141,9 +163,17 @@ public final class ProbeRunner implements AutoCloseable {
                         }
                         DriverHandler driver = new DriverHandler(connector, finished,
                                 c -> new BcTlsHandler(settings.tls().versions(), c.tlsServerName(), keyLog));
+                        io.rdpprobe.probe.connector.Transcript t = null;
                         if (transcriptEnabled) {
-                            lastTranscript = new io.rdpprobe.probe.connector.Transcript(System.nanoTime());
-                            driver.transcript(lastTranscript);
+                            t = new io.rdpprobe.probe.connector.Transcript(System.nanoTime());
+                            lastTranscript = t;
+                            driver.transcript(t);
+                        }
+                        if (gateway != null) {
+                            GatewayHandler.install(ch, new GatewayHandler(new io.rdpprobe.probe.gateway.GatewaySequence(
+                                    gateway, io.rdpprobe.probe.credssp.RandomSource.secure(), timeout,
+                                    settings.credssp().options().skewWarnMillis()), gateway, connector, keyLog,
+                                    wireTaps, t, timeout));
                         }
                         ch.pipeline().addLast("driver", driver);
                     }
