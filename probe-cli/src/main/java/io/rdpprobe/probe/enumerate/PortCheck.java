@@ -48,7 +48,11 @@ public final class PortCheck {
         boolean gateway = http != null && looksLikeGateway(http);
         Map<String, Object> ev = new LinkedHashMap<>(x.evidence());
         Map<String, Object> pc = new LinkedHashMap<>();
-        pc.put("tls", tls.summary());
+        String tlsFacts = tls.evidence().get("version") + ", " + tls.evidence().get("cipherSuite");
+        pc.put("tls", tlsFacts);
+        if (tls.evidence().get("leafSha256") != null) {
+            pc.put("leafSha256", tls.evidence().get("leafSha256"));
+        }
         if (http != null) {
             pc.put("gatewayHttp", http.evidence().getOrDefault("exchanges", List.of()));
             if (http.evidence().get("gatewayNtlm") != null) {
@@ -57,7 +61,7 @@ public final class PortCheck {
         }
         ev.put("portCheck", pc);
         String base = x.summary() + "; a follow-up connection that started TLS directly completed a handshake ("
-                + tls.summary() + ")";
+                + tlsFacts + ")";
         StageResult replaced = gateway
                 ? StageResult.failed(Stage.X224, x.elapsedMs(), ev, GatewayCauses.RD_GATEWAY_PORT, base + ", and "
                         + GatewaySettings.PATH + " answered like an RD Gateway (" + firstExchange(http) + "): this is an RD "
