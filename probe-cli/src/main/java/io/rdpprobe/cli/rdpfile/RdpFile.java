@@ -347,7 +347,8 @@ public final class RdpFile {
         }
         int c1 = line.indexOf(':');
         boolean shaped = c1 > 0 && line.length() >= c1 + 3 && line.charAt(c1 + 2) == ':';
-        if (!shaped) {
+        if (!shaped || line.startsWith("/")) {
+            // FreeRDP reads a line starting with '/' as one of its command-line options; the probe does not
             String why = line.startsWith("/") ? "a FreeRDP command-line option line, not a setting"
                     : "not name:type:value";
             // never echo the text: a malformed line may still hold a secret
