@@ -69,7 +69,7 @@ final class PlanBuilder {
         }
         used.sort((a, b) -> Integer.compare(a.line(), b.line()));
         ignored.sort((a, b) -> Integer.compare(a.line(), b.line()));
-        return new Plan(target, account, gateway, protocols, serverAuth, token, used, ignored);
+        return new Plan(target, account, gateway, protocols, serverAuth, token, used, ignored, file.problems());
     }
 
     // ------------------------------------------------------------------------------------------ target

@@ -192,13 +192,15 @@ public final class RdpFile {
      * @param routingToken the X.224 routing token from {@code loadbalanceinfo}, sent instead of an mstshash cookie
      * @param used every setting that shaped this plan
      * @param ignored every other setting, with the reason
+     * @param problems the file's skipped lines and duplicates ({@link RdpFile#problems()}), for the same report
      */
     public record Plan(Target target, Optional<Account> account, Optional<Gateway> gateway,
             int requestedProtocols, ServerAuthPolicy serverAuth, Optional<CrToken.RoutingToken> routingToken,
-            List<Used> used, List<Ignored> ignored) {
+            List<Used> used, List<Ignored> ignored, List<Problem> problems) {
         public Plan {
             used = List.copyOf(used);
             ignored = List.copyOf(ignored);
+            problems = List.copyOf(problems);
         }
 
         /** Whether a certificate that fails verification should stop the probe (authentication level 1). */
@@ -214,8 +216,8 @@ public final class RdpFile {
             sb.append(", protocols ").append(io.rdpprobe.protocol.x224.Protocols.describe(requestedProtocols));
             sb.append(", server auth ").append(serverAuth);
             routingToken.ifPresent(t -> sb.append(", routing token '").append(t.value()).append('\''));
-            return sb.append(", ").append(used.size()).append(" used, ").append(ignored.size()).append(" ignored]")
-                    .toString();
+            return sb.append(", ").append(used.size()).append(" used, ").append(ignored.size()).append(" ignored, ")
+                    .append(problems.size()).append(" problem lines]").toString();
         }
     }
 

@@ -443,6 +443,8 @@ class RdpFileTest {
                 .containsExactly("screen mode id", "full address", "server port");
         Plan plan = file.plan();
         assertThat(plan.target().toString()).isEqualTo("late.example:3391");
+        assertThat(plan.problems()).isEqualTo(file.problems());
+        assertThat(plan.toString()).endsWith("10 problem lines]");
     }
 
     @Test
