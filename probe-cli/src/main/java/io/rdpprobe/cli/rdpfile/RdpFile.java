@@ -357,7 +357,7 @@ public final class RdpFile {
             problems.add(new Problem(lineNo, ProblemKind.MALFORMED, why + " (" + line.length() + " chars), skipped"));
             return;
         }
-        String name = line.substring(0, c1).strip().toLowerCase(Locale.ROOT).replaceAll("\\s+", " ");
+        String name = line.substring(0, c1).strip().toLowerCase(Locale.ROOT);
         if (name.isEmpty()) {
             problems.add(new Problem(lineNo, ProblemKind.MALFORMED, "empty setting name, skipped"));
             return;
