@@ -65,6 +65,9 @@ public final class GatewayOptions {
     @Option(names = "--gateway-ca", paramLabel = "FILE", description = "Also trust the CA certificate(s) in this file for the gateway.")
     Path caFile;
 
+    /** A PAA token taken from an .rdp file's gatewayaccesstoken (the command line's token options win). */
+    Secret fileToken;
+
     public boolean enabled() {
         return gateway != null;
     }
@@ -133,7 +136,7 @@ public final class GatewayOptions {
         if (tokenEnv != null && tokenFile != null) {
             throw new IllegalArgumentException("use one of --gateway-token-env, --gateway-token-file");
         }
-        Secret token = null;
+        Secret token = fileToken;
         if (tokenEnv != null || tokenFile != null) {
             char[] t = Passwords.read(tokenEnv, tokenFile, false);
             token = Secret.of(t);

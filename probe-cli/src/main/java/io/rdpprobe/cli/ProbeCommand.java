@@ -24,8 +24,16 @@ import picocli.CommandLine.Parameters;
 @Command(name = "probe", mixinStandardHelpOptions = true,
         description = "Probe HOST[:PORT] (default port 3389) stage by stage and report where and why it stops.")
 public final class ProbeCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "HOST[:PORT]", description = "Server name or address; [v6]:port for IPv6.")
+    @Parameters(index = "0", arity = "0..1", paramLabel = "HOST[:PORT]",
+            description = "Server name or address; [v6]:port for IPv6. Not needed with --rdp-file.")
     String target;
+
+    @Option(names = "--rdp-file", paramLabel = "FILE",
+            description = "Probe what an mstsc .rdp file describes: full address, server port, username, domain, the RD "
+                    + "Gateway settings (gatewayhostname, gatewayusagemethod, gatewaycredentialssource, gatewayaccesstoken), "
+                    + "authentication level, enablecredsspsupport, negotiate security layer, loadbalanceinfo. Options on the "
+                    + "command line win. The report lists the settings used and ignored; passwords in the file are never read.")
+    java.nio.file.Path rdpFile;
 
     @Option(names = {"-p", "--port"}, description = "Port (overrides HOST:PORT).")
     Integer port;
@@ -44,8 +52,20 @@ public final class ProbeCommand implements Callable<Integer> {
         Target t;
         ProbeSettings settings;
         io.rdpprobe.probe.gateway.GatewaySettings gw;
+        Map<String, Object> fileSection = null;
         try {
-            t = Target.parse(target, port);
+            if (rdpFile != null) {
+                if (target != null) {
+                    throw new IllegalArgumentException("give either HOST[:PORT] or --rdp-file, not both");
+                }
+                io.rdpprobe.cli.rdpfile.RdpFile.Plan plan = io.rdpprobe.cli.rdpfile.RdpFile.parse(rdpFile).plan();
+                fileSection = applyPlan(plan);
+                t = port == null ? plan.target() : new Target(plan.target().host(), port);
+            } else if (target == null) {
+                throw new IllegalArgumentException("give HOST[:PORT] or --rdp-file FILE");
+            } else {
+                t = Target.parse(target, port);
+            }
             settings = options.settings();
             gw = gatewayOptions.settings(t, settings, settings.credssp().credentials(), options.passwordStdin);
             if (gw != null && options.enumerate) {
@@ -65,9 +85,71 @@ public final class ProbeCommand implements Callable<Integer> {
             ProbeRunner runner = setup.runner;
             Report report = gw != null ? runGateway(runner, t, settings, gw, options.transcript)
                     : io.rdpprobe.probe.enumerate.PortCheck.explain(runner, t, settings, run(runner, t, settings, options.enumerate, options.transcript));
+            if (fileSection != null) {
+                report = report.withExtra(Map.of("rdpFile", fileSection));
+            }
             print(spec.commandLine().getOut(), report, options);
             return report.exitCode();
         }
+    }
+
+    /**
+     * Applies an .rdp file's plan to the options that the command line left unset, and returns the report's
+     * "rdpFile" section (settings used, ignored, and the file's problem lines; never a secret).
+     */
+    private Map<String, Object> applyPlan(io.rdpprobe.cli.rdpfile.RdpFile.Plan plan) {
+        CommandLine.ParseResult pr = spec.commandLine().getParseResult();
+        List<String> notes = new ArrayList<>();
+        if (!pr.hasMatchedOption("--protocols") && !options.legacy) {
+            options.protocols = io.rdpprobe.protocol.x224.Protocols.describe(plan.requestedProtocols()).replace('|', ',');
+            if (options.protocols.isEmpty()) {
+                options.protocols = "rdp";
+            }
+        }
+        if (plan.account().isPresent() && options.user == null) {
+            boolean hasPassword = options.passwordEnv != null || options.passwordFile != null || options.passwordStdin;
+            if (hasPassword) {
+                options.user = plan.account().get().spec();
+            } else {
+                notes.add("username " + plan.account().get().spec() + " not used: no --password-env/-file/-stdin was given, "
+                        + "so the credentials are not tested (mstsc would prompt)");
+            }
+        }
+        if (plan.routingToken().isPresent() && options.routingToken == null && options.cookie == null) {
+            options.routingToken = plan.routingToken().get().value();
+        }
+        if (plan.certFailureAborts() && !options.strictCert) {
+            options.strictCert = true;
+            notes.add("authentication level 1: a certificate that fails verification stops the probe (as --strict-cert)");
+        }
+        plan.gateway().ifPresent(g -> {
+            if (gatewayOptions.gateway == null) {
+                gatewayOptions.gateway = (g.host().indexOf(':') >= 0 ? "[" + g.host() + "]" : g.host()) + ":" + g.port();
+                g.auth().ifPresent(a -> {
+                    if (a == io.rdpprobe.cli.rdpfile.RdpFile.GatewayAuth.BASIC) {
+                        gatewayOptions.auth = "basic";
+                    } else if (a == io.rdpprobe.cli.rdpfile.RdpFile.GatewayAuth.SMART_CARD) {
+                        notes.add("gatewaycredentialssource smart card: the probe cannot use a smart card; it tries NTLM");
+                    }
+                });
+                g.accessToken().ifPresent(tok -> gatewayOptions.fileToken = tok);
+                if (g.usage() == io.rdpprobe.cli.rdpfile.RdpFile.GatewayUsage.IF_DIRECT_FAILS) {
+                    notes.add("gatewayusagemethod 2 (use the gateway if a direct connection fails): the probe goes "
+                            + "through the gateway; probe the host directly to see the direct path");
+                }
+            }
+        });
+        Map<String, Object> section = new java.util.LinkedHashMap<>();
+        section.put("file", String.valueOf(rdpFile));
+        section.put("used", plan.used().stream().map(Object::toString).toList());
+        section.put("ignored", plan.ignored().stream().map(Object::toString).toList());
+        if (!plan.problems().isEmpty()) {
+            section.put("problems", plan.problems().stream().map(Object::toString).toList());
+        }
+        if (!notes.isEmpty()) {
+            section.put("notes", notes);
+        }
+        return section;
     }
 
     /** Through an RD Gateway: one connection (the TLS version and enumeration follow-ups go direct, so they are not run). */
