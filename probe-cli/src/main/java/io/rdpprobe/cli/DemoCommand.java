@@ -55,6 +55,25 @@ public final class DemoCommand implements Callable<Integer> {
                     + "fingerprint would (the fingerprint is printed in the banner).")
     boolean trustDemoCert;
 
+    @Option(names = "--serve",
+            description = "Do not probe: keep the embedded RDP endpoint and the embedded RD Gateway in front of it "
+                    + "running on 127.0.0.1 for any client (xfreerdp, mstsc, rdp-probe) until Ctrl-C or SIGTERM, "
+                    + "and print how to connect.")
+    boolean serve;
+
+    @Option(names = "--port", paramLabel = "N", defaultValue = "0",
+            description = "With --serve: the RDP endpoint's port (default: ephemeral).")
+    int port;
+
+    @Option(names = "--gateway-port", paramLabel = "M", defaultValue = "0",
+            description = "With --serve: the RD Gateway's port (default: ephemeral).")
+    int gatewayPort;
+
+    @Option(names = "--gateway-log", paramLabel = "FILE",
+            description = "With --serve: append the gateway's HTTP request lines and headers (Authorization "
+                    + "reduced to its scheme and NTLM message type) and RDG packets to FILE.")
+    java.nio.file.Path gatewayLog;
+
     @Mixin
     ProbeOptions options = new ProbeOptions();
 
@@ -63,6 +82,14 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        var pr = spec.commandLine().getParseResult();
+        if (!serve && pr != null && (pr.hasMatchedOption("--port") || pr.hasMatchedOption("--gateway-port")
+                || pr.hasMatchedOption("--gateway-log"))) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--port, --gateway-port and --gateway-log need --serve");
+        }
+        if (serve) {
+            return DemoServe.serve(spec.commandLine().getOut(), fault, port, gatewayPort, gatewayLog);
+        }
         ProbeSettings settings;
         try {
             settings = options.settings();

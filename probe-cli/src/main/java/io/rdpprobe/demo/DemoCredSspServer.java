@@ -7,16 +7,8 @@ import io.rdpprobe.protocol.credssp.PubKeyAuth;
 import io.rdpprobe.protocol.credssp.TsCredentials;
 import io.rdpprobe.protocol.credssp.TsPasswordCreds;
 import io.rdpprobe.protocol.credssp.TsRequest;
-import io.rdpprobe.protocol.ntlm.AuthenticateMessage;
-import io.rdpprobe.protocol.ntlm.AvPair;
-import io.rdpprobe.protocol.ntlm.AvPairs;
-import io.rdpprobe.protocol.ntlm.ChallengeMessage;
-import io.rdpprobe.protocol.ntlm.NegotiateFlags;
-import io.rdpprobe.protocol.ntlm.NegotiateMessage;
-import io.rdpprobe.protocol.ntlm.NtlmCrypto;
 import io.rdpprobe.protocol.ntlm.NtlmSealing;
 import io.rdpprobe.protocol.ntlm.NtlmVersion;
-import io.rdpprobe.protocol.ntlm.Ntlmv2Response;
 import io.rdpprobe.protocol.spnego.NegTokenInit;
 import io.rdpprobe.protocol.spnego.NegTokenResp;
 import io.rdpprobe.protocol.spnego.Spnego;
@@ -73,6 +65,8 @@ public final class DemoCredSspServer {
     public boolean micValid;
     public int messages;
 
+    private DemoNtlmAcceptor ntlm;
+
     public DemoCredSspServer(byte[] publicKey, long serverTimeMillis) {
         this.publicKey = publicKey;
         this.replyPublicKey = publicKey;
@@ -107,18 +101,9 @@ public final class DemoCredSspServer {
             clientInit = NegTokenInit.decode(token);
         }
         negotiateBytes = Spnego.innerToken(token);
-        NegotiateMessage neg = NegotiateMessage.decode(Unpooled.wrappedBuffer(negotiateBytes));
-        int flags = neg.flags().value() & 0xE2888235 | NegotiateFlags.NEGOTIATE_TARGET_INFO | NegotiateFlags.TARGET_TYPE_DOMAIN;
-        AvPairs info = new AvPairs(List.of(
-                AvPair.ofString(AvPair.MSV_AV_NB_DOMAIN_NAME, domain),
-                AvPair.ofString(AvPair.MSV_AV_NB_COMPUTER_NAME, computerName),
-                AvPair.ofString(AvPair.MSV_AV_DNS_DOMAIN_NAME, dnsDomainName),
-                AvPair.ofString(AvPair.MSV_AV_DNS_COMPUTER_NAME, computerName.toLowerCase(java.util.Locale.ROOT) + "." + dnsDomainName),
-                AvPair.ofString(AvPair.MSV_AV_DNS_TREE_NAME, dnsDomainName),
-                AvPair.timestampMillis(serverTimeMillis)));
-        ChallengeMessage ch = new ChallengeMessage(new NegotiateFlags(flags), domain,
-                new byte[] {1, 2, 3, 4, 5, 6, 7, 8}, info, osVersion);
-        challengeBytes = ch.toBytes();
+        ntlm = new DemoNtlmAcceptor((user, dom) -> passwords.get(user), domain, computerName, dnsDomainName, osVersion,
+                serverTimeMillis, new byte[] {1, 2, 3, 4, 5, 6, 7, 8});
+        challengeBytes = ntlm.challenge(negotiateBytes);
         byte[] out = clientUsedSpnego
                 ? new NegTokenResp(NegTokenResp.ACCEPT_INCOMPLETE, Spnego.OID_NTLMSSP, challengeBytes, null).toBytes()
                 : challengeBytes;
@@ -134,39 +119,30 @@ public final class DemoCredSspServer {
             authBytes = r.responseToken();
             mechListMic = r.mechListMic();
         }
-        AuthenticateMessage a = AuthenticateMessage.decode(Unpooled.wrappedBuffer(authBytes));
-        Ntlmv2Response v2 = a.ntlmv2Response();
-        String pw = passwords.get(a.user());
-        byte[] ntowf = pw == null ? null : NtlmCrypto.ntowfv2(NtlmCrypto.ntHash(pw.toCharArray()), a.user(), a.domain());
-        ChallengeMessage ch = ChallengeMessage.decode(Unpooled.wrappedBuffer(challengeBytes));
-        boolean ok = ntowf != null
-                && NtlmCrypto.equal(NtlmCrypto.ntProofStr(ntowf, ch.serverChallenge(), v2.temp()), v2.ntProofStr());
-        if (!ok) {
+        DemoNtlmAcceptor.Verification v = ntlm.verify(authBytes);
+        if (v.result() == DemoNtlmAcceptor.Result.BAD_RESPONSE) {
             return failure(NtStatus.STATUS_LOGON_FAILURE);
         }
-        byte[] kek = NtlmCrypto.sessionBaseKey(ntowf, v2.ntProofStr());
-        byte[] exported = a.flags().has(NegotiateFlags.NEGOTIATE_KEY_EXCH)
-                ? NtlmCrypto.rc4(kek, a.encryptedRandomSessionKey()) : kek;
-        if (a.mic() != null) {
-            byte[] zero = authBytes.clone();
-            Arrays.fill(zero, AuthenticateMessage.MIC_OFFSET, AuthenticateMessage.MIC_OFFSET + 16, (byte) 0);
-            micValid = NtlmCrypto.equal(NtlmCrypto.mic(exported, negotiateBytes, challengeBytes, zero), a.mic());
+        if (v.micPresent()) {
+            micValid = v.ok();
             if (!micValid) {
                 return failure(NtStatus.STATUS_LOGON_FAILURE);
             }
         }
+        byte[] exported = v.exportedSessionKey();
+        var flags = v.flags();
         if (forcedStatus != null) {
             return failure(forcedStatus);
         }
         byte[] serverMic = null;
         if (clientUsedSpnego) {
-            NtlmSealing micSeal = new NtlmSealing(exported, a.flags(), false);
+            NtlmSealing micSeal = new NtlmSealing(exported, flags, false);
             if (mechListMic == null || !micSeal.verify(clientInit.mechTypesDer(), mechListMic)) {
                 return failure(NtStatus.STATUS_LOGON_FAILURE);
             }
             serverMic = micSeal.sign(clientInit.mechTypesDer());
         }
-        sealing = new NtlmSealing(exported, a.flags(), false);
+        sealing = new NtlmSealing(exported, flags, false);
         int negotiated = Math.min(version, clientVersion);
         byte[] clientPka = sealing.unwrap(req.pubKeyAuth());
         clientPubKeyAuthValid = Arrays.equals(clientPka, PubKeyAuth.clientValue(negotiated, publicKey, clientNonce));

@@ -79,6 +79,11 @@ public final class DemoServer implements AutoCloseable {
 
     private DemoServer(Negotiator negotiator, Fault fault, DemoCertificate certificate, String... tlsProtocols)
             throws InterruptedException {
+        this(0, negotiator, fault, certificate, tlsProtocols);
+    }
+
+    private DemoServer(int port, Negotiator negotiator, Fault fault, DemoCertificate certificate, String... tlsProtocols)
+            throws InterruptedException {
         this.negotiator = negotiator;
         this.fault = fault;
         this.certificate = certificate;
@@ -105,7 +110,12 @@ public final class DemoServer implements AutoCloseable {
                         ch.pipeline().addLast(new Session());
                     }
                 });
-        this.server = b.bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
+        try {
+            this.server = b.bind(new InetSocketAddress("127.0.0.1", port)).sync().channel();
+        } catch (RuntimeException | InterruptedException e) {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            throw e;
+        }
     }
 
     /**
@@ -114,6 +124,11 @@ public final class DemoServer implements AutoCloseable {
      */
     public static DemoServer start(Fault fault) throws InterruptedException {
         return new DemoServer(negotiatorFor(fault), fault, DemoCertificate.demo());
+    }
+
+    /** As {@link #start(Fault)}, on 127.0.0.1:{@code port} (0 = ephemeral), with the given certificate. */
+    public static DemoServer start(Fault fault, int port, DemoCertificate certificate) throws InterruptedException {
+        return new DemoServer(port, negotiatorFor(fault), fault, certificate);
     }
 
     /** The protocols the demo target supports with {@code fault}. */

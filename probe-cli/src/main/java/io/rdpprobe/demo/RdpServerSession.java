@@ -31,6 +31,9 @@ import io.rdpprobe.protocol.mcs.SendData;
 import io.rdpprobe.protocol.rdp.InfoPacket;
 import io.rdpprobe.protocol.rdp.SecurityExchangePdu;
 import io.rdpprobe.protocol.rdp.SecurityFlags;
+import io.rdpprobe.protocol.rdp.ShareControlHeader;
+import io.rdpprobe.protocol.rdp.ShareDataHeader;
+import io.rdpprobe.protocol.rdp.DataPdu;
 import io.rdpprobe.protocol.security.ClientRandomEncryption;
 import io.rdpprobe.protocol.security.FipsChannel;
 import io.rdpprobe.protocol.security.Rc4Channel;
@@ -157,6 +160,9 @@ public class RdpServerSession {
         }
         if (pdu instanceof SendData sd) {
             ByteBuf data = sd.data();
+            if (clientInfo != null && !standard() && isShareControlPdu(data)) {
+                return finalization(data);
+            }
             int flags = data.getUnsignedShortLE(data.readerIndex());
             if ((flags & SecurityFlags.SEC_EXCHANGE_PKT) != 0) {
                 SecurityExchangePdu x = SecurityExchangePdu.decode(data);
@@ -217,6 +223,47 @@ public class RdpServerSession {
             }
         }
         return List.of();
+    }
+
+    /**
+     * After Client Info under TLS/CredSSP the client's PDUs carry no security header: a share control header
+     * whose totalLength is the whole PDU and whose pduType has the protocol version (MS-RDPBCGR 2.2.8.1.1.1.1).
+     */
+    private static boolean isShareControlPdu(ByteBuf data) {
+        return data.readableBytes() >= ShareControlHeader.SIZE
+                && data.getUnsignedShortLE(data.readerIndex()) == data.readableBytes()
+                && (data.getUnsignedShortLE(data.readerIndex() + 2) & 0xFFF0) == ShareControlHeader.TS_PROTOCOL_VERSION;
+    }
+
+    /** Font List PDUs the client sent (MS-RDPBCGR 1.3.1.1 connection finalization). */
+    public int fontLists;
+
+    /**
+     * Connection finalization (MS-RDPBCGR 1.3.1.1 step 13): Confirm Active, the client's Synchronize, Control
+     * (cooperate, request control) and Font List; after the Font List the server sends Synchronize, Control
+     * Cooperate, Control Granted Control and Font Map, and the client is active.
+     */
+    private List<byte[]> finalization(ByteBuf data) {
+        ShareControlHeader h = ShareControlHeader.decode(data.duplicate());
+        if (h.type() != ShareControlHeader.PDUTYPE_DATAPDU) {
+            return List.of(); // Confirm Active: nothing to answer
+        }
+        ByteBuf b = data.duplicate().skipBytes(ShareControlHeader.SIZE);
+        ShareDataHeader d = ShareDataHeader.decode(b);
+        if (d.pduType2() != ShareDataHeader.PDUTYPE2_FONTLIST) {
+            return List.of();
+        }
+        fontLists++;
+        int user = userId();
+        byte[] granted = {(byte) DataPdu.CTRLACTION_GRANTED_CONTROL, 0, (byte) user, (byte) (user >> 8),
+                (byte) SERVER_USER, (byte) (SERVER_USER >> 8), 0, 0};
+        return List.of(
+                wrap(new Out(0, DataPdu.synchronize(SERVER_USER, SHARE_ID, user))),
+                wrap(new Out(0, DataPdu.control(SERVER_USER, SHARE_ID, DataPdu.CTRLACTION_COOPERATE))),
+                wrap(new Out(0, DataPdu.encode(SERVER_USER, SHARE_ID, ShareDataHeader.PDUTYPE2_CONTROL, granted))),
+                // Font Map (2.2.1.22): numberEntries 0, totalNumEntries 0, mapFlags FONTMAP_FIRST|LAST, entrySize 4
+                wrap(new Out(0, DataPdu.encode(SERVER_USER, SHARE_ID, ShareDataHeader.PDUTYPE2_FONTMAP,
+                        new byte[] {0, 0, 0, 0, 3, 0, 4, 0}))));
     }
 
     public byte[] wrap(Out o) {
