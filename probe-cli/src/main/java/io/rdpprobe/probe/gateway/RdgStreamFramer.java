@@ -1,7 +1,6 @@
 package io.rdpprobe.probe.gateway;
 
 import io.netty.buffer.ByteBuf;
-import io.rdpprobe.protocol.rdg.HandshakeResponse;
 import io.rdpprobe.protocol.rdg.RdgHeader;
 import io.rdpprobe.protocol.rdg.RdgPacketType;
 
@@ -67,14 +66,17 @@ public final class RdgStreamFramer {
         return len;
     }
 
-    /** Offset of "02 00 00 00 12 00 00 00" (a HANDSHAKE_RESPONSE header) within the seed window, or -1. */
+    /**
+     * Offset of a HANDSHAKE_RESPONSE header ("02 00 00 00", whatever length it claims, so that a hostile
+     * length is reported as such rather than waited for) within the seed window, or -1.
+     */
     private static int findHandshakeResponse(ByteBuf in) {
         int start = in.readerIndex();
         int limit = Math.min(in.readableBytes() - RdgHeader.SIZE, MAX_SEED);
         for (int i = 0; i <= limit; i++) {
             if (in.getUnsignedShortLE(start + i) == RdgPacketType.HANDSHAKE_RESPONSE
                     && in.getUnsignedShortLE(start + i + 2) == 0
-                    && in.getUnsignedIntLE(start + i + 4) == HandshakeResponse.LENGTH) {
+                    && in.getUnsignedIntLE(start + i + 4) >= RdgHeader.SIZE) {
                 return i;
             }
         }
