@@ -140,9 +140,10 @@ public final class ProbeRunner implements AutoCloseable {
                             ch.pipeline().addLast(tap.get());
                         }
                         DriverHandler driver = new DriverHandler(connector, finished,
-                                c -> new BcTlsHandler(settings.tls().versions(), c.tlsServerName(), keyLog));
+                                c -> new BcTlsHandler(TlsLayer.RDP, settings.tls().versions(), c.tlsServerName(), keyLog));
                         if (transcriptEnabled) {
-                            lastTranscript = new io.rdpprobe.probe.connector.Transcript(System.nanoTime());
+                            // the transcript's clock is the driver's: the event loop's ticker
+                            lastTranscript = new io.rdpprobe.probe.connector.Transcript(ch.eventLoop().ticker().nanoTime());
                             driver.transcript(lastTranscript);
                         }
                         ch.pipeline().addLast("driver", driver);
