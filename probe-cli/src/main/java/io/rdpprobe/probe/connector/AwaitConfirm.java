@@ -1,5 +1,6 @@
 package io.rdpprobe.probe.connector;
 
+import io.rdpprobe.probe.model.Arrivals;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.rdpprobe.probe.model.Cause;
@@ -248,8 +249,8 @@ record AwaitConfirm(Peer peer, Integer requested, int maxFrame, StageClock clock
     }
 
     @Override
-    public Transition deadline(Ctx c, ByteBuf pending, long nowNanos) {
-        return Verdicts.silence(this, c, pending, nowNanos, "no reply to the X.224 Connection Request", Causes.NO_RESPONSE);
+    public Transition deadline(Ctx c, ByteBuf pending, Arrivals arrived, long nowNanos) {
+        return Verdicts.silence(this, c, pending, arrived, nowNanos, "no reply to the X.224 Connection Request", Causes.NO_RESPONSE);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.rdpprobe.probe.connector;
 
+import io.rdpprobe.probe.model.Arrivals;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.rdpprobe.probe.credssp.CredSspClient;
@@ -137,8 +138,8 @@ record AwaitCredSsp(Peer peer, Negotiated negotiated, Secured secured, CredSspCl
     }
 
     @Override
-    public Transition deadline(Ctx c, ByteBuf pending, long nowNanos) {
-        return Verdicts.silence(this, c, pending, nowNanos, "no CredSSP reply (state " + client.state() + ")",
+    public Transition deadline(Ctx c, ByteBuf pending, Arrivals arrived, long nowNanos) {
+        return Verdicts.silence(this, c, pending, arrived, nowNanos, "no CredSSP reply (state " + client.state() + ")",
                 Causes.SERVER_STALLED);
     }
 

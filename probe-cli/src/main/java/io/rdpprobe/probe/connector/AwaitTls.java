@@ -1,5 +1,6 @@
 package io.rdpprobe.probe.connector;
 
+import io.rdpprobe.probe.model.Arrivals;
 import io.netty.buffer.ByteBuf;
 import io.rdpprobe.probe.model.Causes;
 import io.rdpprobe.probe.model.Stage;
@@ -112,10 +113,21 @@ record AwaitTls(Peer peer, Negotiated negotiated, StageClock clock) implements C
         if (o.error() != null) {
             ev.put("error", o.error());
         }
+        if (o.arrivals() != null) {
+            o.arrivals().addTo(ev);
+        }
+        String warnings = "";
+        if (o.warningAlerts() > 0) {
+            ev.put("warningAlerts", o.warningAlerts());
+            ev.put("firstWarningAlert", o.firstWarning());
+            warnings = " (the server also sent " + o.warningAlerts() + " warning-level alert(s), the first "
+                    + o.firstWarning() + ")";
+        }
         if (o.alertReceived() != null) {
             int a = o.alertReceived();
             ev.put("alert", AlertDescription.getName((short) a) + " (" + a + ")");
             ev.put("alertFrom", "server");
+            ev.put("alertLevel", "fatal");
             if (a == AlertDescription.protocol_version) {
                 return fail(c, seen, elapsed, ev, TlsCauses.TLS_VERSION_MISMATCH,
                         "the server rejected the offered TLS versions " + o.offeredVersions() + " with a protocol_version alert");
@@ -127,29 +139,44 @@ record AwaitTls(Peer peer, Negotiated negotiated, StageClock clock) implements C
             int a = o.alertSent();
             ev.put("alert", AlertDescription.getName((short) a) + " (" + a + ")");
             ev.put("alertFrom", "client (rdp-probe)");
+            if (o.alertSentMessage() != null) {
+                ev.put("reason", o.alertSentMessage());
+            }
             return fail(c, seen, elapsed, ev, TlsCauses.TLS_ALERT, "the probe aborted the handshake with "
                     + AlertDescription.getName((short) a) + " (" + a + ")"
-                    + (o.alertSentMessage() != null ? ": " + o.alertSentMessage() : ""));
+                    + (o.alertSentMessage() != null ? ": " + o.alertSentMessage() : "") + warnings);
+        }
+        if (o.flooded()) {
+            return fail(c, seen, elapsed, ev, TlsCauses.TLS_HANDSHAKE_FLOOD, "the server sent " + o.bytesReceived()
+                    + " byte(s) without completing the handshake: " + o.arrivals().describe()
+                    + "; it floods, it did not stall" + warnings);
         }
         if (o.stalled()) {
             ev.put("timeoutMs", timeout);
             if (o.firstBytes() != null) {
                 ev.put("firstBytes", o.firstBytes());
             }
+            if (o.bytesReceived() > 0 && o.arrivals() != null && o.arrivals().stillArriving(o.handshakeMs())) {
+                return fail(c, seen, elapsed, ev, TlsCauses.TLS_HANDSHAKE_SLOW, o.arrivals().describe()
+                        + "; the handshake was still incomplete at the deadline (" + timeout + " ms): the server trickles, "
+                        + "it did not stall" + warnings);
+            }
             String what = o.bytesReceived() == 0
                     ? "no bytes arrived after the ClientHello"
-                    : "the server's flight stopped after " + o.bytesReceived() + " byte(s)";
-            return fail(c, seen, elapsed, ev, TlsCauses.TLS_HANDSHAKE_STALLED, what + " within "
-                    + timeout + " ms; path-MTU black holes and middleboxes cause this");
+                    : "the server's flight stopped after " + o.bytesReceived() + " byte(s)"
+                    + (o.arrivals() != null && o.arrivals().reads() > 1 ? " (the last at " + o.arrivals().lastMs() + " ms)" : "");
+            return fail(c, seen, elapsed, ev, TlsCauses.TLS_HANDSHAKE_STALLED, what + " within " + timeout
+                    + " ms; path-MTU black holes and middleboxes cause this" + warnings);
         }
         if (o.closed() || o.reset()) {
             ev.put("how", o.reset() ? "RST" : "FIN");
             String when = o.bytesReceived() == 0 ? "right after the ClientHello" : "after " + o.bytesReceived() + " byte(s) of handshake";
             return fail(c, seen, elapsed, ev, o.reset() ? Causes.CONNECTION_RESET : Causes.CONNECTION_CLOSED,
                     "the server " + (o.reset() ? "reset" : "closed") + " the connection " + when
-                            + (o.bytesReceived() == 0 ? " (a TLS version or cipher mismatch is likely; see the retry)" : ""));
+                            + (o.bytesReceived() == 0 ? " (a TLS version or cipher mismatch is likely; see the retry)" : "")
+                            + warnings);
         }
-        return fail(c, seen, elapsed, ev, TlsCauses.TLS_ALERT, "the TLS handshake failed: " + o.error());
+        return fail(c, seen, elapsed, ev, TlsCauses.TLS_ALERT, "the TLS handshake failed: " + o.error() + warnings);
     }
 
     @Override
@@ -158,9 +185,9 @@ record AwaitTls(Peer peer, Negotiated negotiated, StageClock clock) implements C
     }
 
     @Override
-    public Transition deadline(Ctx c, ByteBuf pending, long nowNanos) {
+    public Transition deadline(Ctx c, ByteBuf pending, Arrivals arrived, long nowNanos) {
         // the driver reports a stalled handshake as a TlsOutcome; this is the fallback
-        return Verdicts.silence(this, c, pending, nowNanos, "no reply to the X.224 Connection Request", Causes.SERVER_STALLED);
+        return Verdicts.silence(this, c, pending, arrived, nowNanos, "no reply to the X.224 Connection Request", Causes.SERVER_STALLED);
     }
 
     @Override

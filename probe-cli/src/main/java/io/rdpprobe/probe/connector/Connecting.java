@@ -1,5 +1,6 @@
 package io.rdpprobe.probe.connector;
 
+import io.rdpprobe.probe.model.Arrivals;
 import io.netty.buffer.ByteBuf;
 import io.rdpprobe.probe.model.Stage;
 import java.util.List;
@@ -29,7 +30,7 @@ record Connecting(Peer peer) implements ConnectorState {
     }
 
     @Override
-    public Transition deadline(Ctx c, ByteBuf pending, long nowNanos) {
+    public Transition deadline(Ctx c, ByteBuf pending, Arrivals arrived, long nowNanos) {
         return Transition.stay(this);
     }
 

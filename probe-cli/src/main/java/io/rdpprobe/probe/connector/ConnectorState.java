@@ -1,5 +1,6 @@
 package io.rdpprobe.probe.connector;
 
+import io.rdpprobe.probe.model.Arrivals;
 import io.netty.buffer.ByteBuf;
 import io.rdpprobe.probe.model.Stage;
 import io.rdpprobe.probe.tls.TlsOutcome;
@@ -65,8 +66,8 @@ sealed interface ConnectorState permits Resolving, Connecting, AwaitConfirm, Awa
     /** The peer closed (FIN) or reset the connection. */
     Transition closed(Ctx c, boolean reset, ByteBuf pending, long nowNanos);
 
-    /** the deadline of {@link #clock()} passed. */
-    Transition deadline(Ctx c, ByteBuf pending, long nowNanos);
+    /** The deadline of {@link #clock()} passed; {@code arrived} says how this stage's bytes came. */
+    Transition deadline(Ctx c, ByteBuf pending, Arrivals arrived, long nowNanos);
 
     /** A fatal TLS alert arrived after the handshake. */
     default Transition tlsAlert(Ctx c, int description, long nowNanos) {

@@ -1,5 +1,6 @@
 package io.rdpprobe.probe.connector;
 
+import io.rdpprobe.probe.model.Arrivals;
 import io.rdpprobe.probe.model.Stage;
 import java.util.List;
 
@@ -31,7 +32,7 @@ record Done(Stage stage, Peer peer, List<Stage> plan, Negotiated negotiated, Sec
     }
 
     @Override
-    public Transition deadline(Ctx c, io.netty.buffer.ByteBuf pending, long nowNanos) {
+    public Transition deadline(Ctx c, io.netty.buffer.ByteBuf pending, Arrivals arrived, long nowNanos) {
         return Transition.stay(this);
     }
 

@@ -1,5 +1,6 @@
 package io.rdpprobe.probe.connector;
 
+import io.rdpprobe.probe.model.Arrivals;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.rdpprobe.probe.model.Cause;
@@ -130,7 +131,7 @@ record InSession(Peer peer, Negotiated negotiated, Secured secured, SessionSeque
     }
 
     @Override
-    public Transition deadline(Ctx c, ByteBuf pending, long nowNanos) {
+    public Transition deadline(Ctx c, ByteBuf pending, Arrivals arrived, long nowNanos) {
         long timeoutMs = c.settings().stageTimeoutMillis();
         Stage s = session.currentStage();
         Map<String, Object> ev = new LinkedHashMap<>();

@@ -1,6 +1,7 @@
 package io.rdpprobe.probe.connector;
 
 import io.netty.buffer.ByteBuf;
+import io.rdpprobe.probe.model.Arrivals;
 import io.rdpprobe.probe.model.Cause;
 import io.rdpprobe.probe.model.Causes;
 import io.rdpprobe.probe.model.Report;
@@ -48,6 +49,9 @@ public final class ProbeConnector {
     private final Ctx ctx;
     private ConnectorState state = new Resolving(Peer.UNKNOWN);
     private Transcript transcript;
+    /** How the current stage's bytes arrived, and how many were left pending after the last {@link #onData}. */
+    private Arrivals arrivals = Arrivals.NONE;
+    private int pendingAfter;
 
     public ProbeConnector(ProbeSettings settings) {
         this.settings = settings;
@@ -107,6 +111,9 @@ public final class ProbeConnector {
         ConnectorState from = state;
         results.addAll(t.recorded());
         state = t.next();
+        if (from.stage() != state.stage()) {
+            arrivals = Arrivals.NONE;
+        }
         if (from != state && (from.stage() != state.stage() || from.getClass() != state.getClass())) {
             LOG.debug("{} --> {} ({} --> {})", from.stage(), state.stage(), from.getClass().getSimpleName(),
                     state.getClass().getSimpleName());
@@ -223,6 +230,15 @@ public final class ProbeConnector {
      * frame to the state, and leaves the rest of {@code in} for the next call.
      */
     public Action onData(ByteBuf in, long nowNanos, ByteBuf out) {
+        arrivals = arrivals.plus(in.readableBytes() - pendingAfter, state.clock().elapsedMs(nowNanos));
+        try {
+            return frame(in, nowNanos, out);
+        } finally {
+            pendingAfter = in.readableBytes();
+        }
+    }
+
+    private Action frame(ByteBuf in, long nowNanos, ByteBuf out) {
         Action a = isDone() ? Action.DONE : Action.WAIT;
         while (a == Action.WAIT && in.isReadable()) {
             FrameHint hint = state.nextFrameHint();
@@ -311,7 +327,7 @@ public final class ProbeConnector {
 
     /** The stage's deadline passed. */
     public Action onDeadline(ByteBuf pending, long nowNanos) {
-        return transition(state.deadline(ctx, pending, nowNanos), nowNanos);
+        return transition(state.deadline(ctx, pending, arrivals, nowNanos), nowNanos);
     }
 
     /** Stages this probe would have run after the current results, for NOT_REACHED padding. */

@@ -1,5 +1,6 @@
 package io.rdpprobe.probe.connector;
 
+import io.rdpprobe.probe.model.Arrivals;
 import io.netty.buffer.ByteBuf;
 import io.rdpprobe.probe.model.Stage;
 import java.util.List;
@@ -17,7 +18,7 @@ record Resolving(Peer peer) implements ConnectorState {
     }
 
     @Override
-    public Transition deadline(Ctx c, ByteBuf pending, long nowNanos) {
+    public Transition deadline(Ctx c, ByteBuf pending, Arrivals arrived, long nowNanos) {
         return Transition.stay(this);
     }
 

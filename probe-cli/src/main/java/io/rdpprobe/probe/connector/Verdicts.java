@@ -1,6 +1,7 @@
 package io.rdpprobe.probe.connector;
 
 import io.netty.buffer.ByteBuf;
+import io.rdpprobe.probe.model.Arrivals;
 import io.rdpprobe.probe.model.Causes;
 import io.rdpprobe.probe.model.Stage;
 import io.rdpprobe.probe.model.TlsCauses;
@@ -48,7 +49,7 @@ final class Verdicts {
      *
      * @param silentCause the cause when nothing arrived
      */
-    static Transition silence(ConnectorState from, Ctx c, ByteBuf pending, long nowNanos, String noReply,
+    static Transition silence(ConnectorState from, Ctx c, ByteBuf pending, Arrivals arrived, long nowNanos, String noReply,
                               io.rdpprobe.probe.model.Cause silentCause) {
         long timeout = c.settings().stageTimeoutMillis();
         int pendingBytes = pending == null ? 0 : pending.readableBytes();
@@ -66,8 +67,14 @@ final class Verdicts {
             ev.put("announcedLength", len);
             announced = " of the " + len + " announced";
         }
+        arrived.addTo(ev);
+        String how = arrived.reads() <= 1
+                ? ", then nothing for " + timeout + " ms"
+                : arrived.stillArriving(elapsed)
+                ? "; " + arrived.describe() + ": the message was still incomplete at the deadline (" + timeout + " ms)"
+                : "; " + arrived.describe() + ", then nothing until the deadline (" + timeout + " ms)";
         return Transition.fail(from, c, from.stage(), elapsed, ev, Causes.TRUNCATED_RESPONSE,
-                "received " + pendingBytes + " byte(s)" + announced + ", then nothing for " + timeout + " ms");
+                "received " + pendingBytes + " byte(s)" + announced + how);
     }
 
     static Transition tlsAlert(ConnectorState from, Ctx c, int description, long nowNanos) {

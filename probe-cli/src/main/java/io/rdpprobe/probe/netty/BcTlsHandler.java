@@ -49,7 +49,22 @@ public final class BcTlsHandler extends ChannelDuplexHandler {
     private boolean notTls;
     private String error;
 
+    /**
+     * The most the server may send before the handshake completes. A real server flight, certificate chain
+     * included, is a few kilobytes; beyond this the server floods.
+     */
+    public static final int DEFAULT_MAX_HANDSHAKE_BYTES = 1 << 20;
+
+    private final int maxHandshakeBytes;
+    private io.rdpprobe.probe.model.Arrivals arrivals = io.rdpprobe.probe.model.Arrivals.NONE;
+    private boolean flooded;
+
     public BcTlsHandler(TlsLayer layer, List<String> versions, String sni, KeyLog keyLog) {
+        this(layer, versions, sni, keyLog, DEFAULT_MAX_HANDSHAKE_BYTES);
+    }
+
+    public BcTlsHandler(TlsLayer layer, List<String> versions, String sni, KeyLog keyLog, int maxHandshakeBytes) {
+        this.maxHandshakeBytes = maxHandshakeBytes;
         this.layer = java.util.Objects.requireNonNull(layer, "layer");
         this.versions = List.copyOf(versions);
         this.sni = sni;
@@ -93,6 +108,13 @@ public final class BcTlsHandler extends ChannelDuplexHandler {
                 }
             }
             bytesReceived += data.length;
+            arrivals = arrivals.plus(data.length, (ticker.nanoTime() - startNanos) / 1_000_000L);
+            if (bytesReceived > maxHandshakeBytes) {
+                // bytes keep coming and the handshake does not finish: a flood, not a stall
+                flooded = true;
+                finish(ctx);
+                return;
+            }
         }
         if (protocol.isClosed()) {
             return;
@@ -200,7 +222,8 @@ public final class BcTlsHandler extends ChannelDuplexHandler {
                 complete ? client.negotiatedSuite() : -1, client.chain(), client.alertReceived(), client.alertSent(),
                 client.alertSentMessage(), bytesReceived, closed, reset, stalled, notTls,
                 firstBytes == null ? null : io.rdpprobe.protocol.codec.Wire.hex(firstBytes), error,
-                (ticker == null ? 0 : (ticker.nanoTime() - startNanos) / 1_000_000L));
+                (ticker == null ? 0 : (ticker.nanoTime() - startNanos) / 1_000_000L),
+                arrivals, flooded, client.warningAlerts(), client.firstWarning());
     }
 
     /** Sends close_notify. */

@@ -237,4 +237,33 @@ class ProbeConnectorTest {
                 Stage.GATEWAY_HTTP, Stage.GATEWAY_TUNNEL, Stage.GATEWAY_CHANNEL, Stage.X224, Stage.TLS);
         assertThat(new ProbeConnector(ProbeSettings.defaults()).tlsServerName()).isNull();
     }
+
+    @Test
+    void aTsRequestTrickledOneByteEvery500MsIsNotCalledSilence() throws Exception {
+        ProbeConnector c = connected(Protocols.HYBRID);
+        c.onConnected(T0, Unpooled.buffer());
+        assertThat(feed(c, "030000130ed000001234000201080002000000", false)).isEqualTo(Action.START_TLS);
+        byte[] cert = io.rdpprobe.demo.DemoCertificate.demo().certificate().getEncoded();
+        io.rdpprobe.probe.tls.TlsOutcome tls = new io.rdpprobe.probe.tls.TlsOutcome(true, List.of("1.2"), null, "1.2", 0xc02f,
+                List.of(cert), null, null, null, 1200, false, false, false, false, null, null, 4,
+                io.rdpprobe.probe.model.Arrivals.NONE, false, 0, null);
+        long t1 = T0 + 10_000_000L;
+        ByteBuf negotiate = Unpooled.buffer();
+        assertThat(c.onTlsOutcome(tls, t1, java.time.Instant.now(), negotiate)).isEqualTo(Action.WAIT);
+        assertThat(c.stage()).isEqualTo(Stage.CREDSSP);
+        assertThat(negotiate.isReadable()).isTrue();
+        // the start of a 264-byte TSRequest (30 82 0104 ...), one byte every 500 ms
+        byte[] part = Wire.unhex("30820104a003020106a181fc");
+        ByteBuf acc = Unpooled.buffer();
+        for (int i = 0; i < part.length && t1 + i * 500_000_000L < c.deadlineNanos(); i++) {
+            acc.writeByte(part[i]);
+            assertThat(c.onData(acc, t1 + i * 500_000_000L, Unpooled.buffer())).isEqualTo(Action.WAIT);
+        }
+        c.onDeadline(acc, c.deadlineNanos());
+        StageResult r = c.results().get(c.results().size() - 1);
+        assertThat(r.stage()).isEqualTo(Stage.CREDSSP);
+        assertThat(r.cause()).isEqualTo(Causes.TRUNCATED_RESPONSE);
+        assertThat(r.summary()).isEqualTo("received 10 byte(s); 10 byte(s) arrived in 10 read(s) over 4500 ms, the last at "
+                + "4500 ms: the message was still incomplete at the deadline (5000 ms)");
+    }
 }

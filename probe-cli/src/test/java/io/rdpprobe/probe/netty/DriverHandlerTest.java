@@ -197,7 +197,7 @@ class DriverHandlerTest {
         hello.release();
         // a gateway TLS handler below fails its handshake: that is GATEWAY_TLS's business, not the TLS stage's
         TlsOutcome gatewayFailure = new TlsOutcome(false, List.of("1.2"), "gw", null, -1, List.of(), null, null, null,
-                5, false, false, false, true, "485454502f", null, 1);
+                5, false, false, false, true, "485454502f", null, 1, io.rdpprobe.probe.model.Arrivals.NONE, false, 0, null);
         BcTlsHandler.Done gw = new BcTlsHandler.Done(TlsLayer.GATEWAY, gatewayFailure);
         ch.pipeline().fireUserEventTriggered(gw);
         assertThat(passedOn).containsExactly(gw);
@@ -221,6 +221,114 @@ class DriverHandlerTest {
         assertThat(r.cause()).isEqualTo(Causes.CONNECTION_CLOSED);
         assertThat(r.elapsedMs()).isEqualTo(40);
         assertThat(r.summary()).contains("right after the ClientHello");
+    }
+
+    // ---- hostile servers (issue 18): what the driver saw is what the verdict says -----------------------
+
+    /** Feeds {@code hex} one byte every {@code gapMs} until the probe ends or the bytes run out. */
+    private void trickle(String hex, long gapMs) {
+        byte[] bytes = Wire.unhex(hex);
+        for (int i = 0; i < bytes.length && !connector.isDone(); i++) {
+            if (i > 0) {
+                ticker.advance(gapMs, TimeUnit.MILLISECONDS);
+                ch.runScheduledPendingTasks();
+                if (connector.isDone()) {
+                    return;
+                }
+            }
+            ch.writeInbound(Unpooled.wrappedBuffer(new byte[] {bytes[i]}));
+        }
+    }
+
+    private void untilTheDeadline() {
+        ticker.advance(TIMEOUT_MS, TimeUnit.MILLISECONDS);
+        ch.runScheduledPendingTasks();
+        assertThat(connector.isDone()).isTrue();
+    }
+
+    private void toTls() {
+        open(ProbeSettings.defaults());
+        readOutboundHex();
+        feed(CC_SSL, false);
+        ByteBuf hello = ch.readOutbound();
+        hello.release();
+    }
+
+    @Test
+    void aConfirmTrickledOneByteEvery400MsIsNotCalledSilence() {
+        open(ProbeSettings.defaults());
+        readOutboundHex();
+        trickle(CC_SSL, 400);
+        untilTheDeadline();
+        StageResult r = last();
+        assertThat(r.stage()).isEqualTo(Stage.X224);
+        assertThat(r.cause()).isEqualTo(Causes.TRUNCATED_RESPONSE);
+        // bytes at 0, 400, ..., 4800 ms: 13 of 19 had come when the deadline passed at 5000 ms
+        assertThat(r.summary()).isEqualTo("received 13 byte(s) of the 19 announced; 13 byte(s) arrived in 13 read(s) "
+                + "over 4800 ms, the last at 4800 ms: the message was still incomplete at the deadline (5000 ms)");
+        assertThat(r.evidence()).containsEntry("reads", 13).containsEntry("lastByteAtMs", 4800L);
+    }
+
+    @Test
+    void aServerHelloTrickledOneByteEvery300MsIsSlowNotStalled() {
+        toTls();
+        // a ServerHello record header and the start of the message: 16 03 03 004a 02 000046 0303 ...
+        trickle("160303004a020000460303" + "00".repeat(40), 300);
+        untilTheDeadline();
+        StageResult r = last();
+        assertThat(r.stage()).isEqualTo(Stage.TLS);
+        assertThat(r.cause()).isEqualTo(TlsCauses.TLS_HANDSHAKE_SLOW);
+        assertThat(r.summary()).startsWith("17 byte(s) arrived in 17 read(s) over 4800 ms, the last at 4800 ms; "
+                + "the handshake was still incomplete at the deadline (5000 ms)");
+    }
+
+    @Test
+    void endlessHelloRequestFragmentsAreAFloodNotAStall() {
+        toTls();
+        // one-byte fragments of HelloRequest (type 0, length 0) as fast as the test can write them
+        byte[] record = Wire.unhex("160303000100");
+        byte[] chunk = new byte[record.length * 4096];
+        for (int i = 0; i < 4096; i++) {
+            System.arraycopy(record, 0, chunk, i * record.length, record.length);
+        }
+        for (int i = 0; i < 100 && !connector.isDone(); i++) {
+            ticker.advance(1, TimeUnit.MILLISECONDS);
+            ch.writeInbound(Unpooled.wrappedBuffer(chunk));
+        }
+        StageResult r = last();
+        assertThat(r.stage()).isEqualTo(Stage.TLS);
+        assertThat(r.cause()).isEqualTo(TlsCauses.TLS_HANDSHAKE_FLOOD);
+        assertThat(r.summary()).contains("without completing the handshake").contains("it floods, it did not stall")
+                .doesNotContain("path-MTU");
+        assertThat((Long) r.evidence().get("bytesReceived")).isGreaterThan((long) BcTlsHandler.DEFAULT_MAX_HANDSHAKE_BYTES);
+    }
+
+    @Test
+    void aWarningAlertIsReportedAtItsLevel() {
+        toTls();
+        ch.writeInbound(Unpooled.wrappedBuffer(Wire.unhex("15030300020164"))); // warning(1) no_renegotiation(100)
+        if (!connector.isDone()) {
+            untilTheDeadline();
+        }
+        StageResult r = last();
+        assertThat(r.stage()).isEqualTo(Stage.TLS);
+        assertThat(r.summary()).doesNotContain("fatal alert no_renegotiation")
+                .contains("warning-level alert(s), the first no_renegotiation (100)");
+        assertThat(r.evidence()).containsEntry("firstWarningAlert", "no_renegotiation (100)");
+    }
+
+    @Test
+    void aSixteenMegabyteServerHelloNamesTheProbesOwnReason() {
+        toTls();
+        // a full 16 KB record whose handshake header claims a ServerHello of 0xffffff bytes
+        ByteBuf b = Unpooled.buffer();
+        b.writeBytes(Wire.unhex("1603034000")).writeBytes(Wire.unhex("02ffffff")).writeZero(0x4000 - 4);
+        ch.writeInbound(b);
+        StageResult r = last();
+        assertThat(r.stage()).isEqualTo(Stage.TLS);
+        assertThat(r.cause()).isEqualTo(TlsCauses.TLS_ALERT);
+        assertThat(r.summary()).startsWith("the probe aborted the handshake with").contains("16777215");
+        assertThat(r.evidence()).containsEntry("alertFrom", "client (rdp-probe)");
     }
 
     /** Counts every buffer the channel's handlers allocate, to prove they are all released. */
