@@ -62,7 +62,7 @@ public final class ProbeCommand implements Callable<Integer> {
                 fileSection = applyPlan(plan);
                 t = port == null ? plan.target() : new Target(plan.target().host(), port);
             } else if (target == null) {
-                throw new IllegalArgumentException("give HOST[:PORT] or --rdp-file FILE");
+                throw new IllegalArgumentException("Missing required parameter: 'HOST[:PORT]' (or --rdp-file FILE)");
             } else {
                 t = Target.parse(target, port);
             }

@@ -53,6 +53,14 @@ public final class TlsCauses {
             "a path-MTU black hole or a middlebox is the usual cause: large server flights (the certificate) get lost. "
                     + "Check MTU/MSS clamping on VPNs and tunnels (ping -f -l 1472), and any TLS-inspecting firewall",
             ClientError.of(0x108));
+    public static final Cause TLS_HANDSHAKE_FLOOD = new Cause("TLS_HANDSHAKE_FLOOD",
+            "the server kept sending without completing the TLS handshake: more than a server flight can be",
+            "this is not an RDP server's TLS (or it is broken or hostile): check what listens on the port and any "
+                    + "middlebox in the path; capture with --capture", null);
+    public static final Cause TLS_HANDSHAKE_SLOW = new Cause("TLS_HANDSHAKE_SLOW",
+            "the server's handshake flight was still arriving, too slowly, when the deadline passed",
+            "a rate-limiting middlebox, a saturated link or an overloaded server; retry with a longer --timeout to see "
+                    + "whether the handshake completes", null);
     public static final Cause NOT_TLS = new Cause("NOT_TLS", "the server answered the ClientHello with something that is not TLS",
             "the server agreed to TLS in the X.224 negotiation but does not speak it; check for a proxy or a broken listener",
             ClientError.of(0x904));

@@ -19,22 +19,29 @@ import org.bouncycastle.tls.TlsFatalAlertReceived;
 import org.bouncycastle.tls.crypto.impl.bc.BcTlsCrypto;
 
 /**
- * BouncyCastle's TLS client in non-blocking mode as a Netty handler, inserted below the driver after the
- * X.224 exchange. It fires {@link Done} once (success or failure) and then passes decrypted application
+ * BouncyCastle's TLS client in non-blocking mode as a Netty handler, named {@link TlsLayer#handlerName()}:
+ * inserted below the driver after the X.224 exchange (RDP), or at the bottom for an RD Gateway. Its
+ * events carry its {@link TlsLayer}; it takes its time from the event loop's ticker. It fires
+ * {@link Done} once (success or failure) and then passes decrypted application
  * data up and encrypts what the driver writes. The driver asks {@link #outcome} when the connection closes
  * or the deadline passes first.
  */
 public final class BcTlsHandler extends ChannelDuplexHandler {
-    /** User event: the handshake finished or failed. */
-    public record Done(TlsOutcome outcome) {}
+    /** User event: the handshake of {@code layer} finished or failed. */
+    public record Done(TlsLayer layer, TlsOutcome outcome) {}
 
-    /** User event: the server sent a fatal alert after the handshake (e.g. alert 80 after NTLM AUTHENTICATE). */
-    public record AlertReceived(int description) {}
+    /**
+     * User event: the server sent a fatal alert on {@code layer} after the handshake (e.g. alert 80 after
+     * NTLM AUTHENTICATE).
+     */
+    public record AlertReceived(TlsLayer layer, int description) {}
 
+    private final TlsLayer layer;
     private final TlsClientProtocol protocol = new TlsClientProtocol();
     private final ProbeTlsClient client;
     private final List<String> versions;
     private final String sni;
+    private io.netty.util.concurrent.Ticker ticker;
     private long startNanos;
     private long bytesReceived;
     private byte[] firstBytes;
@@ -42,7 +49,23 @@ public final class BcTlsHandler extends ChannelDuplexHandler {
     private boolean notTls;
     private String error;
 
-    public BcTlsHandler(List<String> versions, String sni, KeyLog keyLog) {
+    /**
+     * The most the server may send before the handshake completes. A real server flight, certificate chain
+     * included, is a few kilobytes; beyond this the server floods.
+     */
+    public static final int DEFAULT_MAX_HANDSHAKE_BYTES = 1 << 20;
+
+    private final int maxHandshakeBytes;
+    private io.rdpprobe.probe.model.Arrivals arrivals = io.rdpprobe.probe.model.Arrivals.NONE;
+    private boolean flooded;
+
+    public BcTlsHandler(TlsLayer layer, List<String> versions, String sni, KeyLog keyLog) {
+        this(layer, versions, sni, keyLog, DEFAULT_MAX_HANDSHAKE_BYTES);
+    }
+
+    public BcTlsHandler(TlsLayer layer, List<String> versions, String sni, KeyLog keyLog, int maxHandshakeBytes) {
+        this.maxHandshakeBytes = maxHandshakeBytes;
+        this.layer = java.util.Objects.requireNonNull(layer, "layer");
         this.versions = List.copyOf(versions);
         this.sni = sni;
         this.client = new ProbeTlsClient(new BcTlsCrypto(new SecureRandom()), versions, sni, keyLog);
@@ -50,7 +73,8 @@ public final class BcTlsHandler extends ChannelDuplexHandler {
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
-        startNanos = System.nanoTime();
+        ticker = ctx.executor().ticker();
+        startNanos = ticker.nanoTime();
         try {
             protocol.connect(client);
         } catch (IOException e) {
@@ -84,6 +108,13 @@ public final class BcTlsHandler extends ChannelDuplexHandler {
                 }
             }
             bytesReceived += data.length;
+            arrivals = arrivals.plus(data.length, (ticker.nanoTime() - startNanos) / 1_000_000L);
+            if (bytesReceived > maxHandshakeBytes) {
+                // bytes keep coming and the handshake does not finish: a flood, not a stall
+                flooded = true;
+                finish(ctx);
+                return;
+            }
         }
         if (protocol.isClosed()) {
             return;
@@ -96,7 +127,7 @@ public final class BcTlsHandler extends ChannelDuplexHandler {
             if (!done) {
                 finish(ctx);
             } else if (e instanceof TlsFatalAlertReceived r) {
-                ctx.fireUserEventTriggered(new AlertReceived(r.getAlertDescription()));
+                ctx.fireUserEventTriggered(new AlertReceived(layer, r.getAlertDescription()));
             } else {
                 ctx.close();
             }
@@ -171,7 +202,12 @@ public final class BcTlsHandler extends ChannelDuplexHandler {
 
     private void finish(ChannelHandlerContext ctx) {
         done = true;
-        ctx.fireUserEventTriggered(new Done(outcome(false, false, false)));
+        ctx.fireUserEventTriggered(new Done(layer, outcome(false, false, false)));
+    }
+
+    /** The TLS session this handler runs. */
+    public TlsLayer layer() {
+        return layer;
     }
 
     /** Whether {@link Done} has fired. */
@@ -186,7 +222,8 @@ public final class BcTlsHandler extends ChannelDuplexHandler {
                 complete ? client.negotiatedSuite() : -1, client.chain(), client.alertReceived(), client.alertSent(),
                 client.alertSentMessage(), bytesReceived, closed, reset, stalled, notTls,
                 firstBytes == null ? null : io.rdpprobe.protocol.codec.Wire.hex(firstBytes), error,
-                (System.nanoTime() - startNanos) / 1_000_000L);
+                (ticker == null ? 0 : (ticker.nanoTime() - startNanos) / 1_000_000L),
+                arrivals, flooded, client.warningAlerts(), client.firstWarning());
     }
 
     /** Sends close_notify. */

@@ -3,75 +3,61 @@ package io.rdpprobe.probe.netty;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.DecoderException;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Promise;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.rdpprobe.probe.connector.Action;
 import io.rdpprobe.probe.connector.ProbeConnector;
+import io.rdpprobe.probe.connector.Transcript;
+import io.rdpprobe.probe.model.Stage;
 import java.io.IOException;
+import java.time.Instant;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * The thin Netty side of the probe: it accumulates inbound bytes, hands every event to the sans-IO
- * {@link ProbeConnector}, writes what the connector produced, and enforces the connector's deadline.
- * It knows nothing of RDP. It sits at the tail of the pipeline, so the bytes below it may come straight
- * from a socket or out of an RD Gateway tunnel handler. Not sharable: one per connection.
+ * {@link ProbeConnector}, writes what the connector produced, and enforces the connector's deadline. It
+ * knows nothing of RDP. It sits at the tail of the pipeline, so the bytes below it may come straight from
+ * a socket or out of an RD Gateway tunnel handler (which fires {@code channelActive} once the tunnel is
+ * open). Its time is the event loop's {@link io.netty.util.concurrent.Ticker}, so an
+ * {@link io.netty.channel.embedded.EmbeddedChannel} can move it. On {@link Action#START_TLS} it inserts the
+ * RDP TLS handler, named {@link TlsLayer#RDP}'s handler name, just below itself, and it acts only on TLS
+ * events of that layer. Not sharable: one per connection.
  */
 public final class DriverHandler extends ChannelInboundHandlerAdapter {
     private final ProbeConnector connector;
     private final Promise<Void> finished;
-    private final java.util.function.Function<ProbeConnector, BcTlsHandler> tlsFactory;
+    private final Function<ProbeConnector, BcTlsHandler> tlsFactory;
     private BcTlsHandler tls;
     private ByteBuf cumulation;
     private ScheduledFuture<?> deadlineTask;
     private long scheduledDeadline = Long.MAX_VALUE;
     private boolean reset;
-    private io.rdpprobe.probe.connector.Transcript transcript;
-    private io.rdpprobe.probe.model.Stage lastStage;
 
-    public DriverHandler(ProbeConnector connector, Promise<Void> finished,
-                         java.util.function.Function<ProbeConnector, BcTlsHandler> tlsFactory) {
+    /**
+     * @param tlsFactory makes the RDP TLS handler (its layer must be {@link TlsLayer#RDP}) when the
+     *                   connector asks for TLS
+     */
+    public DriverHandler(ProbeConnector connector, Promise<Void> finished, Function<ProbeConnector, BcTlsHandler> tlsFactory) {
         this.connector = connector;
         this.finished = finished;
         this.tlsFactory = tlsFactory;
     }
 
-    /** Records transitions and PDUs into {@code t}. */
-    public DriverHandler transcript(io.rdpprobe.probe.connector.Transcript t) {
-        this.transcript = t;
+    /** Records transitions (through the connector) and PDUs into {@code t}; its clock must be this driver's. */
+    public DriverHandler transcript(Transcript t) {
+        connector.transcript(t);
         return this;
     }
 
-    private boolean opaque() {
-        return connector.stage() == io.rdpprobe.probe.model.Stage.CREDSSP;
+    private static long now(ChannelHandlerContext ctx) {
+        return ctx.executor().ticker().nanoTime();
     }
 
-    private void noteStage() {
-        if (transcript != null && connector.stage() != lastStage) {
-            transcript.event(System.nanoTime(), connector.stage().name(),
-                    (lastStage == null ? "start" : lastStage + " -->") + " " + connector.stage());
-            lastStage = connector.stage();
-        }
-    }
-
-    @Override
-    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-        if (evt instanceof BcTlsHandler.Done d) {
-            ByteBuf out = ctx.alloc().buffer(0);
-            Action a = connector.onTlsOutcome(d.outcome(), System.nanoTime(), java.time.Instant.now(), out);
-            act(ctx, a, out);
-            return;
-        }
-        if (evt instanceof BcTlsHandler.AlertReceived ar) {
-            Action a = connector.onTlsAlert(ar.description(), System.nanoTime());
-            act(ctx, a, ctx.alloc().buffer(0));
-            return;
-        }
-        ctx.fireUserEventTriggered(evt);
-    }
-
-    private boolean inTlsHandshake() {
-        return tls != null && !tls.isDone() && connector.stage() == io.rdpprobe.probe.model.Stage.TLS;
+    private Transcript transcript() {
+        return connector.transcript();
     }
 
     @Override
@@ -81,10 +67,34 @@ public final class DriverHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
+        Stage before = connector.stage();
         ByteBuf out = ctx.alloc().buffer(64);
-        Action a = connector.onConnected(System.nanoTime(), out);
-        act(ctx, a, out);
+        Action a = connector.onConnected(now(ctx), out);
+        act(ctx, before, a, out);
         ctx.fireChannelActive();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof BcTlsHandler.Done d && d.layer() == TlsLayer.RDP && tls != null) {
+            Stage before = connector.stage();
+            ByteBuf out = ctx.alloc().buffer(0);
+            Action a = connector.onTlsOutcome(d.outcome(), now(ctx), Instant.now(), out);
+            act(ctx, before, a, out);
+            return;
+        }
+        if (evt instanceof BcTlsHandler.AlertReceived ar && ar.layer() == TlsLayer.RDP && tls != null) {
+            Stage before = connector.stage();
+            Action a = connector.onTlsAlert(ar.description(), now(ctx));
+            act(ctx, before, a, ctx.alloc().buffer(0));
+            return;
+        }
+        // anything else, including the gateway's TLS events, is not the driver's
+        ctx.fireUserEventTriggered(evt);
+    }
+
+    private boolean inTlsHandshake() {
+        return tls != null && !tls.isDone() && connector.stage() == Stage.TLS;
     }
 
     @Override
@@ -93,14 +103,16 @@ public final class DriverHandler extends ChannelInboundHandlerAdapter {
             if (!(msg instanceof ByteBuf in) || connector.isDone()) {
                 return;
             }
-            if (transcript != null) {
-                transcript.pdu(System.nanoTime(), false, connector.stage().name(), in, opaque());
+            Stage before = connector.stage();
+            long now = now(ctx);
+            if (transcript() != null) {
+                transcript().pdu(now, false, before.name(), in, before == Stage.CREDSSP);
             }
             cumulation.writeBytes(in);
             ByteBuf out = ctx.alloc().buffer(0);
-            Action a = connector.onData(cumulation, System.nanoTime(), out);
+            Action a = connector.onData(cumulation, now, out);
             cumulation.discardReadBytes();
-            act(ctx, a, out);
+            act(ctx, before, a, out);
         } finally {
             ReferenceCountUtil.release(msg);
         }
@@ -108,14 +120,13 @@ public final class DriverHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        Throwable root = cause instanceof io.netty.handler.codec.DecoderException && cause.getCause() != null
-                ? cause.getCause() : cause;
+        Throwable root = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
         if (root instanceof IOException) {
             if (String.valueOf(root.getMessage()).toLowerCase().contains("reset")) {
                 reset = true;
             }
         } else if (!connector.isDone()) {
-            connector.onInternalError(root, System.nanoTime());
+            connector.onInternalError(root, now(ctx));
             finish();
         }
         ctx.close();
@@ -123,20 +134,30 @@ public final class DriverHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        if (transcript != null && !connector.isDone()) {
-            transcript.event(System.nanoTime(), connector.stage().name(), "connection closed by the server ("
-                    + (reset ? "RST" : "FIN") + ")");
-        }
+        long now = now(ctx);
         if (!connector.isDone()) {
+            if (transcript() != null) {
+                transcript().event(now, connector.stage().name(), "connection closed by the server ("
+                        + (reset ? "RST" : "FIN") + ")");
+            }
             if (inTlsHandshake()) {
-                connector.onTlsOutcome(tls.outcome(!reset, reset, false), System.nanoTime(), java.time.Instant.now(),
-                        io.netty.buffer.Unpooled.buffer(0));
+                tlsEndedEarly(ctx, tls.outcome(!reset, reset, false), now);
             } else {
-                connector.onClosed(reset, cumulation, System.nanoTime());
+                connector.onClosed(reset, cumulation, now);
             }
         }
         finish();
         ctx.fireChannelInactive();
+    }
+
+    /** The handshake did not get to fire {@link BcTlsHandler.Done}: the close or the deadline came first. */
+    private void tlsEndedEarly(ChannelHandlerContext ctx, io.rdpprobe.probe.tls.TlsOutcome o, long now) {
+        ByteBuf discard = ctx.alloc().buffer(0);
+        try {
+            connector.onTlsOutcome(o, now, Instant.now(), discard);
+        } finally {
+            discard.release();
+        }
     }
 
     @Override
@@ -148,14 +169,15 @@ public final class DriverHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private void act(ChannelHandlerContext ctx, Action a, ByteBuf out) {
-        boolean wasCredSsp = lastStage == io.rdpprobe.probe.model.Stage.CREDSSP;
-        noteStage();
-        if (transcript != null && out.isReadable()) {
-            transcript.pdu(System.nanoTime(), true, connector.stage().name(), out, opaque() || wasCredSsp);
+    private void act(ChannelHandlerContext ctx, Stage before, Action a, ByteBuf out) {
+        Transcript t = transcript();
+        long now = now(ctx);
+        if (t != null && out.isReadable()) {
+            // CredSSP messages carry NTLM material, also the last one written together with MCS Connect Initial
+            t.pdu(now, true, connector.stage().name(), out, before == Stage.CREDSSP || connector.stage() == Stage.CREDSSP);
         }
-        if (transcript != null && a == Action.DONE) {
-            transcript.event(System.nanoTime(), connector.stage().name(), "done: closing the connection");
+        if (t != null && a == Action.DONE) {
+            t.event(now, connector.stage().name(), "done: closing the connection");
         }
         if (out.isReadable()) {
             ctx.writeAndFlush(out);
@@ -174,7 +196,10 @@ public final class DriverHandler extends ChannelInboundHandlerAdapter {
             }
             case START_TLS -> {
                 tls = tlsFactory.apply(connector);
-                ctx.pipeline().addBefore(ctx.name(), "tls", tls);
+                if (tls.layer() != TlsLayer.RDP) {
+                    throw new IllegalStateException("the driver's TLS handler must be the RDP layer, not " + tls.layer());
+                }
+                ctx.pipeline().addBefore(ctx.name(), TlsLayer.RDP.handlerName(), tls);
                 reschedule(ctx);
             }
         }
@@ -190,19 +215,25 @@ public final class DriverHandler extends ChannelInboundHandlerAdapter {
         if (deadline == Long.MAX_VALUE) {
             return;
         }
-        long delay = Math.max(0, deadline - System.nanoTime());
-        deadlineTask = ctx.executor().schedule(() -> {
-            if (!connector.isDone()) {
-                if (inTlsHandshake()) {
-                    connector.onTlsOutcome(tls.outcome(false, false, true), System.nanoTime(), java.time.Instant.now(),
-                            io.netty.buffer.Unpooled.buffer(0));
-                } else {
-                    connector.onDeadline(cumulation, System.nanoTime());
-                }
-                ctx.close();
-                finish();
-            }
-        }, delay, TimeUnit.NANOSECONDS);
+        long delay = Math.max(0, deadline - now(ctx));
+        deadlineTask = ctx.executor().schedule(() -> onDeadline(ctx), delay, TimeUnit.NANOSECONDS);
+    }
+
+    private void onDeadline(ChannelHandlerContext ctx) {
+        if (connector.isDone()) {
+            return;
+        }
+        long now = now(ctx);
+        if (inTlsHandshake()) {
+            tlsEndedEarly(ctx, tls.outcome(false, false, true), now);
+        } else {
+            connector.onDeadline(cumulation, now);
+        }
+        if (transcript() != null) {
+            transcript().event(now, connector.stage().name(), "deadline passed: closing the connection");
+        }
+        ctx.close();
+        finish();
     }
 
     private void cancelDeadline() {

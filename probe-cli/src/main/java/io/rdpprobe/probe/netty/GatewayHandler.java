@@ -70,7 +70,7 @@ import java.util.function.Supplier;
 public final class GatewayHandler extends ChannelDuplexHandler {
     public static final String NAME = "gateway";
     public static final String HTTP = "gw-http";
-    public static final String TLS = "gw-tls";
+    
 
     private final GatewaySequence seq;
     private final GatewaySettings settings;
@@ -149,8 +149,8 @@ public final class GatewayHandler extends ChannelDuplexHandler {
         // swallowed: the driver gets channelActive only when the tunnel's channel is open
         seq.start(now());
         note("TCP to the gateway up; TLS");
-        outTls = new BcTlsHandler(settings.tls().versions(), sni(), keyLog);
-        ctx.pipeline().addBefore(HTTP, TLS, outTls);
+        outTls = new BcTlsHandler(TlsLayer.GATEWAY, settings.tls().versions(), sni(), keyLog);
+        ctx.pipeline().addBefore(HTTP, TlsLayer.GATEWAY.handlerName(), outTls);
         reschedule();
     }
 
@@ -161,11 +161,11 @@ public final class GatewayHandler extends ChannelDuplexHandler {
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-        if (evt instanceof BcTlsHandler.Done d) {
+        if (evt instanceof BcTlsHandler.Done d && d.layer() == TlsLayer.GATEWAY) {
             apply(seq.onTls(Leg.OUT, d.outcome(), now(), Instant.now()));
             return;
         }
-        if (evt instanceof BcTlsHandler.AlertReceived) {
+        if (evt instanceof BcTlsHandler.AlertReceived a && a.layer() == TlsLayer.GATEWAY) {
             ctx.close();
             return;
         }
@@ -506,7 +506,7 @@ public final class GatewayHandler extends ChannelDuplexHandler {
     private final class InLeg extends ChannelInboundHandlerAdapter {
         @Override
         public void channelActive(ChannelHandlerContext c) {
-            inTls = new BcTlsHandler(settings.tls().versions(), sni(), keyLog);
+            inTls = new BcTlsHandler(TlsLayer.GATEWAY, settings.tls().versions(), sni(), keyLog);
             c.pipeline().addBefore(HTTP, "gw-in-tls", inTls);
         }
 
@@ -575,7 +575,7 @@ public final class GatewayHandler extends ChannelDuplexHandler {
 
     private void note(String text) {
         if (transcript != null) {
-            transcript.event(System.nanoTime(), seq.stage().name(), text);
+            transcript.event(now(), seq.stage().name(), text);
         }
     }
 }

@@ -162,10 +162,11 @@ public final class ProbeRunner implements AutoCloseable {
                             ch.pipeline().addLast(tap.get());
                         }
                         DriverHandler driver = new DriverHandler(connector, finished,
-                                c -> new BcTlsHandler(settings.tls().versions(), c.tlsServerName(), keyLog));
+                                c -> new BcTlsHandler(TlsLayer.RDP, settings.tls().versions(), c.tlsServerName(), keyLog));
                         io.rdpprobe.probe.connector.Transcript t = null;
                         if (transcriptEnabled) {
-                            t = new io.rdpprobe.probe.connector.Transcript(System.nanoTime());
+                            // the transcript's clock is the driver's: the event loop's ticker
+                            t = new io.rdpprobe.probe.connector.Transcript(ch.eventLoop().ticker().nanoTime());
                             lastTranscript = t;
                             driver.transcript(t);
                         }

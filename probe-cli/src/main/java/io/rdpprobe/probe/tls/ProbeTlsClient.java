@@ -34,6 +34,8 @@ public final class ProbeTlsClient extends DefaultTlsClient {
     private volatile boolean complete;
     private Integer alertReceived;
     private Integer alertSent;
+    private int warningAlerts;
+    private String firstWarning;
     private String alertSentMessage;
 
     public ProbeTlsClient(TlsCrypto crypto, List<String> versions, String sni, KeyLog keyLog) {
@@ -90,7 +92,15 @@ public final class ProbeTlsClient extends DefaultTlsClient {
 
     @Override
     public void notifyAlertReceived(short alertLevel, short alertDescription) {
-        if (alertReceived == null && alertDescription != AlertDescription.close_notify) {
+        if (alertDescription == AlertDescription.close_notify) {
+            return;
+        }
+        if (alertLevel == org.bouncycastle.tls.AlertLevel.warning) {
+            // the level as sent: a warning did not end the handshake by itself
+            if (warningAlerts++ == 0) {
+                firstWarning = AlertDescription.getName(alertDescription) + " (" + alertDescription + ")";
+            }
+        } else if (alertReceived == null) {
             alertReceived = (int) alertDescription;
         }
     }
@@ -99,7 +109,7 @@ public final class ProbeTlsClient extends DefaultTlsClient {
     public void notifyAlertRaised(short alertLevel, short alertDescription, String message, Throwable cause) {
         if (alertSent == null) {
             alertSent = (int) alertDescription;
-            alertSentMessage = message != null ? message : cause != null ? String.valueOf(cause.getMessage()) : null;
+            alertSentMessage = reason(message, cause);
         }
     }
 
@@ -140,6 +150,32 @@ public final class ProbeTlsClient extends DefaultTlsClient {
 
     public Integer alertReceived() {
         return alertReceived;
+    }
+
+    /**
+     * Why the probe raised its alert: BouncyCastle's message and the messages of the causes under it
+     * ("Failed to read record: Handshake message length exceeds the maximum: 16777215 &gt; 32768").
+     */
+    static String reason(String message, Throwable cause) {
+        StringBuilder sb = new StringBuilder();
+        if (message != null) {
+            sb.append(message);
+        }
+        for (Throwable t = cause; t != null && t != t.getCause(); t = t.getCause()) {
+            String m = t.getMessage();
+            if (m != null && !m.isEmpty() && sb.indexOf(m) < 0) {
+                sb.append(sb.length() > 0 ? ": " : "").append(m);
+            }
+        }
+        return sb.length() == 0 ? null : sb.toString();
+    }
+
+    public int warningAlerts() {
+        return warningAlerts;
+    }
+
+    public String firstWarning() {
+        return firstWarning;
     }
 
     public Integer alertSent() {

@@ -103,14 +103,26 @@ public final class TlsVerdict {
         return "";
     }
 
-    private static StageResult failed(Stage stage, TlsOutcome o, Map<String, Object> ev, long timeoutMs, long elapsed) {
+    /** The handshake did not complete: an alert either way, a flood, a trickle, a stall, a close, or a local error. */
+    private static StageResult failed(Stage stage, TlsOutcome o, Map<String, Object> ev, long timeout, long elapsed) {
         if (o.error() != null) {
             ev.put("error", o.error());
+        }
+        if (o.arrivals() != null) {
+            o.arrivals().addTo(ev);
+        }
+        String warnings = "";
+        if (o.warningAlerts() > 0) {
+            ev.put("warningAlerts", o.warningAlerts());
+            ev.put("firstWarningAlert", o.firstWarning());
+            warnings = " (the server also sent " + o.warningAlerts() + " warning-level alert(s), the first "
+                    + o.firstWarning() + ")";
         }
         if (o.alertReceived() != null) {
             int a = o.alertReceived();
             ev.put("alert", AlertDescription.getName((short) a) + " (" + a + ")");
             ev.put("alertFrom", "server");
+            ev.put("alertLevel", "fatal");
             if (a == AlertDescription.protocol_version) {
                 return StageResult.failed(stage, elapsed, ev, TlsCauses.TLS_VERSION_MISMATCH,
                         "the server rejected the offered TLS versions " + o.offeredVersions() + " with a protocol_version alert");
@@ -122,28 +134,43 @@ public final class TlsVerdict {
             int a = o.alertSent();
             ev.put("alert", AlertDescription.getName((short) a) + " (" + a + ")");
             ev.put("alertFrom", "client (rdp-probe)");
+            if (o.alertSentMessage() != null) {
+                ev.put("reason", o.alertSentMessage());
+            }
             return StageResult.failed(stage, elapsed, ev, TlsCauses.TLS_ALERT, "the probe aborted the handshake with "
                     + AlertDescription.getName((short) a) + " (" + a + ")"
-                    + (o.alertSentMessage() != null ? ": " + o.alertSentMessage() : ""));
+                    + (o.alertSentMessage() != null ? ": " + o.alertSentMessage() : "") + warnings);
+        }
+        if (o.flooded()) {
+            return StageResult.failed(stage, elapsed, ev, TlsCauses.TLS_HANDSHAKE_FLOOD, "the server sent " + o.bytesReceived()
+                    + " byte(s) without completing the handshake: " + o.arrivals().describe()
+                    + "; it floods, it did not stall" + warnings);
         }
         if (o.stalled()) {
-            ev.put("timeoutMs", timeoutMs);
+            ev.put("timeoutMs", timeout);
             if (o.firstBytes() != null) {
                 ev.put("firstBytes", o.firstBytes());
             }
+            if (o.bytesReceived() > 0 && o.arrivals() != null && o.arrivals().stillArriving(o.handshakeMs())) {
+                return StageResult.failed(stage, elapsed, ev, TlsCauses.TLS_HANDSHAKE_SLOW, o.arrivals().describe()
+                        + "; the handshake was still incomplete at the deadline (" + timeout + " ms): the server trickles, "
+                        + "it did not stall" + warnings);
+            }
             String what = o.bytesReceived() == 0
                     ? "no bytes arrived after the ClientHello"
-                    : "the server's flight stopped after " + o.bytesReceived() + " byte(s)";
-            return StageResult.failed(stage, elapsed, ev, TlsCauses.TLS_HANDSHAKE_STALLED, what + " within " + timeoutMs
-                    + " ms; path-MTU black holes and middleboxes cause this");
+                    : "the server's flight stopped after " + o.bytesReceived() + " byte(s)"
+                    + (o.arrivals() != null && o.arrivals().reads() > 1 ? " (the last at " + o.arrivals().lastMs() + " ms)" : "");
+            return StageResult.failed(stage, elapsed, ev, TlsCauses.TLS_HANDSHAKE_STALLED, what + " within " + timeout
+                    + " ms; path-MTU black holes and middleboxes cause this" + warnings);
         }
         if (o.closed() || o.reset()) {
             ev.put("how", o.reset() ? "RST" : "FIN");
             String when = o.bytesReceived() == 0 ? "right after the ClientHello" : "after " + o.bytesReceived() + " byte(s) of handshake";
             return StageResult.failed(stage, elapsed, ev, o.reset() ? Causes.CONNECTION_RESET : Causes.CONNECTION_CLOSED,
                     "the server " + (o.reset() ? "reset" : "closed") + " the connection " + when
-                            + (o.bytesReceived() == 0 ? " (a TLS version or cipher mismatch is likely; see the retry)" : ""));
+                            + (o.bytesReceived() == 0 ? " (a TLS version or cipher mismatch is likely; see the retry)" : "")
+                            + warnings);
         }
-        return StageResult.failed(stage, elapsed, ev, TlsCauses.TLS_ALERT, "the TLS handshake failed: " + o.error());
+        return StageResult.failed(stage, elapsed, ev, TlsCauses.TLS_ALERT, "the TLS handshake failed: " + o.error() + warnings);
     }
 }

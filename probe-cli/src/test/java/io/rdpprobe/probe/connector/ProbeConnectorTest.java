@@ -186,4 +186,84 @@ class ProbeConnectorTest {
         assertThat(r.verdict().cause()).isEqualTo("CONNECTION_REFUSED");
         assertThat(r.exitCode()).isEqualTo(11);
     }
+
+    @Test
+    void oneTransitionFeedsTheTranscriptAndTheFrameHintFollowsTheState() {
+        ProbeConnector c = connected(ProbeSettings.DEFAULT_PROTOCOLS);
+        Transcript t = new Transcript(T0);
+        c.transcript(t);
+        assertThat(c.nextFrameHint()).isSameAs(FrameHint.NONE);
+        c.onConnected(T0, Unpooled.buffer());
+        assertThat(c.nextFrameHint().maxLength()).isEqualTo(ProbeSettings.DEFAULT_MAX_X224_FRAME);
+        feed(c, "030000130ed000001234000201080001000000", false);
+        // TLS runs in the driver: the connector frames nothing meanwhile
+        assertThat(c.nextFrameHint()).isSameAs(FrameHint.NONE);
+        assertThat(t.entries()).extracting(Transcript.Entry::text).containsExactly("TCP --> X224", "X224 --> TLS");
+        assertThat(t.entries()).extracting(Transcript.Entry::tMs).containsExactly(0L, 3L);
+    }
+
+    @Test
+    void thePlanFollowsWhatTheStateKnows() {
+        ProbeConnector c = connected(ProbeSettings.DEFAULT_PROTOCOLS);
+        c.onConnected(T0, Unpooled.buffer());
+        // before the CC: TLS and CREDSSP are likely, and with SSL offered too the session may run
+        assertThat(c.plannedStages()).containsExactly(Stage.DNS, Stage.TCP, Stage.X224, Stage.TLS, Stage.CREDSSP,
+                Stage.MCS, Stage.LICENSING, Stage.ACTIVATION);
+        feed(c, "030000130ed000001234000201080001000000", false); // SSL selected: no CREDSSP, the session runs
+        assertThat(c.plannedStages()).containsExactly(Stage.DNS, Stage.TCP, Stage.X224, Stage.TLS, Stage.MCS,
+                Stage.LICENSING, Stage.ACTIVATION);
+        c.onClosed(false, Unpooled.EMPTY_BUFFER, T0 + 5_000_000L);
+        assertThat(c.isDone()).isTrue();
+        // the plan is frozen at the failure
+        assertThat(c.report("t").stages()).extracting(StageResult::stage).containsExactly(Stage.DNS, Stage.TCP, Stage.X224,
+                Stage.TLS, Stage.MCS, Stage.LICENSING, Stage.ACTIVATION);
+        assertThat(c.selectedProtocol()).isEqualTo(Protocols.SSL);
+        assertThat(c.connectionConfirm()).isNotNull();
+    }
+
+    @Test
+    void gatewayStagesArePlannedAndAFailedOneEndsTheProbe() {
+        ProbeConnector c = new ProbeConnector(ProbeSettings.defaults());
+        c.viaGateway("target.example");
+        c.dnsResolved("gw.example", List.of("127.0.0.1"), false, 0);
+        c.tcpConnected("127.0.0.1:1", "127.0.0.1:443", 1);
+        assertThat(c.isViaGateway()).isTrue();
+        c.externalStage(StageResult.ok(Stage.GATEWAY_TLS, 5, java.util.Map.of(), "ok"));
+        c.externalStage(StageResult.failed(Stage.GATEWAY_HTTP, 2, java.util.Map.of(), Causes.CONNECTION_CLOSED, "closed"));
+        assertThat(c.isDone()).isTrue();
+        assertThat(c.stage()).isEqualTo(Stage.GATEWAY_HTTP);
+        assertThat(c.onConnected(T0, Unpooled.buffer())).isEqualTo(Action.DONE);
+        assertThat(c.report("t").stages()).extracting(StageResult::stage).containsSubsequence(Stage.GATEWAY_TLS,
+                Stage.GATEWAY_HTTP, Stage.GATEWAY_TUNNEL, Stage.GATEWAY_CHANNEL, Stage.X224, Stage.TLS);
+        assertThat(new ProbeConnector(ProbeSettings.defaults()).tlsServerName()).isNull();
+    }
+
+    @Test
+    void aTsRequestTrickledOneByteEvery500MsIsNotCalledSilence() throws Exception {
+        ProbeConnector c = connected(Protocols.HYBRID);
+        c.onConnected(T0, Unpooled.buffer());
+        assertThat(feed(c, "030000130ed000001234000201080002000000", false)).isEqualTo(Action.START_TLS);
+        byte[] cert = io.rdpprobe.demo.DemoCertificate.demo().certificate().getEncoded();
+        io.rdpprobe.probe.tls.TlsOutcome tls = new io.rdpprobe.probe.tls.TlsOutcome(true, List.of("1.2"), null, "1.2", 0xc02f,
+                List.of(cert), null, null, null, 1200, false, false, false, false, null, null, 4,
+                io.rdpprobe.probe.model.Arrivals.NONE, false, 0, null);
+        long t1 = T0 + 10_000_000L;
+        ByteBuf negotiate = Unpooled.buffer();
+        assertThat(c.onTlsOutcome(tls, t1, java.time.Instant.now(), negotiate)).isEqualTo(Action.WAIT);
+        assertThat(c.stage()).isEqualTo(Stage.CREDSSP);
+        assertThat(negotiate.isReadable()).isTrue();
+        // the start of a 264-byte TSRequest (30 82 0104 ...), one byte every 500 ms
+        byte[] part = Wire.unhex("30820104a003020106a181fc");
+        ByteBuf acc = Unpooled.buffer();
+        for (int i = 0; i < part.length && t1 + i * 500_000_000L < c.deadlineNanos(); i++) {
+            acc.writeByte(part[i]);
+            assertThat(c.onData(acc, t1 + i * 500_000_000L, Unpooled.buffer())).isEqualTo(Action.WAIT);
+        }
+        c.onDeadline(acc, c.deadlineNanos());
+        StageResult r = c.results().get(c.results().size() - 1);
+        assertThat(r.stage()).isEqualTo(Stage.CREDSSP);
+        assertThat(r.cause()).isEqualTo(Causes.TRUNCATED_RESPONSE);
+        assertThat(r.summary()).isEqualTo("received 10 byte(s); 10 byte(s) arrived in 10 read(s) over 4500 ms, the last at "
+                + "4500 ms: the message was still incomplete at the deadline (5000 ms)");
+    }
 }

@@ -77,7 +77,8 @@ class GatewaySequenceTest {
 
     static TlsOutcome tlsOk() throws Exception {
         return new TlsOutcome(true, List.of("1.2", "1.3"), "gw.corp.example", "1.3", 0x1301,
-                List.of(CERT.certificate().getEncoded()), null, null, null, 3000, false, false, false, false, null, null, 12);
+                List.of(CERT.certificate().getEncoded()), null, null, null, 3000, false, false, false, false, null, null, 12,
+                null, false, 0, null);
     }
 
     GatewaySequence seq(GatewaySettings s) {
