@@ -174,6 +174,34 @@ class DemoSessionTest {
         }
     }
 
+    /**
+     * Issue 18 finding 11: after CredSSP delegation the Client Info PDU names the user (INFO_AUTOLOGON) but carries
+     * no password: cbPassword (TS_INFO_PACKET offset 12) is 0 and the Password field is the bare NUL terminator.
+     * Before, the password was repeated there in UTF-16LE, readable with the capture plus the TLS key log.
+     */
+    @Test
+    void clientInfoAfterDelegationCarriesNoPassword() throws Exception {
+        try (DemoServer server = DemoServer.start(Fault.NONE)) {
+            for (int protocols : new int[] {Protocols.HYBRID, Protocols.HYBRID_EX}) {
+                Report r = probe(server, pinned(server, nla("DEMO\\demo", DemoServer.DEMO_PASSWORD, true).withProtocols(protocols)));
+                assertThat(stage(r, Stage.ACTIVATION).status()).isEqualTo(Status.OK);
+                assertThat(stage(r, Stage.LICENSING).evidence().get("clientInfo"))
+                        .isEqualTo("INFO_AUTOLOGON for DEMO\\demo, no password (delegated through CredSSP)");
+            }
+            assertThat(server.receivedClientInfo()).hasSize(2);
+            for (byte[] raw : server.receivedClientInfo()) {
+                io.rdpprobe.protocol.rdp.InfoPacket info = io.rdpprobe.protocol.rdp.InfoPacket.decode(
+                        io.netty.buffer.Unpooled.wrappedBuffer(raw));
+                assertThat(info.flagNames()).contains("INFO_AUTOLOGON", "INFO_UNICODE");
+                assertThat(info.domain()).isEqualTo("DEMO");
+                assertThat(info.userName()).isEqualTo("demo");
+                assertThat(info.password()).isEmpty();
+                int cbPassword = (raw[12] & 0xff) | (raw[13] & 0xff) << 8;
+                assertThat(cbPassword).isZero();
+            }
+        }
+    }
+
     @Test
     void delegationOverPlainHybridReachesDemandActive() throws Exception {
         try (DemoServer server = DemoServer.start(Fault.NONE)) {

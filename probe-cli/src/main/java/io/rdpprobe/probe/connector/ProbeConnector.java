@@ -572,7 +572,7 @@ public final class ProbeConnector {
         CredSspSettings cs = settings.credssp();
         if (cs.credentials() != null && cs.options().delegate() && !delegationRefused && settings.stopAfter() != Stage.CREDSSP) {
             var c = cs.credentials();
-            return startSession(nowNanos, pendingOut, new LogonInfo(c.domain(), c.user(), new String(c.password().chars())));
+            return startSession(nowNanos, pendingOut, new LogonInfo(c.domain(), c.user()));
         }
         // Without delegation the probe stops here: the credentials are proven and were not handed over.
         done = true;

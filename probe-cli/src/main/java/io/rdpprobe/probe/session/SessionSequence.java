@@ -449,6 +449,9 @@ public final class SessionSequence {
                             : "Enhanced RDP Security (" + Protocols.name(selectedProtocol) + ") protects the connection"));
         }
         started.put(Stage.LICENSING, nowMs);
+        evidence.get(Stage.LICENSING).put("clientInfo", logon == null ? "empty logon (no user, no password)"
+                : "INFO_AUTOLOGON for " + (logon.domain().isEmpty() ? "" : logon.domain() + "\\") + logon.userName()
+                        + ", no password (delegated through CredSSP)");
         out.add(clientInfoFrame());
         state = State.AWAIT_LICENSING;
         return Step.of(out);
@@ -494,8 +497,9 @@ public final class SessionSequence {
             info = InfoPacket.emptyLogon();
         } else {
             InfoPacket e = InfoPacket.emptyLogon();
+            // The password was delegated through CredSSP and is never repeated here (see LogonInfo).
             info = new InfoPacket(0, e.flags() | InfoPacket.INFO_AUTOLOGON, logon.domain(), logon.userName(),
-                    logon.password(), "", "", e.extended());
+                    "", "", "", e.extended());
         }
         ByteBuf body = Unpooled.buffer(info.encodedLength());
         info.encode(body);

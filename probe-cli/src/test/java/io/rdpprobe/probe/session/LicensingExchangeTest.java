@@ -106,7 +106,7 @@ class LicensingExchangeTest {
         server.afterClientInfo = s -> List.of(licenseRequest(s, 0));
         server.afterLicensePdu = s -> List.of(s.wrap(validClient()), s.wrap(demandActive()));
         SessionSequence seq = run(server, 0, SessionSettings.defaults("PROBE"),
-                new LogonInfo("", "alice", ""));
+                new LogonInfo("", "alice"));
 
         assertThat(seq.results()).extracting(StageResult::status).containsExactly(Status.OK, Status.OK, Status.OK, Status.OK);
         StageResult lic = stage(seq, Stage.LICENSING);
