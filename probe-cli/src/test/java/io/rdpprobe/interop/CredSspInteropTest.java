@@ -83,6 +83,12 @@ class CredSspInteropTest {
                 .containsEntry("dnsComputerName", "vm").containsEntry("osVersion", "6.1.7601")
                 .containsEntry("serverCredSspVersion", 6);
         assertThat(c.evidence()).containsKey("clockSkewMs");
+        // FreeRDP's timestamp is time() * 10^7: whole seconds, so the skew is known to a second at best (issue 18 #15)
+        assertThat(c.evidence().get("serverTimeResolution").toString()).startsWith("1 s");
+        long skew = ((Number) c.evidence().get("clockSkewMs")).longValue();
+        long uncertainty = ((Number) c.evidence().get("clockSkewUncertaintyMs")).longValue();
+        assertThat(uncertainty).isGreaterThanOrEqualTo(1000);
+        assertThat(Math.abs(skew)).as("same machine: true skew 0 within the uncertainty").isLessThanOrEqualTo(uncertainty);
     }
 
     @Test

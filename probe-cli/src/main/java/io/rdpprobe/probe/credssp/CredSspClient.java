@@ -474,6 +474,9 @@ public final class CredSspClient {
                 + " s): Kerberos would fail, NTLM is unaffected";
     }
 
+    /** FILETIME ticks (100 ns) per second. */
+    private static final long TICKS_PER_SECOND = 10_000_000L;
+
     private void recordChallenge(ChallengeMessage ch, long now) {
         AvPairs ti = ch.targetInfoOrEmpty();
         evidence.put("ntlmTargetName", ch.targetName());
@@ -492,9 +495,16 @@ public final class CredSspClient {
         ti.timestampMillis().ifPresent(serverMs -> {
             long mid = tNegotiate + (now - tNegotiate) / 2;
             long skew = serverMs - mid;
+            // A timestamp without a sub-second part (FreeRDP: time() * 10^7) says the server's clock only to the
+            // second: the skew is then known to +-1 s on top of the round trip, not to the round trip alone.
+            boolean wholeSeconds = ti.timestampTicks().map(t -> t % TICKS_PER_SECOND == 0).orElse(false);
+            long resolutionMs = wholeSeconds ? 1000 : 0;
             evidence.put("serverTime", Instant.ofEpochMilli(serverMs).toString());
+            evidence.put("serverTimeResolution", wholeSeconds
+                    ? "1 s (inferred: the NTLM timestamp has no sub-second part; the uncertainty includes 1000 ms for it)"
+                    : "sub-second");
             evidence.put("clockSkewMs", skew);
-            evidence.put("clockSkewUncertaintyMs", (now - tNegotiate + 1) / 2);
+            evidence.put("clockSkewUncertaintyMs", (now - tNegotiate + 1) / 2 + resolutionMs);
             if (Math.abs(skew) > options.skewWarnMillis()) {
                 skewWarning = true;
                 evidence.put("clockSkewWarning", "more than " + options.skewWarnMillis() / 60_000
