@@ -41,7 +41,10 @@ public final class ProbeCommand implements Callable<Integer> {
         Target t;
         ProbeSettings settings;
         try {
-            t = Target.parse(target, port);
+            if (port != null && (port < 1 || port > 65535)) {
+                throw new IllegalArgumentException("Invalid value for option '--port': " + port + " (use 1-65535)");
+            }
+            t = ProbeOptions.option("HOST[:PORT]", target, () -> Target.parse(target, port));
             settings = options.settings();
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
