@@ -180,6 +180,44 @@ class CliTest {
         assertThat(run("probe", "127.0.0.1:1", "--stop-after", "tcp", "-q", "--timeout", "2s").code()).isEqualTo(11);
     }
 
+    /** Issue 18 finding 6: IPv6 endpoints as [::1]:PORT in text, JSON and evidence, never 0:0:0:0:0:0:0:1:PORT. */
+    @Test
+    void ipv6EndpointsAreCompressedAndBracketedEverywhere() throws Exception {
+        int closed;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("::1"))) {
+            closed = s.getLocalPort();
+        } catch (java.io.IOException e) {
+            org.junit.jupiter.api.Assumptions.abort("no IPv6 loopback: " + e);
+            return;
+        }
+        Run text = run("probe", "[::1]:" + closed, "--timeout", "2s");
+        assertThat(text.code()).isEqualTo(11);
+        assertThat(text.out()).contains("connection refused by [::1]:" + closed + " (TCP RST")
+                .contains("remote: [::1]:" + closed).contains("addresses: ::1").doesNotContain("0:0:0:0");
+        Run json = run("probe", "[::1]:" + closed, "--timeout", "2s", "--json");
+        assertThat(json.out()).doesNotContain("0:0:0:0");
+        JsonNode tcp = new ObjectMapper().readTree(json.out()).get("stages").get(1);
+        assertThat(tcp.get("evidence").get("remote").asText()).isEqualTo("[::1]:" + closed);
+        assertThat(tcp.get("evidence").get("error").asText()).isEqualTo("Connection refused: [::1]:" + closed);
+        // a listener that accepts and closes: TCP OK with both ends bracketed
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 5, java.net.InetAddress.getByName("::1"))) {
+            Thread t = new Thread(() -> {
+                try (java.net.Socket c = s.accept()) {
+                    c.getInputStream().read();
+                } catch (java.io.IOException ignored) {
+                    // the probe's connection ended
+                }
+            });
+            t.setDaemon(true);
+            t.start();
+            Run ok = run("probe", "::1", "-p", String.valueOf(s.getLocalPort()), "--timeout", "2s", "--json");
+            JsonNode tcpOk = new ObjectMapper().readTree(ok.out()).get("stages").get(1);
+            assertThat(tcpOk.get("summary").asText()).isEqualTo("connected to [::1]:" + s.getLocalPort());
+            assertThat(tcpOk.get("evidence").get("local").asText()).matches("\\[::1\\]:\\d+");
+            assertThat(ok.out()).doesNotContain("0:0:0:0");
+        }
+    }
+
     @Test
     void transcriptListsTransitionsAndHidesCredSspBytes() throws Exception {
         Run r = run("demo", "--json", "--transcript", "--timeout", "8s");
