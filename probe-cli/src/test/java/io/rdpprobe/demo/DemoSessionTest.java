@@ -56,6 +56,10 @@ class DemoSessionTest {
                 Credentials.parse(user, Secret.of(password.toCharArray())), CredSspOptions.defaults().withDelegate(delegate)));
     }
 
+    static Map<String, Object> act(Report r) {
+        return stage(r, Stage.ACTIVATION).evidence();
+    }
+
     static List<Status> statuses(Report r) {
         return r.stages().stream().map(StageResult::status).toList();
     }
@@ -69,20 +73,23 @@ class DemoSessionTest {
             assertThat(stage(r, Stage.X224).evidence()).containsEntry("selected", "SSL");
             Map<String, Object> mcs = stage(r, Stage.MCS).evidence();
             assertThat(stage(r, Stage.MCS).status()).isEqualTo(Status.OK);
-            assertThat(mcs).containsEntry("mcsResult", "rt-successful").containsEntry("serverRdpVersion", "RDP 10.7")
-                    .containsEntry("encryptionMethod", "ENCRYPTION_METHOD_NONE")
-                    .containsEntry("encryptionLevel", "ENCRYPTION_LEVEL_NONE").containsEntry("ioChannel", 1003)
-                    .containsEntry("clientRequestedProtocolsEcho", "SSL");
+            assertThat(mcs.get("serverEarlyCapabilities").toString()).endsWith(")").contains("(0x");
+            assertThat(act(r).get("generalExtraFlags").toString()).matches("[A-Z_|]+ \\(0x[0-9a-f]{4}\\)");
+            assertThat(mcs).containsEntry("mcsResult", "rt-successful (0x00)").containsEntry("serverRdpVersion", "RDP 10.7 (0x0008000c)")
+                    .containsEntry("encryptionMethod", "ENCRYPTION_METHOD_NONE (0x00000000)")
+                    .containsEntry("encryptionLevel", "ENCRYPTION_LEVEL_NONE (0x00000000)").containsEntry("ioChannel", 1003)
+                    .containsEntry("clientRequestedProtocolsEcho", "SSL (0x00000001)");
             assertThat(stage(r, Stage.SECURITY_EXCHANGE).status()).isEqualTo(Status.SKIPPED);
             StageResult lic = stage(r, Stage.LICENSING);
             assertThat(lic.status()).isEqualTo(Status.OK);
-            assertThat(lic.evidence()).containsEntry("licenseErrorCode", "STATUS_VALID_CLIENT")
-                    .containsEntry("stateTransition", "ST_NO_TRANSITION");
+            assertThat(lic.evidence()).containsEntry("licenseErrorCode", "STATUS_VALID_CLIENT (0x00000007)")
+                    .containsEntry("stateTransition", "ST_NO_TRANSITION (0x00000002)");
             StageResult act = stage(r, Stage.ACTIVATION);
             assertThat(act.status()).isEqualTo(Status.OK);
             assertThat(act.evidence()).containsEntry("shareId", "0x000103ea").containsEntry("sourceDescriptor", "RDP")
                     .containsEntry("desktopSize", "1024x768").containsEntry("colorDepth", 32)
-                    .containsEntry("osMajorType", "OSMAJORTYPE_WINDOWS").containsEntry("sessionId", 2);
+                    .containsEntry("osMajorType", "OSMAJORTYPE_WINDOWS (0x0001)")
+                    .containsEntry("osMinorType", "OSMINORTYPE_WINDOWS_NT (0x0003)").containsEntry("sessionId", 2);
             @SuppressWarnings("unchecked")
             List<String> caps = (List<String>) act.evidence().get("capabilities");
             assertThat(caps).contains("CAPSTYPE_GENERAL", "CAPSTYPE_BITMAP", "CAPSTYPE_ORDER", "CAPSTYPE_POINTER",
@@ -253,8 +260,8 @@ class DemoSessionTest {
             assertThat(r.verdict().stage()).isEqualTo(Stage.LICENSING);
             assertThat(r.verdict().status()).isEqualTo(Status.FAILED);
             assertThat(r.verdict().cause()).isEqualTo("LICENSE_ERR_NO_LICENSE_SERVER");
-            assertThat(stage(r, Stage.LICENSING).evidence()).containsEntry("licenseErrorCode", "ERR_NO_LICENSE_SERVER")
-                    .containsEntry("stateTransition", "ST_TOTAL_ABORT");
+            assertThat(stage(r, Stage.LICENSING).evidence()).containsEntry("licenseErrorCode", "ERR_NO_LICENSE_SERVER (0x00000006)")
+                    .containsEntry("stateTransition", "ST_TOTAL_ABORT (0x00000001)");
             assertThat(stage(r, Stage.ACTIVATION).status()).isEqualTo(Status.NOT_REACHED);
         }
     }
@@ -267,7 +274,7 @@ class DemoSessionTest {
             assertThat(r.verdict().status()).isEqualTo(Status.FAILED);
             assertThat(r.verdict().cause()).isEqualTo("MCS_CONNECT_REJECTED");
             assertThat(r.verdict().summary()).contains("rt-user-rejected");
-            assertThat(stage(r, Stage.MCS).evidence()).containsEntry("mcsResult", "rt-user-rejected");
+            assertThat(stage(r, Stage.MCS).evidence()).containsEntry("mcsResult", "rt-user-rejected (0x0f)");
         }
     }
 

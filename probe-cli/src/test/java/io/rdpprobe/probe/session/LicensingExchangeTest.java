@@ -163,7 +163,7 @@ class LicensingExchangeTest {
         assertThat(lic.cause().code()).isEqualTo("LICENSING_SERVER_REQUIRED");
         assertThat(lic.summary()).contains("a licensing server is required").contains("product id A02")
                 .contains("company Microsoft Corporation").contains("scope microsoft.com");
-        assertThat(lic.evidence()).containsEntry("licenseMessage", "PLATFORM_CHALLENGE");
+        assertThat(lic.evidence()).containsEntry("licenseMessage", "PLATFORM_CHALLENGE (0x02)");
         assertThat(server.licensePdus).hasSize(1);
         assertThat(server.ultimatumReceived).isTrue(); // polite close
         assertThat(stage(seq, Stage.ACTIVATION).status()).isEqualTo(Status.NOT_REACHED);
