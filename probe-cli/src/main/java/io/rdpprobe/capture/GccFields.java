@@ -79,7 +79,7 @@ public final class GccFields {
                 m.put("earlyCapabilityFlags", Named.flags(ClientCoreData.earlyCapabilityNames(earlyCapabilityFlags),
                         earlyCapabilityFlags, 4));
             }
-            m.put("keyboardLayout", String.format("0x%08x", keyboardLayout));
+            m.put("keyboardLayout", ZeekMapping.keyboardLayoutEvidence(keyboardLayout));
             m.put("clientBuild", WindowsBuilds.describe(clientBuild));
             m.put("clientName", clientName);
             if (clientDigProductId != null) m.put("clientDigProductId", clientDigProductId);

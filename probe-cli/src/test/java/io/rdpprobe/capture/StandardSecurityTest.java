@@ -74,6 +74,7 @@ class StandardSecurityTest {
         java.util.Map<String, Object> server = (java.util.Map<String, Object>) mcs.get("server");
         assertThat(client).containsEntry("clientVersion", "RDP 5.0-8.1 (0x00080004)")
                 .containsEntry("clientBuild", "Windows Vista / Server 2008 (build 6000)")
+                .containsEntry("keyboardLayout", "English - United States (0x00000409)")
                 .containsEntry("earlyCapabilityFlags", "RNS_UD_CS_SUPPORT_ERRINFO_PDU|RNS_UD_CS_WANT_32BPP_SESSION|"
                         + "RNS_UD_CS_STRONG_ASYMMETRIC_KEYS (0x000b)")
                 .containsEntry("supportedColorDepths", "RNS_UD_24BPP_SUPPORT|RNS_UD_16BPP_SUPPORT|RNS_UD_15BPP_SUPPORT|"
