@@ -1,5 +1,15 @@
 package io.rdpprobe.capture;
 
+import io.rdpprobe.protocol.codec.Named;
+import io.rdpprobe.protocol.codec.WindowsBuilds;
+import io.rdpprobe.protocol.gcc.ClientClusterData;
+import io.rdpprobe.protocol.gcc.ClientCoreData;
+import io.rdpprobe.protocol.gcc.ConferenceCreateResponse;
+import io.rdpprobe.protocol.gcc.EncryptionLevel;
+import io.rdpprobe.protocol.gcc.EncryptionMethod;
+import io.rdpprobe.protocol.gcc.RdpVersion;
+import io.rdpprobe.protocol.mcs.McsResult;
+import io.rdpprobe.protocol.x224.Protocols;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -57,24 +67,32 @@ public final class GccFields {
     Map<String, Object> clientEvidence() {
         Map<String, Object> m = new LinkedHashMap<>();
         if (clientCoreSeen) {
-            m.put("clientVersion", String.format("0x%08x", clientVersion));
+            m.put("clientVersion", version(clientVersion));
             m.put("desktopWidth", desktopWidth);
             m.put("desktopHeight", desktopHeight);
             if (highColorDepth >= 0) m.put("highColorDepth", highColorDepth);
-            if (supportedColorDepths >= 0) m.put("supportedColorDepths", String.format("0x%04x", supportedColorDepths));
-            if (earlyCapabilityFlags >= 0) m.put("earlyCapabilityFlags", String.format("0x%04x", earlyCapabilityFlags));
-            m.put("keyboardLayout", String.format("0x%08x", keyboardLayout));
-            m.put("clientBuild", clientBuild);
+            if (supportedColorDepths >= 0) {
+                m.put("supportedColorDepths", Named.flags(ClientCoreData.supportedColorDepthNames(supportedColorDepths),
+                        supportedColorDepths, 4));
+            }
+            if (earlyCapabilityFlags >= 0) {
+                m.put("earlyCapabilityFlags", Named.flags(ClientCoreData.earlyCapabilityNames(earlyCapabilityFlags),
+                        earlyCapabilityFlags, 4));
+            }
+            m.put("keyboardLayout", ZeekMapping.keyboardLayoutEvidence(keyboardLayout));
+            m.put("clientBuild", WindowsBuilds.describe(clientBuild));
             m.put("clientName", clientName);
             if (clientDigProductId != null) m.put("clientDigProductId", clientDigProductId);
-            if (serverSelectedProtocol >= 0) m.put("serverSelectedProtocol", serverSelectedProtocol);
+            if (serverSelectedProtocol >= 0) {
+                m.put("serverSelectedProtocol", Named.value(Protocols.describe((int) serverSelectedProtocol), serverSelectedProtocol, 8));
+            }
         }
         if (clientEncryptionMethods >= 0) {
-            m.put("clientEncryptionMethods", String.format("0x%08x", clientEncryptionMethods));
-            m.put("clientExtEncryptionMethods", String.format("0x%08x", clientExtEncryptionMethods));
+            m.put("clientEncryptionMethods", methods(clientEncryptionMethods));
+            m.put("clientExtEncryptionMethods", methods(clientExtEncryptionMethods));
         }
         if (clusterFlags >= 0) {
-            m.put("clusterFlags", String.format("0x%08x", clusterFlags));
+            m.put("clusterFlags", Named.flags(ClientClusterData.flagNames((int) clusterFlags), clusterFlags, 8));
             m.put("redirectedSessionId", redirectedSessionId);
         }
         if (channelNames != null) {
@@ -86,13 +104,16 @@ public final class GccFields {
 
     Map<String, Object> serverEvidence() {
         Map<String, Object> m = new LinkedHashMap<>();
-        if (mcsResult >= 0) m.put("mcsResult", mcsResult);
-        if (gccResult >= 0) m.put("gccResult", gccResult);
-        if (serverVersion >= 0) m.put("serverVersion", String.format("0x%08x", serverVersion));
-        if (serverRequestedProtocols >= 0) m.put("serverEchoedRequestedProtocols", serverRequestedProtocols);
+        if (mcsResult >= 0) m.put("mcsResult", Named.value(new McsResult(mcsResult).name(), mcsResult, 2));
+        if (gccResult >= 0) m.put("gccResult", Named.value(ConferenceCreateResponse.resultName(gccResult), gccResult, 2));
+        if (serverVersion >= 0) m.put("serverVersion", version(serverVersion));
+        if (serverRequestedProtocols >= 0) {
+            m.put("serverEchoedRequestedProtocols", Named.value(Protocols.describe((int) serverRequestedProtocols),
+                    serverRequestedProtocols, 8));
+        }
         if (encryptionMethod >= 0) {
-            m.put("encryptionMethod", encryptionMethodName(encryptionMethod));
-            m.put("encryptionLevel", encryptionLevelName(encryptionLevel));
+            m.put("encryptionMethod", Named.value(new EncryptionMethod((int) encryptionMethod).name(), encryptionMethod, 8));
+            m.put("encryptionLevel", Named.value(new EncryptionLevel((int) encryptionLevel).name(), encryptionLevel, 8));
         }
         if (certType > 0) {
             m.put("serverCertificate", certType == 1 ? "proprietary (RSA)" : "X.509 chain");
@@ -105,25 +126,11 @@ public final class GccFields {
         return m;
     }
 
-    public static String encryptionMethodName(long v) {
-        return switch ((int) v) {
-            case 0 -> "ENCRYPTION_METHOD_NONE";
-            case 1 -> "ENCRYPTION_METHOD_40BIT";
-            case 2 -> "ENCRYPTION_METHOD_128BIT";
-            case 8 -> "ENCRYPTION_METHOD_56BIT";
-            case 0x10 -> "ENCRYPTION_METHOD_FIPS";
-            default -> String.format("UNKNOWN(0x%08x)", v);
-        };
+    private static String version(long v) {
+        return Named.value(new RdpVersion((int) v).name(), v, 8);
     }
 
-    public static String encryptionLevelName(long v) {
-        return switch ((int) v) {
-            case 0 -> "ENCRYPTION_LEVEL_NONE";
-            case 1 -> "ENCRYPTION_LEVEL_LOW";
-            case 2 -> "ENCRYPTION_LEVEL_CLIENT_COMPATIBLE";
-            case 3 -> "ENCRYPTION_LEVEL_HIGH";
-            case 4 -> "ENCRYPTION_LEVEL_FIPS";
-            default -> String.format("UNKNOWN(0x%08x)", v);
-        };
+    private static String methods(long v) {
+        return Named.flags(v == 0 ? List.of() : new EncryptionMethod((int) v).names(), v, 8);
     }
 }

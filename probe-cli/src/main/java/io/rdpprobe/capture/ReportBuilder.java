@@ -342,8 +342,8 @@ final class ReportBuilder {
                     "the server rejected the GCC conference create request (result " + g.gccResult + ")"));
             return;
         }
-        String enc = g.encryptionMethod >= 0 ? ", " + GccFields.encryptionLevelName(g.encryptionLevel) + " / "
-                + GccFields.encryptionMethodName(g.encryptionMethod) : "";
+        String enc = g.encryptionMethod >= 0 ? ", " + new io.rdpprobe.protocol.gcc.EncryptionLevel((int) g.encryptionLevel).name()
+                + " / " + new io.rdpprobe.protocol.gcc.EncryptionMethod((int) g.encryptionMethod).name() : "";
         add(StageResult.ok(Stage.MCS, ms(c.tConnectInitial, c.tConnectResponse), ev, "conference created" + enc));
     }
 

@@ -148,11 +148,13 @@ final class StdSecurity {
             if (c.licensePdu == null || l.errorMessage() != null) {
                 c.licensePdu = l;
             }
+            String type = io.rdpprobe.protocol.codec.Named.value(l.preamble().msgTypeName(), l.preamble().msgType(), 2);
             if (l.errorMessage() != null) {
-                return l.preamble().msgTypeName() + " " + l.errorMessage().errorCode().name() + " "
-                        + l.errorMessage().stateTransition().name();
+                return type + " " + io.rdpprobe.protocol.codec.Named.value(l.errorMessage().errorCode().name(),
+                        l.errorMessage().errorCode().value(), 8) + " " + io.rdpprobe.protocol.codec.Named.value(
+                        l.errorMessage().stateTransition().name(), l.errorMessage().stateTransition().value(), 8);
             }
-            return l.preamble().msgTypeName();
+            return type;
         } catch (DecodeException e) {
             return "malformed: " + e.getMessage();
         }

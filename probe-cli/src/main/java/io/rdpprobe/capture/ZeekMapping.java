@@ -177,6 +177,20 @@ public final class ZeekMapping {
         return "keyboard-" + layout;
     }
 
+    /**
+     * The keyboard layout with its name for evidence: {@code "English - United States (0x00000409)"}; a layout whose
+     * low 16 bits name a language, {@code "Thai, layout variant (0x00040405)"}; else the raw value alone.
+     */
+    public static String keyboardLayoutEvidence(long layout) {
+        String raw = String.format("0x%08x", layout);
+        String exact = LANGUAGES.get(layout);
+        if (exact != null) {
+            return exact + " (" + raw + ")";
+        }
+        String low = LANGUAGES.get(layout & 0xFFFF);
+        return low != null ? low + ", layout variant (" + raw + ")" : raw;
+    }
+
     /** A subset of Zeek's languages table (LCID / keyboard layout id to name), the most common layouts. */
     private static final Map<Long, String> LANGUAGES = new HashMap<>();
 

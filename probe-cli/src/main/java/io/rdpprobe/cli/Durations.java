@@ -22,7 +22,8 @@ final class Durations implements CommandLine.ITypeConverter<Long> {
         }
         long ms = Math.round(d * factor);
         if (ms <= 0 || ms > 3_600_000) {
-            throw new CommandLine.TypeConversionException("duration out of range: " + value);
+            throw new CommandLine.TypeConversionException("duration out of range: '" + value
+                    + "' (use 1ms up to 3600s, e.g. 10, 10s or 500ms)");
         }
         return ms;
     }

@@ -39,6 +39,7 @@ public final class Main implements Runnable {
 
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Main());
+        cl.setCaseInsensitiveEnumValuesAllowed(true); // --stop-after tls, --fault deny
         cl.setExecutionExceptionHandler((ex, cmd, parseResult) -> {
             cmd.getErr().println("rdp-probe: internal error: " + ex);
             if (Boolean.getBoolean("rdpprobe.debug")) {

@@ -54,6 +54,9 @@ public final class ProbeCommand implements Callable<Integer> {
         io.rdpprobe.probe.gateway.GatewaySettings gw;
         Map<String, Object> fileSection = null;
         try {
+            if (port != null && (port < 1 || port > 65535)) {
+                throw new IllegalArgumentException("Invalid value for option '--port': " + port + " (use 1-65535)");
+            }
             if (rdpFile != null) {
                 if (target != null) {
                     throw new IllegalArgumentException("give either HOST[:PORT] or --rdp-file, not both");
@@ -64,7 +67,7 @@ public final class ProbeCommand implements Callable<Integer> {
             } else if (target == null) {
                 throw new IllegalArgumentException("Missing required parameter: 'HOST[:PORT]' (or --rdp-file FILE)");
             } else {
-                t = Target.parse(target, port);
+                t = ProbeOptions.option("HOST[:PORT]", target, () -> Target.parse(target, port));
             }
             settings = options.settings();
             gw = gatewayOptions.settings(t, settings, settings.credssp().credentials(), options.passwordStdin);

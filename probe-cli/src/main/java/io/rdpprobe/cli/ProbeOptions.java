@@ -151,9 +151,10 @@ final class ProbeOptions {
         }
         java.util.Set<String> pinSet = new java.util.HashSet<>();
         for (String p : pins) {
-            pinSet.add(io.rdpprobe.probe.tls.TrustSettings.normalizeFingerprint(p));
+            pinSet.add(option("--trust-cert", p, () -> io.rdpprobe.probe.tls.TrustSettings.normalizeFingerprint(p)));
         }
-        return new io.rdpprobe.probe.tls.TlsSettings(io.rdpprobe.probe.tls.TlsVersions.parseList(tlsVersions),
+        return new io.rdpprobe.probe.tls.TlsSettings(
+                option("--tls-versions", tlsVersions, () -> io.rdpprobe.probe.tls.TlsVersions.parseList(tlsVersions)),
                 new io.rdpprobe.probe.tls.TrustSettings(anchors, pinSet, strictCert), !noSni);
     }
 
@@ -163,8 +164,25 @@ final class ProbeOptions {
         }
         CrToken token = cookie != null ? new CrToken.Cookie(cookie)
                 : routingToken != null ? new CrToken.RoutingToken(routingToken) : null;
-        Integer req = legacy ? null : Protocols.parse(protocols);
+        Integer req = legacy ? null : option("--protocols", protocols, () -> Protocols.parse(protocols));
+        if (credsspVersion < 2 || credsspVersion > 6) {
+            throw new IllegalArgumentException("Invalid value for option '--credssp-version': " + credsspVersion
+                    + " (use 2, 3, 4, 5 or 6)");
+        }
         return ProbeSettings.defaults().withTimeout(timeoutMillis).withProtocols(req).withToken(token).withTls(tlsSettings()).withCredSsp(credSspSettings())
                 .withStopAfter(stopAfter);
+    }
+
+    /**
+     * Parses one option's value; a parser's IllegalArgumentException becomes a usage error that names the option,
+     * as picocli words its own ("Invalid value for option '--timeout': ...").
+     */
+    static <T> T option(String name, String value, java.util.function.Supplier<T> parser) {
+        try {
+            return parser.get();
+        } catch (IllegalArgumentException e) {
+            String what = name.startsWith("-") ? "option '" + name + "'" : name + " '" + value + "'";
+            throw new IllegalArgumentException("Invalid value for " + what + ": " + e.getMessage());
+        }
     }
 }

@@ -76,6 +76,7 @@ public final class DemoServer implements AutoCloseable {
     private final Fault fault;
     private final DemoCertificate certificate;
     private final SslContext sslContext;
+    private final List<byte[]> receivedClientInfo = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private DemoServer(Negotiator negotiator, Fault fault, DemoCertificate certificate, String... tlsProtocols)
             throws InterruptedException {
@@ -196,6 +197,7 @@ public final class DemoServer implements AutoCloseable {
 
     /** What the server sends once the Client Info PDU arrived (MS-RDPBCGR 1.3.1.1 steps 8-10). */
     private List<RdpServerSession.Out> afterClientInfo(RdpServerSession s) {
+        receivedClientInfo.add(s.clientInfoBytes);
         List<RdpServerSession.Out> out = new ArrayList<>();
         switch (fault) {
             case DENY -> {
@@ -226,6 +228,11 @@ public final class DemoServer implements AutoCloseable {
             }
         }
         return out;
+    }
+
+    /** Every TS_INFO_PACKET this server received, as encoded by the client, in arrival order. */
+    public List<byte[]> receivedClientInfo() {
+        return List.copyOf(receivedClientInfo);
     }
 
     public int port() {

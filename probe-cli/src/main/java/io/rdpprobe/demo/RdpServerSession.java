@@ -106,6 +106,8 @@ public class RdpServerSession {
     private FipsChannel fipsDecryptor;
     public ClientData clientData;
     public InfoPacket clientInfo;
+    /** The TS_INFO_PACKET exactly as the client encoded it (decrypted under Standard RDP Security). */
+    public byte[] clientInfoBytes;
     public boolean clientInfoMacValid;
     public boolean ultimatumReceived;
     public final List<Integer> joined = new ArrayList<>();
@@ -214,6 +216,7 @@ public class RdpServerSession {
                 } else {
                     body = ByteBufUtil.getBytes(data);
                 }
+                clientInfoBytes = body;
                 clientInfo = InfoPacket.decode(Unpooled.wrappedBuffer(body));
                 List<byte[]> out = new ArrayList<>(rawFramesAfterInfo);
                 for (Out o : afterClientInfo.apply(this)) {

@@ -85,8 +85,8 @@ class LabCapturesTest {
         @SuppressWarnings("unchecked")
         java.util.Map<String, Object> server = (java.util.Map<String, Object>) mcs.evidence().get("server");
         // xrdp crypt_level=high: 128-bit RC4 with its proprietary certificate
-        assertThat(server).containsEntry("encryptionMethod", "ENCRYPTION_METHOD_128BIT")
-                .containsEntry("encryptionLevel", "ENCRYPTION_LEVEL_HIGH")
+        assertThat(server).containsEntry("encryptionMethod", "ENCRYPTION_METHOD_128BIT (0x00000002)")
+                .containsEntry("encryptionLevel", "ENCRYPTION_LEVEL_HIGH (0x00000003)")
                 .containsEntry("serverCertificate", "proprietary (RSA)").containsEntry("serverCertificatePermanent", true);
         @SuppressWarnings("unchecked")
         java.util.Map<String, Object> client = (java.util.Map<String, Object>) mcs.evidence().get("client");

@@ -66,6 +66,27 @@ class StandardSecurityTest {
         assertThat(c.report().stages().get(5).status()).isEqualTo(Status.OK);
         assertThat(c.report().verdict().stage()).isEqualTo(Stage.LICENSING);
         assertThat(c.report().verdict().summary()).contains("STATUS_VALID_CLIENT");
+        // issue 18 #14: names with the raw value beside them, from the protocol module's tables
+        var mcs = c.report().stages().stream().filter(s -> s.stage() == Stage.MCS).findFirst().orElseThrow().evidence();
+        @SuppressWarnings("unchecked")
+        java.util.Map<String, Object> client = (java.util.Map<String, Object>) mcs.get("client");
+        @SuppressWarnings("unchecked")
+        java.util.Map<String, Object> server = (java.util.Map<String, Object>) mcs.get("server");
+        assertThat(client).containsEntry("clientVersion", "RDP 5.0-8.1 (0x00080004)")
+                .containsEntry("clientBuild", "Windows Vista / Server 2008 (build 6000)")
+                .containsEntry("keyboardLayout", "English - United States (0x00000409)")
+                .containsEntry("earlyCapabilityFlags", "RNS_UD_CS_SUPPORT_ERRINFO_PDU|RNS_UD_CS_WANT_32BPP_SESSION|"
+                        + "RNS_UD_CS_STRONG_ASYMMETRIC_KEYS (0x000b)")
+                .containsEntry("supportedColorDepths", "RNS_UD_24BPP_SUPPORT|RNS_UD_16BPP_SUPPORT|RNS_UD_15BPP_SUPPORT|"
+                        + "RNS_UD_32BPP_SUPPORT (0x000f)")
+                .containsEntry("clientEncryptionMethods", "ENCRYPTION_METHOD_40BIT|ENCRYPTION_METHOD_128BIT|"
+                        + "ENCRYPTION_METHOD_56BIT|ENCRYPTION_METHOD_FIPS (0x0000001b)")
+                .containsEntry("clusterFlags", "REDIRECTION_SUPPORTED|REDIRECTION_VERSION4 (0x0000000d)")
+                .containsEntry("serverSelectedProtocol", "RDP (0x00000000)");
+        assertThat(server).containsEntry("serverVersion", "RDP 5.0-8.1 (0x00080004)")
+                .containsEntry("mcsResult", "rt-successful (0x00)").containsEntry("gccResult", "success (0x00)")
+                .containsEntry("encryptionMethod", "ENCRYPTION_METHOD_128BIT (0x00000002)")
+                .containsEntry("encryptionLevel", "ENCRYPTION_LEVEL_HIGH (0x00000003)");
         var z = ZeekMapping.rdpLog(c.tcp());
         assertThat(z).containsEntry("cookie", "FTBCO\\\\A70").containsEntry("result", "Success").containsEntry("client_name", "FROG-POND")
                 .containsEntry("client_build", "RDP 6.0").containsEntry("keyboard_layout", "English - United States")

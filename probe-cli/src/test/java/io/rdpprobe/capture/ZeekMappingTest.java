@@ -25,6 +25,8 @@ class ZeekMappingTest {
     @Test
     void buildsColorDepthsProtocolsAndResults() {
         assertThat(ZeekMapping.clientBuild(9600)).isEqualTo("RDP 8.1");
+        assertThat(ZeekMapping.keyboardLayoutEvidence(0x409)).isEqualTo("English - United States (0x00000409)");
+        assertThat(ZeekMapping.keyboardLayoutEvidence(0x7fffffffL)).isEqualTo("0x7fffffff");
         assertThat(ZeekMapping.clientBuild(25282)).isEqualTo("RDP 8.0 (Mac)");
         assertThat(ZeekMapping.clientBuild(19041)).isEqualTo("client_build-19041");
         assertThat(ZeekMapping.colorDepth(0x0002, 0x10)).isEqualTo("32bit");

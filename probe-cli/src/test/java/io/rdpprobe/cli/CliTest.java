@@ -137,6 +137,87 @@ class CliTest {
         assertThat(run("nosuchcommand").code()).isEqualTo(2);
     }
 
+    /**
+     * Issue 18 finding 5: every parsed option's bad value is a usage error (exit 2) whose first line names the
+     * option and the accepted forms; never a raw Java message such as 'For input string: "ZZ" under radix 16'.
+     */
+    @Test
+    void badOptionValuesNameTheOptionAndTheAcceptedForms() {
+        String[][] cases = {
+            {"--protocols", "0xZZ", "Invalid value for option '--protocols': '0xZZ' is not a hex mask (use rdp, ssl, hybrid"},
+            {"--protocols", "0x1FFFFFFFF", "Invalid value for option '--protocols': '0x1FFFFFFFF' is not a hex mask"},
+            {"--protocols", "foo", "Invalid value for option '--protocols': unknown protocol 'foo' (use rdp, ssl"},
+            {"--protocols", "", "Invalid value for option '--protocols': empty protocol list"},
+            {"--timeout", "abc", "Invalid value for option '--timeout': not a duration: 'abc' (use 10, 10s or 500ms)"},
+            {"--timeout", "-1", "Invalid value for option '--timeout': duration out of range: '-1' (use 1ms up to 3600s"},
+            {"--port", "70000", "Invalid value for option '--port': 70000 (use 1-65535)"},
+            {"--port", "abc", "Invalid value for option '--port': 'abc' is not an int"},
+            {"--stop-after", "FOO", "Invalid value for option '--stop-after': expected one of ["},
+            {"--credssp-version", "9", "Invalid value for option '--credssp-version': 9 (use 2, 3, 4, 5 or 6)"},
+            {"--tls-versions", "1.9", "Invalid value for option '--tls-versions': unknown TLS version '1.9' (use 1.0, 1.1, 1.2, 1.3)"},
+            {"--trust-cert", "zz", "Invalid value for option '--trust-cert': a SHA-256 fingerprint has 64 hex digits"},
+        };
+        for (String[] c : cases) {
+            for (String command : new String[] {"probe", "demo"}) {
+                String[] args = command.equals("probe") ? new String[] {"probe", "127.0.0.1:1", c[0], c[1]}
+                        : new String[] {"demo", c[0], c[1]};
+                if (command.equals("demo") && c[0].equals("--port")) {
+                    continue; // demo has no --port
+                }
+                Run r = run(args);
+                assertThat(r.code()).as(String.join(" ", args)).isEqualTo(2);
+                assertThat(r.err().lines().findFirst().orElse("")).as(String.join(" ", args)).startsWith(c[2]);
+                assertThat(r.err()).doesNotContain("Exception").doesNotContain("radix").doesNotContain("For input string");
+                assertThat(r.out()).isEmpty();
+            }
+        }
+        Run target = run("probe", "127.0.0.1:99999");
+        assertThat(target.code()).isEqualTo(2);
+        assertThat(target.err()).startsWith("Invalid value for HOST[:PORT] '127.0.0.1:99999': port out of range: 99999");
+        Run badPort = run("probe", "[::1]:x");
+        assertThat(badPort.err()).startsWith("Invalid value for HOST[:PORT] '[::1]:x': bad port in [::1]:x");
+        // enum values are accepted in any case
+        assertThat(run("probe", "127.0.0.1:1", "--stop-after", "tcp", "-q", "--timeout", "2s").code()).isEqualTo(11);
+    }
+
+    /** Issue 18 finding 6: IPv6 endpoints as [::1]:PORT in text, JSON and evidence, never 0:0:0:0:0:0:0:1:PORT. */
+    @Test
+    void ipv6EndpointsAreCompressedAndBracketedEverywhere() throws Exception {
+        int closed;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("::1"))) {
+            closed = s.getLocalPort();
+        } catch (java.io.IOException e) {
+            org.junit.jupiter.api.Assumptions.abort("no IPv6 loopback: " + e);
+            return;
+        }
+        Run text = run("probe", "[::1]:" + closed, "--timeout", "2s");
+        assertThat(text.code()).isEqualTo(11);
+        assertThat(text.out()).contains("connection refused by [::1]:" + closed + " (TCP RST")
+                .contains("remote: [::1]:" + closed).contains("addresses: ::1").doesNotContain("0:0:0:0");
+        Run json = run("probe", "[::1]:" + closed, "--timeout", "2s", "--json");
+        assertThat(json.out()).doesNotContain("0:0:0:0");
+        JsonNode tcp = new ObjectMapper().readTree(json.out()).get("stages").get(1);
+        assertThat(tcp.get("evidence").get("remote").asText()).isEqualTo("[::1]:" + closed);
+        assertThat(tcp.get("evidence").get("error").asText()).isEqualTo("Connection refused: [::1]:" + closed);
+        // a listener that accepts and closes: TCP OK with both ends bracketed
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 5, java.net.InetAddress.getByName("::1"))) {
+            Thread t = new Thread(() -> {
+                try (java.net.Socket c = s.accept()) {
+                    c.getInputStream().read();
+                } catch (java.io.IOException ignored) {
+                    // the probe's connection ended
+                }
+            });
+            t.setDaemon(true);
+            t.start();
+            Run ok = run("probe", "::1", "-p", String.valueOf(s.getLocalPort()), "--timeout", "2s", "--json");
+            JsonNode tcpOk = new ObjectMapper().readTree(ok.out()).get("stages").get(1);
+            assertThat(tcpOk.get("summary").asText()).isEqualTo("connected to [::1]:" + s.getLocalPort());
+            assertThat(tcpOk.get("evidence").get("local").asText()).matches("\\[::1\\]:\\d+");
+            assertThat(ok.out()).doesNotContain("0:0:0:0");
+        }
+    }
+
     @Test
     void transcriptListsTransitionsAndHidesCredSspBytes() throws Exception {
         Run r = run("demo", "--json", "--transcript", "--timeout", "8s");

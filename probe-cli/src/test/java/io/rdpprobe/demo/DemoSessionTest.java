@@ -56,6 +56,10 @@ class DemoSessionTest {
                 Credentials.parse(user, Secret.of(password.toCharArray())), CredSspOptions.defaults().withDelegate(delegate)));
     }
 
+    static Map<String, Object> act(Report r) {
+        return stage(r, Stage.ACTIVATION).evidence();
+    }
+
     static List<Status> statuses(Report r) {
         return r.stages().stream().map(StageResult::status).toList();
     }
@@ -69,20 +73,23 @@ class DemoSessionTest {
             assertThat(stage(r, Stage.X224).evidence()).containsEntry("selected", "SSL");
             Map<String, Object> mcs = stage(r, Stage.MCS).evidence();
             assertThat(stage(r, Stage.MCS).status()).isEqualTo(Status.OK);
-            assertThat(mcs).containsEntry("mcsResult", "rt-successful").containsEntry("serverRdpVersion", "RDP 10.7")
-                    .containsEntry("encryptionMethod", "ENCRYPTION_METHOD_NONE")
-                    .containsEntry("encryptionLevel", "ENCRYPTION_LEVEL_NONE").containsEntry("ioChannel", 1003)
-                    .containsEntry("clientRequestedProtocolsEcho", "SSL");
+            assertThat(mcs.get("serverEarlyCapabilities").toString()).endsWith(")").contains("(0x");
+            assertThat(act(r).get("generalExtraFlags").toString()).matches("[A-Z_|]+ \\(0x[0-9a-f]{4}\\)");
+            assertThat(mcs).containsEntry("mcsResult", "rt-successful (0x00)").containsEntry("serverRdpVersion", "RDP 10.7 (0x0008000c)")
+                    .containsEntry("encryptionMethod", "ENCRYPTION_METHOD_NONE (0x00000000)")
+                    .containsEntry("encryptionLevel", "ENCRYPTION_LEVEL_NONE (0x00000000)").containsEntry("ioChannel", 1003)
+                    .containsEntry("clientRequestedProtocolsEcho", "SSL (0x00000001)");
             assertThat(stage(r, Stage.SECURITY_EXCHANGE).status()).isEqualTo(Status.SKIPPED);
             StageResult lic = stage(r, Stage.LICENSING);
             assertThat(lic.status()).isEqualTo(Status.OK);
-            assertThat(lic.evidence()).containsEntry("licenseErrorCode", "STATUS_VALID_CLIENT")
-                    .containsEntry("stateTransition", "ST_NO_TRANSITION");
+            assertThat(lic.evidence()).containsEntry("licenseErrorCode", "STATUS_VALID_CLIENT (0x00000007)")
+                    .containsEntry("stateTransition", "ST_NO_TRANSITION (0x00000002)");
             StageResult act = stage(r, Stage.ACTIVATION);
             assertThat(act.status()).isEqualTo(Status.OK);
             assertThat(act.evidence()).containsEntry("shareId", "0x000103ea").containsEntry("sourceDescriptor", "RDP")
                     .containsEntry("desktopSize", "1024x768").containsEntry("colorDepth", 32)
-                    .containsEntry("osMajorType", "OSMAJORTYPE_WINDOWS").containsEntry("sessionId", 2);
+                    .containsEntry("osMajorType", "OSMAJORTYPE_WINDOWS (0x0001)")
+                    .containsEntry("osMinorType", "OSMINORTYPE_WINDOWS_NT (0x0003)").containsEntry("sessionId", 2);
             @SuppressWarnings("unchecked")
             List<String> caps = (List<String>) act.evidence().get("capabilities");
             assertThat(caps).contains("CAPSTYPE_GENERAL", "CAPSTYPE_BITMAP", "CAPSTYPE_ORDER", "CAPSTYPE_POINTER",
@@ -174,6 +181,34 @@ class DemoSessionTest {
         }
     }
 
+    /**
+     * Issue 18 finding 11: after CredSSP delegation the Client Info PDU names the user (INFO_AUTOLOGON) but carries
+     * no password: cbPassword (TS_INFO_PACKET offset 12) is 0 and the Password field is the bare NUL terminator.
+     * Before, the password was repeated there in UTF-16LE, readable with the capture plus the TLS key log.
+     */
+    @Test
+    void clientInfoAfterDelegationCarriesNoPassword() throws Exception {
+        try (DemoServer server = DemoServer.start(Fault.NONE)) {
+            for (int protocols : new int[] {Protocols.HYBRID, Protocols.HYBRID_EX}) {
+                Report r = probe(server, pinned(server, nla("DEMO\\demo", DemoServer.DEMO_PASSWORD, true).withProtocols(protocols)));
+                assertThat(stage(r, Stage.ACTIVATION).status()).isEqualTo(Status.OK);
+                assertThat(stage(r, Stage.LICENSING).evidence().get("clientInfo"))
+                        .isEqualTo("INFO_AUTOLOGON for DEMO\\demo, no password (delegated through CredSSP)");
+            }
+            assertThat(server.receivedClientInfo()).hasSize(2);
+            for (byte[] raw : server.receivedClientInfo()) {
+                io.rdpprobe.protocol.rdp.InfoPacket info = io.rdpprobe.protocol.rdp.InfoPacket.decode(
+                        io.netty.buffer.Unpooled.wrappedBuffer(raw));
+                assertThat(info.flagNames()).contains("INFO_AUTOLOGON", "INFO_UNICODE");
+                assertThat(info.domain()).isEqualTo("DEMO");
+                assertThat(info.userName()).isEqualTo("demo");
+                assertThat(info.password()).isEmpty();
+                int cbPassword = (raw[12] & 0xff) | (raw[13] & 0xff) << 8;
+                assertThat(cbPassword).isZero();
+            }
+        }
+    }
+
     @Test
     void delegationOverPlainHybridReachesDemandActive() throws Exception {
         try (DemoServer server = DemoServer.start(Fault.NONE)) {
@@ -225,8 +260,8 @@ class DemoSessionTest {
             assertThat(r.verdict().stage()).isEqualTo(Stage.LICENSING);
             assertThat(r.verdict().status()).isEqualTo(Status.FAILED);
             assertThat(r.verdict().cause()).isEqualTo("LICENSE_ERR_NO_LICENSE_SERVER");
-            assertThat(stage(r, Stage.LICENSING).evidence()).containsEntry("licenseErrorCode", "ERR_NO_LICENSE_SERVER")
-                    .containsEntry("stateTransition", "ST_TOTAL_ABORT");
+            assertThat(stage(r, Stage.LICENSING).evidence()).containsEntry("licenseErrorCode", "ERR_NO_LICENSE_SERVER (0x00000006)")
+                    .containsEntry("stateTransition", "ST_TOTAL_ABORT (0x00000001)");
             assertThat(stage(r, Stage.ACTIVATION).status()).isEqualTo(Status.NOT_REACHED);
         }
     }
@@ -239,7 +274,7 @@ class DemoSessionTest {
             assertThat(r.verdict().status()).isEqualTo(Status.FAILED);
             assertThat(r.verdict().cause()).isEqualTo("MCS_CONNECT_REJECTED");
             assertThat(r.verdict().summary()).contains("rt-user-rejected");
-            assertThat(stage(r, Stage.MCS).evidence()).containsEntry("mcsResult", "rt-user-rejected");
+            assertThat(stage(r, Stage.MCS).evidence()).containsEntry("mcsResult", "rt-user-rejected (0x0f)");
         }
     }
 

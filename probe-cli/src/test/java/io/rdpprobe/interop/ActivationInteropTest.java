@@ -71,7 +71,7 @@ class ActivationInteropTest {
                     "xrdp rdp, request " + (protocols == null ? "SSL|HYBRID|HYBRID_EX" : "RDP"));
             StageResult sx = stage(r, Stage.SECURITY_EXCHANGE);
             assertThat(sx.status()).isEqualTo(Status.OK);
-            assertThat(sx.evidence()).containsEntry("encryptionMethod", "ENCRYPTION_METHOD_128BIT");
+            assertThat(sx.evidence()).containsEntry("encryptionMethod", "ENCRYPTION_METHOD_128BIT (0x00000002)");
             assertThat(sx.summary()).contains("128bit RC4");
             assertXrdpLicensing(r);
             assertThat(stage(r, Stage.LICENSING).evidence()).containsEntry("newLicenseRequestEncrypted", false);

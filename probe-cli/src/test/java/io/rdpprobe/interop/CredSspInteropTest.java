@@ -20,6 +20,7 @@ import io.rdpprobe.report.TextRenderer;
 import java.io.File;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -82,6 +83,12 @@ class CredSspInteropTest {
                 .containsEntry("dnsComputerName", "vm").containsEntry("osVersion", "6.1.7601")
                 .containsEntry("serverCredSspVersion", 6);
         assertThat(c.evidence()).containsKey("clockSkewMs");
+        // FreeRDP's timestamp is time() * 10^7: whole seconds, so the skew is known to a second at best (issue 18 #15)
+        assertThat(c.evidence().get("serverTimeResolution").toString()).startsWith("1 s");
+        long skew = ((Number) c.evidence().get("clockSkewMs")).longValue();
+        long uncertainty = ((Number) c.evidence().get("clockSkewUncertaintyMs")).longValue();
+        assertThat(uncertainty).isGreaterThanOrEqualTo(1000);
+        assertThat(Math.abs(skew)).as("same machine: true skew 0 within the uncertainty").isLessThanOrEqualTo(uncertainty);
     }
 
     @Test
@@ -196,5 +203,86 @@ class CredSspInteropTest {
         StageResult spnego = credssp(probe(creds(user(), pw), CredSspOptions.defaults().withSpnego(true), null));
         assertThat(spnego.status()).isEqualTo(Status.FAILED);
         assertThat(spnego.evidence()).containsEntry("errorCode", "0xC00700EA");
+    }
+
+    /**
+     * Issue 18 finding 11: the probe's own capture decrypted with its own key log (tshark, as the README suggests)
+     * must not reveal the password, in ASCII or UTF-16LE, after delegation all the way to ACTIVATION. The user name in
+     * UTF-16LE (NTLM AUTHENTICATE, Client Info) is visible only with the keys: proof that the decryption worked.
+     */
+    @Test
+    void captureDecryptedWithItsKeyLogDoesNotRevealThePassword(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        Lab.requireShadow("nla");
+        assumeTrue(new File("/usr/bin/tshark").canExecute(), "tshark not installed");
+        String user = user();
+        String password = System.getenv("RDP_PROBE_INTEROP_PASSWORD");
+        String fp = probe(null, CredSspOptions.defaults(), null).stages().stream().filter(s -> s.stage() == Stage.TLS)
+                .findFirst().orElseThrow().evidence().get("leafSha256").toString();
+        java.nio.file.Path pcap = dir.resolve("probe.pcap");
+        java.nio.file.Path keys = dir.resolve("probe.keys");
+        java.io.ByteArrayOutputStream outBytes = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream old = System.out;
+        int code;
+        try {
+            System.setOut(new java.io.PrintStream(outBytes, true, StandardCharsets.UTF_8));
+            code = io.rdpprobe.cli.Main.run("probe", "127.0.0.1:" + Lab.SHADOW_PORT, "--user", user, "--password-env",
+                    "RDP_PROBE_INTEROP_PASSWORD", "--delegate-credentials", "--trust-cert", fp, "--capture", pcap.toString(),
+                    "--keylog", keys.toString(), "--json");
+        } finally {
+            System.setOut(old);
+        }
+        String json = outBytes.toString(StandardCharsets.UTF_8);
+        System.out.println("[interop] delegation with --capture/--keylog: exit " + code + "\n" + json);
+        assertThat(code).isZero();
+        assertThat(json).doesNotContain(password).contains("no password (delegated through CredSSP)");
+        assertThat(new com.fasterxml.jackson.databind.ObjectMapper().readTree(json).path("verdict").path("stage").asText())
+                .isEqualTo("ACTIVATION");
+        byte[] clear = tsharkBytes(pcap, null);
+        byte[] decrypted = tsharkBytes(pcap, keys);
+        byte[] userUtf16 = user.getBytes(StandardCharsets.UTF_16LE);
+        assertThat(indexOf(clear, userUtf16)).as("user name visible without the key log").isNegative();
+        assertThat(indexOf(decrypted, userUtf16)).as("user name visible with the key log (decryption worked)").isNotNegative();
+        for (byte[] needle : List.of(password.getBytes(StandardCharsets.US_ASCII), password.getBytes(StandardCharsets.UTF_16LE))) {
+            assertThat(indexOf(decrypted, needle)).as("password in the decrypted capture").isNegative();
+            assertThat(indexOf(Files.readAllBytes(pcap), needle)).isNegative();
+            assertThat(indexOf(Files.readAllBytes(keys), needle)).isNegative();
+        }
+    }
+
+    /** Every byte tshark shows with -x (frames, reassembled TCP and, with keys, decrypted TLS), concatenated. */
+    private static byte[] tsharkBytes(java.nio.file.Path pcap, java.nio.file.Path keys) throws Exception {
+        List<String> cmd = new java.util.ArrayList<>(List.of("tshark", "-r", pcap.toString(), "-d",
+                "tcp.port==" + Lab.SHADOW_PORT + ",tls", "-x"));
+        if (keys != null) {
+            cmd.add("-o");
+            cmd.add("tls.keylog_file:" + keys);
+        }
+        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+        java.util.regex.Pattern line = java.util.regex.Pattern.compile("^[0-9a-f]{4,}  ((?:[0-9a-f]{2} ){0,15}[0-9a-f]{2})");
+        for (String l : out.split("\n")) {
+            java.util.regex.Matcher m = line.matcher(l);
+            if (m.find()) {
+                b.writeBytes(java.util.HexFormat.of().parseHex(m.group(1).replace(" ", "")));
+            }
+        }
+        assertThat(b.size()).isGreaterThan(1000);
+        return b.toByteArray();
+    }
+
+    private static int indexOf(byte[] hay, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= hay.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (hay[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
     }
 }

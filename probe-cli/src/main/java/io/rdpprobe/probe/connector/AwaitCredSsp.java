@@ -112,7 +112,7 @@ record AwaitCredSsp(Peer peer, Negotiated negotiated, Secured secured, CredSspCl
         CredSspSettings cs = s.credssp();
         if (cs.credentials() != null && cs.options().delegate() && !delegationRefused && s.stopAfter() != Stage.CREDSSP) {
             var cred = cs.credentials();
-            LogonInfo logon = new LogonInfo(cred.domain(), cred.user(), new String(cred.password().chars()));
+            LogonInfo logon = new LogonInfo(cred.domain(), cred.user());
             return InSession.start(Stage.CREDSSP, plan(s), c, peer, negotiated, secured, nowNanos, out, logon).after(r);
         }
         // Without delegation the probe stops here: the credentials are proven and were not handed over.

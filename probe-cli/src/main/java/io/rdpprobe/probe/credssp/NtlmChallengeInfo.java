@@ -14,6 +14,8 @@ import java.util.Map;
 public final class NtlmChallengeInfo {
     private NtlmChallengeInfo() {}
 
+    private static final long TICKS_PER_SECOND = 10_000_000L;
+
     /**
      * Adds the CHALLENGE's facts to {@code evidence}.
      *
@@ -41,9 +43,16 @@ public final class NtlmChallengeInfo {
         ti.timestampMillis().ifPresent(serverMs -> {
             long mid = sentMillis + (receivedMillis - sentMillis) / 2;
             long skew = serverMs - mid;
+            // A timestamp without a sub-second part (FreeRDP: time() * 10^7) says the server's clock only to the
+            // second: the skew is then known to +-1 s on top of the round trip, not to the round trip alone.
+            boolean wholeSeconds = ti.timestampTicks().map(t -> t % TICKS_PER_SECOND == 0).orElse(false);
+            long resolutionMs = wholeSeconds ? 1000 : 0;
             evidence.put("serverTime", Instant.ofEpochMilli(serverMs).toString());
+            evidence.put("serverTimeResolution", wholeSeconds
+                    ? "1 s (inferred: the NTLM timestamp has no sub-second part; the uncertainty includes 1000 ms for it)"
+                    : "sub-second");
             evidence.put("clockSkewMs", skew);
-            evidence.put("clockSkewUncertaintyMs", (receivedMillis - sentMillis + 1) / 2);
+            evidence.put("clockSkewUncertaintyMs", (receivedMillis - sentMillis + 1) / 2 + resolutionMs);
             if (Math.abs(skew) > skewWarnMillis) {
                 warn[0] = true;
                 evidence.put("clockSkewWarning", "more than " + skewWarnMillis / 60_000 + " minutes: Kerberos would fail");

@@ -131,7 +131,7 @@ public final class ProbeRunner implements AutoCloseable {
             }
             List<String> names = new ArrayList<>();
             for (InetAddress a : all) {
-                names.add(a.getHostAddress());
+                names.add(io.rdpprobe.probe.connector.HostNames.address(a));
             }
             address = all[0];
             connector.dnsResolved(target.host(), names, literal, ms(t0));
@@ -148,7 +148,7 @@ public final class ProbeRunner implements AutoCloseable {
 
         // TCP + stages
         InetSocketAddress remote = new InetSocketAddress(address, target.port());
-        String remoteText = remote.getAddress().getHostAddress() + ":" + remote.getPort();
+        String remoteText = io.rdpprobe.probe.connector.HostNames.endpoint(remote);
         Promise<Void> finished = group.next().newPromise();
         Bootstrap b = new Bootstrap()
                 .group(group)
@@ -192,11 +192,11 @@ public final class ProbeRunner implements AutoCloseable {
         cf.addListener(f -> {
             if (f.isSuccess()) {
                 Channel ch = cf.channel();
-                connector.tcpConnected(String.valueOf(ch.localAddress()).replaceFirst("^/", ""), remoteText, ms(t1));
+                connector.tcpConnected(io.rdpprobe.probe.connector.HostNames.endpoint((InetSocketAddress) ch.localAddress()), remoteText, ms(t1));
             } else {
                 Throwable c = f.cause();
                 TcpFailure kind = classify(c);
-                connector.tcpFailed(kind, remoteText, String.valueOf(c.getMessage()), ms(t1));
+                connector.tcpFailed(kind, remoteText, io.rdpprobe.probe.connector.HostNames.readableError(c.getMessage(), remote), ms(t1));
                 finished.trySuccess(null);
             }
         });

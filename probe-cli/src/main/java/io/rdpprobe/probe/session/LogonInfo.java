@@ -1,19 +1,14 @@
 package io.rdpprobe.probe.session;
 
 /**
- * Credentials put into the Client Info PDU (auto-logon), e.g. the ones already delegated through CredSSP.
- * {@link #toString()} never shows the password.
+ * Who the Client Info PDU names after the credentials were delegated through CredSSP: domain and user, and on
+ * purpose no password. The server logs on with the delegated TSCredentials (MS-CSSP 3.1.5; what an NLA server
+ * uses for the session), so the Info Packet carries INFO_AUTOLOGON with an empty Password field. A password there
+ * would be readable by anyone holding the capture and the TLS key log (issue 18, finding 11).
  */
-public record LogonInfo(String domain, String userName, String password) {
+public record LogonInfo(String domain, String userName) {
     public LogonInfo {
         domain = domain == null ? "" : domain;
         userName = userName == null ? "" : userName;
-        password = password == null ? "" : password;
-    }
-
-    @Override
-    public String toString() {
-        return "LogonInfo[" + (domain.isEmpty() ? "" : domain + "\\") + userName + ", password="
-                + (password.isEmpty() ? "(none)" : "(redacted)") + "]";
     }
 }

@@ -51,6 +51,8 @@ import io.rdpprobe.protocol.rdp.DataPdu;
 import io.rdpprobe.protocol.rdp.DeactivateAllPdu;
 import io.rdpprobe.protocol.rdp.DemandActivePdu;
 import io.rdpprobe.protocol.rdp.InfoPacket;
+import io.rdpprobe.protocol.codec.Named;
+import io.rdpprobe.protocol.rdp.CapabilitySet;
 import io.rdpprobe.protocol.rdp.SaveSessionInfoPdu;
 import io.rdpprobe.protocol.rdp.SecurityExchangePdu;
 import io.rdpprobe.protocol.rdp.SecurityFlags;
@@ -303,34 +305,35 @@ public final class SessionSequence {
 
     private Step onConnectResponse(ConnectResponse cr, long nowMs) {
         Map<String, Object> ev = evidence.get(Stage.MCS);
-        ev.put("mcsResult", cr.result().name());
+        ev.put("mcsResult", Named.value(cr.result().name(), cr.result().value(), 2));
         if (!cr.result().isSuccess()) {
             return fail(nowMs, SessionCauses.mcsRejected(cr.result()), "MCS Connect-Response: " + cr.result().name(), Map.of());
         }
         ConferenceCreateResponse gcc = ConferenceCreateResponse.decode(Unpooled.wrappedBuffer(cr.userData()));
         if (gcc.result() != 0) {
-            ev.put("gccResult", gcc.resultName());
+            ev.put("gccResult", Named.value(gcc.resultName(), gcc.result(), 2));
             return fail(nowMs, SessionCauses.GCC_CONFERENCE_REJECTED, "GCC Conference Create Response: " + gcc.resultName(), Map.of());
         }
         serverData = gcc.userData();
         ServerCoreData core = serverData.core().orElse(null);
         if (core != null) {
-            ev.put("serverRdpVersion", core.rdpVersion().name());
+            ev.put("serverRdpVersion", Named.value(core.rdpVersion().name(), core.version(), 8));
             if (core.clientRequestedProtocols() != null) {
-                ev.put("clientRequestedProtocolsEcho", Protocols.describe(core.clientRequestedProtocols()));
+                ev.put("clientRequestedProtocolsEcho", Named.value(Protocols.describe(core.clientRequestedProtocols()),
+                        core.clientRequestedProtocols(), 8));
                 if (core.clientRequestedProtocols() != requestedProtocols) {
                     ev.put("requestedProtocolsMismatch", true);
                 }
             }
             if (core.earlyCapabilityFlags() != null) {
-                ev.put("serverEarlyCapabilities", core.earlyCapabilityNames());
+                ev.put("serverEarlyCapabilities", Named.flags(core.earlyCapabilityNames(), core.earlyCapabilityFlags(), 8));
             }
         }
         ServerSecurityData sec = serverData.security().orElse(null);
         if (sec != null) {
             method = sec.encryptionMethod();
-            ev.put("encryptionMethod", sec.encryptionMethod().name());
-            ev.put("encryptionLevel", sec.encryptionLevel().name());
+            ev.put("encryptionMethod", Named.value(sec.encryptionMethod().name(), sec.encryptionMethod().value(), 8));
+            ev.put("encryptionLevel", Named.value(sec.encryptionLevel().name(), sec.encryptionLevel().value(), 8));
             if (sec.certificate() != null) {
                 ev.put("certificateType", sec.certificate().typeLabel());
                 ev.put("certificateCount", sec.certificate().count());
@@ -418,8 +421,8 @@ public final class SessionSequence {
             started.put(Stage.SECURITY_EXCHANGE, nowMs);
             ServerSecurityData sec = serverData.security().orElseThrow();
             Map<String, Object> ev = evidence.get(Stage.SECURITY_EXCHANGE);
-            ev.put("encryptionMethod", method.name());
-            ev.put("encryptionLevel", sec.encryptionLevel().name());
+            ev.put("encryptionMethod", Named.value(method.name(), method.value(), 8));
+            ev.put("encryptionLevel", Named.value(sec.encryptionLevel().name(), sec.encryptionLevel().value(), 8));
             byte[] clientRandom = new byte[ClientRandomEncryption.CLIENT_RANDOM_LENGTH];
             random.nextBytes(clientRandom);
             byte[] encrypted;
@@ -449,6 +452,9 @@ public final class SessionSequence {
                             : "Enhanced RDP Security (" + Protocols.name(selectedProtocol) + ") protects the connection"));
         }
         started.put(Stage.LICENSING, nowMs);
+        evidence.get(Stage.LICENSING).put("clientInfo", logon == null ? "empty logon (no user, no password)"
+                : "INFO_AUTOLOGON for " + (logon.domain().isEmpty() ? "" : logon.domain() + "\\") + logon.userName()
+                        + ", no password (delegated through CredSSP)");
         out.add(clientInfoFrame());
         state = State.AWAIT_LICENSING;
         return Step.of(out);
@@ -456,7 +462,8 @@ public final class SessionSequence {
 
     private String mcsSummary() {
         Map<String, Object> ev = evidence.get(Stage.MCS);
-        return "server " + ev.getOrDefault("serverRdpVersion", "?") + ", user " + userId + ", "
+        String version = serverData == null ? "?" : serverData.core().map(c -> c.rdpVersion().name()).orElse("?");
+        return "server " + version + ", user " + userId + ", "
                 + ev.getOrDefault("channelJoin", "") + (standardSecurity() ? ", " + method.label() + " Standard RDP Security" : "");
     }
 
@@ -494,8 +501,9 @@ public final class SessionSequence {
             info = InfoPacket.emptyLogon();
         } else {
             InfoPacket e = InfoPacket.emptyLogon();
+            // The password was delegated through CredSSP and is never repeated here (see LogonInfo).
             info = new InfoPacket(0, e.flags() | InfoPacket.INFO_AUTOLOGON, logon.domain(), logon.userName(),
-                    logon.password(), "", "", e.extended());
+                    "", "", "", e.extended());
         }
         ByteBuf body = Unpooled.buffer(info.encodedLength());
         info.encode(body);
@@ -649,13 +657,14 @@ public final class SessionSequence {
 
     private Step onLicensing(LicensePdu p, int secFlags, long nowMs) {
         Map<String, Object> ev = evidence.get(Stage.LICENSING);
-        ev.put("licenseMessage", p.preamble().msgTypeName());
+        ev.put("licenseMessage", Named.value(p.preamble().msgTypeName(), p.preamble().msgType(), 2));
         if (state != State.AWAIT_LICENSING) {
             return Step.of(List.of());
         }
         if (p.errorMessage() != null) {
-            ev.put("licenseErrorCode", p.errorMessage().errorCode().name());
-            ev.put("stateTransition", p.errorMessage().stateTransition().name());
+            ev.put("licenseErrorCode", Named.value(p.errorMessage().errorCode().name(), p.errorMessage().errorCode().value(), 8));
+            ev.put("stateTransition", Named.value(p.errorMessage().stateTransition().name(),
+                    p.errorMessage().stateTransition().value(), 8));
             if (p.isValidClient()) {
                 if (licenseRequest != null) {
                     String how = "License Request answered with New License Request; server replied STATUS_VALID_CLIENT";
@@ -810,8 +819,9 @@ public final class SessionSequence {
             ev.put("colorDepth", b.preferredBitsPerPixel());
         });
         d.general().ifPresent(g -> {
-            ev.put("osMajorType", g.osMajorName());
-            ev.put("osMinorType", g.osMinorName());
+            ev.put("osMajorType", Named.value(g.osMajorName(), g.osMajorType(), 4));
+            ev.put("osMinorType", Named.value(g.osMinorName(), g.osMinorType(), 4));
+            ev.put("generalExtraFlags", Named.flags(CapabilitySet.General.extraFlagNames(g.extraFlags()), g.extraFlags(), 4));
         });
         if (d.sessionId() != null) {
             ev.put("sessionId", d.sessionId());

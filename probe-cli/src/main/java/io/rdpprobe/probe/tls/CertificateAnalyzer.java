@@ -158,7 +158,7 @@ public final class CertificateAnalyzer {
                 for (List<?> e : alt) {
                     int type = (Integer) e.get(0);
                     if (type == 2) out.add("DNS:" + e.get(1));
-                    else if (type == 7) out.add("IP:" + e.get(1));
+                    else if (type == 7) out.add("IP:" + ipText(String.valueOf(e.get(1))));
                     else out.add("type" + type + ":" + e.get(1));
                 }
             }
@@ -210,10 +210,16 @@ public final class CertificateAnalyzer {
 
     private static String normalizeIp(String s) {
         try {
-            return InetAddress.getByName(s).getHostAddress();
+            return io.rdpprobe.probe.connector.HostNames.address(InetAddress.getByName(s));
         } catch (Exception e) {
             return null;
         }
+    }
+
+    /** An iPAddress SAN as the probe prints addresses (IPv6 compressed: ::1); unparsable text as it came. */
+    private static String ipText(String literal) {
+        String n = io.rdpprobe.probe.connector.HostNames.isAddressLiteral(literal) ? normalizeIp(literal) : null;
+        return n == null ? literal : n;
     }
 
     static String commonName(X509Certificate x) {

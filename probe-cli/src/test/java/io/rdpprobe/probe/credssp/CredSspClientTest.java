@@ -246,6 +246,32 @@ class CredSspClientTest {
         assertThat(s.messages).isEqualTo(1);
     }
 
+    /**
+     * Issue 18 finding 15: FreeRDP's NTLM timestamp is whole seconds (time() * 10^7). The server's clock read NOW+0.7 s
+     * and said NOW: the observed -700 ms is within the stated uncertainty only once it includes the 1 s resolution.
+     */
+    @Test
+    void wholeSecondTimestampWidensTheSkewUncertaintyToOneSecond() {
+        DemoCredSspServer s = server();
+        s.serverTimeMillis = NOW; // a whole second (NOW is one), truncated from NOW + 700
+        CredSspClient c = new CredSspClient(null, null, "TERMSRV/srv01", CredSspOptions.defaults(), fixedRandom());
+        Step st = c.onMessage(s.onMessage(c.start(NOW + 695)).bytes(), NOW + 705);
+        Map<String, Object> e = st.outcome().evidence();
+        assertThat(st.outcome().status()).isEqualTo(Status.OK);
+        assertThat(e).containsEntry("clockSkewMs", -700L).containsEntry("clockSkewUncertaintyMs", 1005L);
+        assertThat(e.get("serverTimeResolution").toString()).startsWith("1 s (inferred: the NTLM timestamp has no sub-second part");
+        long skew = (Long) e.get("clockSkewMs");
+        long uncertainty = (Long) e.get("clockSkewUncertaintyMs");
+        assertThat(Math.abs(skew)).isLessThanOrEqualTo(uncertainty); // the true skew, 0, is inside the interval
+        // a millisecond timestamp keeps the round-trip uncertainty
+        DemoCredSspServer fine = server();
+        fine.serverTimeMillis = NOW + 700;
+        CredSspClient c2 = new CredSspClient(null, null, "TERMSRV/srv01", CredSspOptions.defaults(), fixedRandom());
+        Map<String, Object> e2 = c2.onMessage(fine.onMessage(c2.start(NOW + 695)).bytes(), NOW + 705).outcome().evidence();
+        assertThat(e2).containsEntry("clockSkewMs", 0L).containsEntry("clockSkewUncertaintyMs", 5L)
+                .containsEntry("serverTimeResolution", "sub-second");
+    }
+
     @Test
     void clockSkewOverFiveMinutesWarnsAboutKerberos() {
         DemoCredSspServer s = server();
@@ -257,6 +283,7 @@ class CredSspClientTest {
         assertThat(o.cause()).isEqualTo(CredSspCauses.CLOCK_SKEW);
         assertThat(o.summary()).contains("Kerberos would fail");
         assertThat(o.evidence()).containsEntry("clockSkewMs", 600_000L);
+        assertThat(o.evidence().get("serverTimeResolution").toString()).startsWith("1 s"); // and the verdict holds
         // with credentials NTLM still works (the server's timestamp is used), but the warning stays
         DemoCredSspServer s2 = server();
         s2.serverTimeMillis = NOW - 7 * 60_000L;

@@ -106,7 +106,7 @@ class LicensingExchangeTest {
         server.afterClientInfo = s -> List.of(licenseRequest(s, 0));
         server.afterLicensePdu = s -> List.of(s.wrap(validClient()), s.wrap(demandActive()));
         SessionSequence seq = run(server, 0, SessionSettings.defaults("PROBE"),
-                new LogonInfo("", "alice", ""));
+                new LogonInfo("", "alice"));
 
         assertThat(seq.results()).extracting(StageResult::status).containsExactly(Status.OK, Status.OK, Status.OK, Status.OK);
         StageResult lic = stage(seq, Stage.LICENSING);
@@ -163,7 +163,7 @@ class LicensingExchangeTest {
         assertThat(lic.cause().code()).isEqualTo("LICENSING_SERVER_REQUIRED");
         assertThat(lic.summary()).contains("a licensing server is required").contains("product id A02")
                 .contains("company Microsoft Corporation").contains("scope microsoft.com");
-        assertThat(lic.evidence()).containsEntry("licenseMessage", "PLATFORM_CHALLENGE");
+        assertThat(lic.evidence()).containsEntry("licenseMessage", "PLATFORM_CHALLENGE (0x02)");
         assertThat(server.licensePdus).hasSize(1);
         assertThat(server.ultimatumReceived).isTrue(); // polite close
         assertThat(stage(seq, Stage.ACTIVATION).status()).isEqualTo(Status.NOT_REACHED);

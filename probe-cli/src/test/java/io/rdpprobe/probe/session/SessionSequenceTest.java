@@ -79,9 +79,9 @@ class SessionSequenceTest {
 
         assertThat(seq.results()).extracting(StageResult::status).containsExactly(Status.OK, Status.OK, Status.OK, Status.OK);
         StageResult mcs = stage(seq, Stage.MCS);
-        assertThat(mcs.evidence()).containsEntry("serverRdpVersion", "RDP 10.7")
-                .containsEntry("encryptionMethod", "ENCRYPTION_METHOD_128BIT")
-                .containsEntry("encryptionLevel", "ENCRYPTION_LEVEL_HIGH")
+        assertThat(mcs.evidence()).containsEntry("serverRdpVersion", "RDP 10.7 (0x0008000c)")
+                .containsEntry("encryptionMethod", "ENCRYPTION_METHOD_128BIT (0x00000002)")
+                .containsEntry("encryptionLevel", "ENCRYPTION_LEVEL_HIGH (0x00000003)")
                 .containsEntry("certificateType", "RSA").containsEntry("certificateCount", 1)
                 .containsEntry("certificatePermanent", true).containsEntry("userId", 1008);
         assertThat(server.joined).containsExactly(1008, 1003, 1004, 1005, 1006, 1007);
@@ -94,7 +94,7 @@ class SessionSequenceTest {
         assertThat(server.clientData.core().orElseThrow().clientName()).isEqualTo("PROBE");
         StageResult act = stage(seq, Stage.ACTIVATION);
         assertThat(act.evidence()).containsEntry("desktopSize", "1280x1024").containsEntry("colorDepth", 32)
-                .containsEntry("capabilityCount", 11).containsEntry("osMajorType", "OSMAJORTYPE_WINDOWS")
+                .containsEntry("capabilityCount", 11).containsEntry("osMajorType", "OSMAJORTYPE_WINDOWS (0x0001)")
                 .containsEntry("shareId", "0x000103ea");
         assertThat(server.ultimatumReceived).isTrue();
         assertThat(seq.isDone()).isTrue();
@@ -117,14 +117,15 @@ class SessionSequenceTest {
         server.skipChannelJoinSupported = true;
         server.afterClientInfo = s -> List.of(validClient(), demandActive());
         SessionSequence seq = run(server, Protocols.SSL, SessionSettings.defaults("PROBE"),
-                new LogonInfo("CORP", "alice", "pw"));
+                new LogonInfo("CORP", "alice"));
         assertThat(seq.results()).extracting(StageResult::status)
                 .containsExactly(Status.OK, Status.SKIPPED, Status.OK, Status.OK);
         assertThat(server.joined).isEmpty();
         assertThat(stage(seq, Stage.MCS).evidence().get("channelJoin").toString()).startsWith("skipped");
         assertThat(server.clientInfo.userName()).isEqualTo("alice");
         assertThat(server.clientInfo.flagNames()).contains("INFO_AUTOLOGON");
-        assertThat(new LogonInfo("CORP", "alice", "pw").toString()).doesNotContain("pw]").contains("redacted");
+        assertThat(server.clientInfo.password()).isEmpty();
+        assertThat(server.clientInfoBytes[12] | server.clientInfoBytes[13]).isZero(); // cbPassword
     }
 
     @Test
@@ -189,7 +190,7 @@ class SessionSequenceTest {
         assertThat(mcs.status()).isEqualTo(Status.FAILED);
         assertThat(mcs.cause().code()).isEqualTo("MCS_CONNECT_REJECTED");
         assertThat(mcs.cause().title()).contains("rt-user-rejected");
-        assertThat(mcs.evidence()).containsEntry("mcsResult", "rt-user-rejected");
+        assertThat(mcs.evidence()).containsEntry("mcsResult", "rt-user-rejected (0x0f)");
         assertThat(seq.results().subList(1, 4)).extracting(StageResult::status).containsOnly(Status.NOT_REACHED);
     }
 
@@ -214,7 +215,7 @@ class SessionSequenceTest {
         assertThat(lic.status()).isEqualTo(Status.FAILED);
         assertThat(lic.cause().code()).isEqualTo("LICENSE_ERR_NO_LICENSE_SERVER");
         assertThat(lic.cause().clientError()).isEqualTo(ClientError.of(0x808));
-        assertThat(lic.evidence()).containsEntry("stateTransition", "ST_TOTAL_ABORT");
+        assertThat(lic.evidence()).containsEntry("stateTransition", "ST_TOTAL_ABORT (0x00000001)");
     }
 
     @Test

@@ -50,10 +50,10 @@ class XrdpStdSecReplayTest {
         StageResult mcs = seq.results().get(0);
         assertThat(mcs.status()).isEqualTo(Status.OK);
         assertThat(mcs.evidence()).containsEntry("userId", 1007)
-                .containsEntry("encryptionMethod", "ENCRYPTION_METHOD_128BIT").containsEntry("encryptionLevel", "ENCRYPTION_LEVEL_HIGH")
+                .containsEntry("encryptionMethod", "ENCRYPTION_METHOD_128BIT (0x00000002)").containsEntry("encryptionLevel", "ENCRYPTION_LEVEL_HIGH (0x00000003)")
                 .containsEntry("certificateType", "RSA").containsEntry("certificatePermanent", true)
                 .containsEntry("channelJoin", "joined 5 channel(s)").containsEntry("ioChannel", 1003)
-                .containsEntry("serverRdpVersion", "RDP 5.0-8.1");
+                .containsEntry("serverRdpVersion", "RDP 5.0-8.1 (0x00080004)");
 
         seq.receive(server.get(8), 40);
         // xrdp cannot check the salted MAC xfreerdp asked for and hangs up: so does our replay (keyed for our random)

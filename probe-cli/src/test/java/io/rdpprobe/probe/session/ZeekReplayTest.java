@@ -51,8 +51,8 @@ class ZeekReplayTest {
 
         StageResult mcs = seq.results().get(0);
         assertThat(mcs.status()).isEqualTo(Status.OK);
-        assertThat(mcs.evidence()).containsEntry("serverRdpVersion", "RDP 5.0-8.1").containsEntry("userId", 1008)
-                .containsEntry("encryptionMethod", "ENCRYPTION_METHOD_128BIT").containsEntry("encryptionLevel", "ENCRYPTION_LEVEL_HIGH")
+        assertThat(mcs.evidence()).containsEntry("serverRdpVersion", "RDP 5.0-8.1 (0x00080004)").containsEntry("userId", 1008)
+                .containsEntry("encryptionMethod", "ENCRYPTION_METHOD_128BIT (0x00000002)").containsEntry("encryptionLevel", "ENCRYPTION_LEVEL_HIGH (0x00000003)")
                 .containsEntry("certificateType", "RSA").containsEntry("certificatePermanent", true)
                 .containsEntry("channelJoin", "joined 6 channel(s)");
 

@@ -55,6 +55,17 @@ class CertificateAnalyzerTest {
                 .containsEntry("signatureAlgorithm", "SHA256withRSA");
     }
 
+    /** Issue 18 #6: an IPv6 iPAddress SAN is printed compressed (IP:::1) and still matches a probe of [::1]. */
+    @Test
+    void ipv6SansAreCompressedAndMatch() throws Exception {
+        DemoCertificate c = cert("localhost", NOW.minus(Duration.ofDays(10)), NOW.plus(Duration.ofDays(300)), 2048,
+                "SHA256withRSA", "DNS:localhost", "IP:0:0:0:0:0:0:0:1");
+        assertThat(CertificateAnalyzer.sans(c.certificate())).containsExactly("DNS:localhost", "IP:::1");
+        assertThat(CertificateAnalyzer.nameMismatch(c.certificate(), "::1")).isNull();
+        assertThat(CertificateAnalyzer.nameMismatch(c.certificate(), "0:0:0:0:0:0:0:1")).isNull();
+        assertThat(CertificateAnalyzer.nameMismatch(c.certificate(), "::2")).contains("IP:::1").endsWith("connected to ::2");
+    }
+
     @Test
     void expiredNamesTheDateAndHowLongAgo() throws Exception {
         DemoCertificate c = cert("localhost", Instant.parse("2020-01-01T00:00:00Z"), Instant.parse("2021-01-01T00:00:00Z"),

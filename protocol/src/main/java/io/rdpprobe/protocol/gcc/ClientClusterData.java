@@ -29,10 +29,15 @@ public record ClientClusterData(int flags, int redirectedSessionId) implements G
     }
 
     public List<String> flagNames() {
+        return flagNames(flags);
+    }
+
+    /** Names of a TS_UD_CS_CLUSTER flags value; unknown bits as hex. */
+    public static List<String> flagNames(int flags) {
         List<String> out = new ArrayList<>();
         if ((flags & REDIRECTION_SUPPORTED) != 0) out.add("REDIRECTION_SUPPORTED");
         if ((flags & REDIRECTED_SESSIONID_FIELD_VALID) != 0) out.add("REDIRECTED_SESSIONID_FIELD_VALID");
-        if ((flags & REDIRECTION_VERSION_MASK) != 0) out.add("REDIRECTION_VERSION" + (redirectionVersion() + 1));
+        if ((flags & REDIRECTION_VERSION_MASK) != 0) out.add("REDIRECTION_VERSION" + (((flags & REDIRECTION_VERSION_MASK) >> 2) + 1));
         if ((flags & REDIRECTED_SMARTCARD) != 0) out.add("REDIRECTED_SMARTCARD");
         int rest = flags & ~0x7F;
         if (rest != 0) out.add(String.format("0x%08x", rest));

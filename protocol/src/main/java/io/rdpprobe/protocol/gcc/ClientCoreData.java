@@ -63,6 +63,9 @@ public record ClientCoreData(int version, int desktopWidth, int desktopHeight, i
     public static final int SUPPORT_HEARTBEAT_PDU = 0x0400;
     public static final int SUPPORT_SKIP_CHANNELJOIN = 0x0800;
 
+    private static final String[] DEPTH_NAMES = {"RNS_UD_24BPP_SUPPORT", "RNS_UD_16BPP_SUPPORT", "RNS_UD_15BPP_SUPPORT",
+        "RNS_UD_32BPP_SUPPORT"};
+
     private static final String[] EARLY_NAMES = {"RNS_UD_CS_SUPPORT_ERRINFO_PDU", "RNS_UD_CS_WANT_32BPP_SESSION",
         "RNS_UD_CS_SUPPORT_STATUSINFO_PDU", "RNS_UD_CS_STRONG_ASYMMETRIC_KEYS", "RNS_UD_CS_RELATIVE_MOUSE_INPUT",
         "RNS_UD_CS_VALID_CONNECTION_TYPE", "RNS_UD_CS_SUPPORT_MONITOR_LAYOUT_PDU",
@@ -80,7 +83,29 @@ public record ClientCoreData(int version, int desktopWidth, int desktopHeight, i
 
     /** Names of earlyCapabilityFlags (empty when absent). */
     public List<String> earlyCapabilityNames() {
-        return flagNames(earlyCapabilityFlags == null ? 0 : earlyCapabilityFlags, EARLY_NAMES);
+        return earlyCapabilityNames(earlyCapabilityFlags == null ? 0 : earlyCapabilityFlags);
+    }
+
+    /** RNS_UD_CS_* names of an earlyCapabilityFlags value; unknown bits as hex. */
+    public static List<String> earlyCapabilityNames(int flags) {
+        return flagNames(flags, EARLY_NAMES);
+    }
+
+    /** RNS_UD_*BPP_SUPPORT names of a supportedColorDepths value; unknown bits as hex. */
+    public static List<String> supportedColorDepthNames(int flags) {
+        return flagNames(flags, DEPTH_NAMES);
+    }
+
+    /** The RNS_UD_COLOR_* name of colorDepth / postBeta2ColorDepth. */
+    public static String colorDepthName(int v) {
+        return switch (v) {
+            case RNS_UD_COLOR_4BPP -> "RNS_UD_COLOR_4BPP";
+            case RNS_UD_COLOR_8BPP -> "RNS_UD_COLOR_8BPP";
+            case RNS_UD_COLOR_16BPP_555 -> "RNS_UD_COLOR_16BPP_555";
+            case RNS_UD_COLOR_16BPP_565 -> "RNS_UD_COLOR_16BPP_565";
+            case RNS_UD_COLOR_24BPP -> "RNS_UD_COLOR_24BPP";
+            default -> "UNKNOWN";
+        };
     }
 
     static List<String> flagNames(int v, String[] names) {

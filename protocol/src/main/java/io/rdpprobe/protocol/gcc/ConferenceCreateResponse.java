@@ -32,6 +32,11 @@ public record ConferenceCreateResponse(int connectPduLength, int nodeId, long ta
     }
 
     public String resultName() {
+        return resultName(result);
+    }
+
+    /** The T.124 ConferenceCreateResponse result name ("success", "userRejected", ...). */
+    public static String resultName(int result) {
         return result >= 0 && result < RESULTS.length ? RESULTS[result] : "UNKNOWN(" + result + ")";
     }
 

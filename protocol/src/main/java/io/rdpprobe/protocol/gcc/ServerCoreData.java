@@ -32,8 +32,12 @@ public record ServerCoreData(int version, Integer clientRequestedProtocols, Inte
     }
 
     public List<String> earlyCapabilityNames() {
+        return earlyCapabilityNames(earlyCapabilityFlags == null ? 0 : earlyCapabilityFlags);
+    }
+
+    /** RNS_UD_SC_* names of a server earlyCapabilityFlags value; unknown bits as hex. */
+    public static List<String> earlyCapabilityNames(int f) {
         List<String> out = new ArrayList<>();
-        int f = earlyCapabilityFlags == null ? 0 : earlyCapabilityFlags;
         if ((f & 1) != 0) out.add("RNS_UD_SC_EDGE_ACTIONS_SUPPORTED_V1");
         if ((f & 2) != 0) out.add("RNS_UD_SC_DYNAMIC_DST_SUPPORTED");
         if ((f & 4) != 0) out.add("RNS_UD_SC_EDGE_ACTIONS_SUPPORTED_V2");

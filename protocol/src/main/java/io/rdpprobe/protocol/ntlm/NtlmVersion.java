@@ -50,18 +50,7 @@ public record NtlmVersion(int major, int minor, int build, int revision) {
 
     private String family() {
         if (major == 10 && minor == 0) {
-            return switch (build) {
-                case 10240 -> "Windows 10 1507";
-                case 14393 -> "Windows 10 1607 / Server 2016";
-                case 17763 -> "Windows 10 1809 / Server 2019";
-                case 19041, 19042, 19043, 19044, 19045 -> "Windows 10 2004-22H2";
-                case 20348 -> "Windows Server 2022";
-                case 22000 -> "Windows 11 21H2";
-                case 22621 -> "Windows 11 22H2";
-                case 22631 -> "Windows 11 23H2";
-                case 26100 -> "Windows 11 24H2 / Server 2025";
-                default -> "Windows 10 / Server 2016+";
-            };
+            return io.rdpprobe.protocol.codec.WindowsBuilds.name(build).orElse("Windows 10 / Server 2016+");
         }
         if (major == 6) {
             return switch (minor) {

@@ -99,6 +99,18 @@ public record CapabilitySet(int type, byte[] data) {
 
     /** General capability set fields worth reporting. */
     public record General(int osMajorType, int osMinorType, int protocolVersion, int extraFlags) {
+        /** TS_GENERAL_CAPABILITYSET.extraFlags names (MS-RDPBCGR 2.2.7.1.1); unknown bits as hex. */
+        public static java.util.List<String> extraFlagNames(int f) {
+            java.util.List<String> out = new java.util.ArrayList<>();
+            if ((f & 0x0001) != 0) out.add("FASTPATH_OUTPUT_SUPPORTED");
+            if ((f & 0x0004) != 0) out.add("LONG_CREDENTIALS_SUPPORTED");
+            if ((f & 0x0008) != 0) out.add("AUTORECONNECT_SUPPORTED");
+            if ((f & 0x0010) != 0) out.add("ENC_SALTED_CHECKSUM");
+            if ((f & 0x0400) != 0) out.add("NO_BITMAP_COMPRESSION_HDR");
+            if ((f & ~0x041D) != 0) out.add(String.format("0x%04x", f & ~0x041D));
+            return out;
+        }
+
         public String osMajorName() {
             return switch (osMajorType) {
                 case 0 -> "OSMAJORTYPE_UNSPECIFIED";

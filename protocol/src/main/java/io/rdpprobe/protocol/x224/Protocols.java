@@ -80,13 +80,21 @@ public final class Protocols {
      *
      * @throws IllegalArgumentException for an unknown name
      */
+    /** What {@link #parse} accepts, for error messages. */
+    public static final String ACCEPTED_FORMS =
+            "use rdp, ssl, hybrid, hybrid_ex, rdstls, rdsaad, comma-separated, or a hex mask of up to 8 digits such as 0x0B";
+
     public static int parse(String spec) {
         String s = spec.trim();
         if (s.isEmpty()) {
             throw new IllegalArgumentException("empty protocol list");
         }
         if (s.startsWith("0x") || s.startsWith("0X")) {
-            return (int) Long.parseLong(s.substring(2), 16);
+            String hex = s.substring(2);
+            if (!hex.matches("[0-9a-fA-F]{1,8}")) {
+                throw new IllegalArgumentException("'" + spec + "' is not a hex mask (" + ACCEPTED_FORMS + ")");
+            }
+            return (int) Long.parseLong(hex, 16);
         }
         int mask = 0;
         for (String part : s.split("[,|+ ]+")) {
@@ -98,8 +106,7 @@ public final class Protocols {
                 case "RDSTLS" -> mask |= RDSTLS;
                 case "HYBRID_EX", "NLA_EX" -> mask |= HYBRID_EX;
                 case "RDSAAD", "AAD" -> mask |= RDSAAD;
-                default -> throw new IllegalArgumentException("unknown protocol '" + part
-                        + "' (use rdp, ssl, hybrid, hybrid_ex, rdstls, rdsaad or a hex mask)");
+                default -> throw new IllegalArgumentException("unknown protocol '" + part + "' (" + ACCEPTED_FORMS + ")");
             }
         }
         return mask;

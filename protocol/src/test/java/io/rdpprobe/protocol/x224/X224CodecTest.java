@@ -181,6 +181,10 @@ class X224CodecTest {
         assertThat(Protocols.parse("rdp")).isZero();
         assertThat(Protocols.parse("0x10")).isEqualTo(0x10);
         assertThatThrownBy(() -> Protocols.parse("kerberos")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Protocols.parse("0xZZ")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("'0xZZ' is not a hex mask (use rdp, ssl");
+        assertThatThrownBy(() -> Protocols.parse("0x1FFFFFFFF")).isInstanceOf(IllegalArgumentException.class);
+        assertThat(Protocols.parse("0xFFFFFFFF")).isEqualTo(-1);
     }
 
     /** Every recorded reply in testdata/fixtures/x224 decodes, re-encodes to the same bytes, and fails when cut. */
