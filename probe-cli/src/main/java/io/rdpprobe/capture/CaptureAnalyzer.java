@@ -40,14 +40,22 @@ public final class CaptureAnalyzer {
         CaptureAnalyzer a = new CaptureAnalyzer(sink);
         try (CaptureReader r = CaptureReader.open(file)) {
             RawPacket p;
-            while ((p = r.next()) != null) {
-                a.accept(p);
-                if (progress != null && (a.packets & 0xFFF) == 0) {
-                    progress.accept(r.position());
+            String broken = null;
+            try {
+                while ((p = r.next()) != null) {
+                    a.accept(p);
+                    if (progress != null && (a.packets & 0xFFF) == 0) {
+                        progress.accept(r.position());
+                    }
                 }
+            } catch (CaptureFormatException e) {
+                if (e.kind() != CaptureFormatException.Kind.BROKEN) {
+                    throw e;
+                }
+                broken = e.getMessage(); // what came before the broken block is still reported
             }
             a.finish();
-            return a.summary(r.format(), r.position(), r.secrets().size());
+            return a.summary(r.format(), r.position(), r.secrets().size(), r.truncation(), broken);
         }
     }
 
@@ -59,14 +67,36 @@ public final class CaptureAnalyzer {
         return out;
     }
 
-    /** What the run saw. */
+    /**
+     * What the run saw.
+     *
+     * @param unsupportedLinkTypes frames skipped per link type the decoder does not know
+     * @param truncation           null, or "truncated at byte N: ..." when the file ends inside a record
+     * @param broken               null, or why reading stopped at a broken block (what came before is reported)
+     */
     public record Summary(String format, long bytes, long packets, long rdpConnections, long maxOpenConnections,
-                          long ipFragments, long skippedFrames, int decryptionSecretsBlocks) {}
+                          long ipFragments, long skippedFrames, int decryptionSecretsBlocks,
+                          Map<Integer, Long> unsupportedLinkTypes, String truncation, String broken) {
+        /** One line per unsupported link type: "link type 57005 not supported: 11 packets skipped". */
+        public List<String> linkTypeNotes() {
+            List<String> out = new ArrayList<>();
+            unsupportedLinkTypes.forEach((t, n) -> out.add("link type " + t + " not supported: " + n + " packet"
+                    + (n == 1 ? "" : "s") + " skipped"));
+            return out;
+        }
 
-    Summary summary(String format, long bytes, int secrets) {
+        /** True when there were packets and every one was of a link type the decoder does not know. */
+        public boolean nothingDecodable() {
+            long skipped = unsupportedLinkTypes.values().stream().mapToLong(Long::longValue).sum();
+            return packets > 0 && skipped == packets;
+        }
+    }
+
+    Summary summary(String format, long bytes, int secrets, String truncation, String broken) {
         PacketDecoder.Stats s = decoder.stats();
         return new Summary(format, bytes, packets, rdpConnections, maxOpen, s.ipFragments,
-                s.unsupportedLinkType + s.notIp + s.truncated + s.otherProtocol, secrets);
+                s.unsupportedLinkType + s.notIp + s.truncated + s.otherProtocol, secrets,
+                java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(s.unsupportedLinkTypes)), truncation, broken);
     }
 
     public void accept(RawPacket raw) {
