@@ -108,6 +108,14 @@ public final class RdpConnection {
     String closeAfter;
     boolean[] finSeen = new boolean[2];
     boolean rstSeen;
+    /** Capture time at which the connection was closed out (RST or both FINs). */
+    long tClosedOut = -1;
+    // ---- segments after the close on the same 4-tuple, no new SYN (pure ACKs not counted)
+    long lateSegments;
+    long lateBytes;
+    long tFirstLate = -1;
+    long tLastLate = -1;
+    final long[] lateBy = new long[2];
     String lastPdu;
     final long[] lost = new long[2];
     final List<String> notes = new ArrayList<>();
@@ -180,6 +188,19 @@ public final class RdpConnection {
             tClose = ts;
             closeAfter = lastPdu;
         }
+    }
+
+    /** A segment of this 4-tuple after the RST / both FINs, without a new SYN: noted, not decoded. */
+    void lateSegment(Side side, int payload, boolean fin, boolean rst, long ts) {
+        if (payload == 0 && !fin && !rst) {
+            return; // the final ACK of a close, or a keep-alive: nothing late about it
+        }
+        lateSegments++;
+        lateBytes += payload;
+        lateBy[side.ordinal()]++;
+        if (tFirstLate < 0) tFirstLate = ts;
+        tLastLate = ts;
+        lastSeen = Math.max(lastSeen, ts);
     }
 
     /** End of connection or capture: flush holes as gaps and release buffers. */

@@ -433,7 +433,21 @@ final class ReportBuilder {
             m.put("close", "still open when the capture ends");
         }
         if (c.lastPdu != null) m.put("lastPdu", c.lastPdu);
-        if (!c.notes.isEmpty()) m.put("notes", List.copyOf(c.notes.subList(0, Math.min(20, c.notes.size()))));
+        List<String> notes = new ArrayList<>(c.notes.subList(0, Math.min(20, c.notes.size())));
+        if (c.lateSegments > 0) {
+            Map<String, Object> late = new LinkedHashMap<>();
+            late.put("segments", c.lateSegments);
+            late.put("fromClient", c.lateBy[0]);
+            late.put("fromServer", c.lateBy[1]);
+            late.put("payloadBytes", c.lateBytes);
+            late.put("first", at(c.tFirstLate));
+            late.put("last", at(c.tLastLate));
+            m.put("lateSegments", late);
+            notes.add(c.lateSegments + " segment(s) (" + c.lateBytes + " payload bytes; " + c.lateBy[0] + " from the client, "
+                    + c.lateBy[1] + " from the server) arrived after the " + c.closeKind + " without a new SYN, the last "
+                    + ms(c.tClose, c.tLastLate) + " ms after it: late segments of this connection, not decoded");
+        }
+        if (!notes.isEmpty()) m.put("notes", notes);
         return m;
     }
 }
