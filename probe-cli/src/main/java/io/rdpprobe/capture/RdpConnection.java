@@ -44,6 +44,8 @@ public final class RdpConnection {
     long tSynAck = -1;
     boolean refused;
 
+    /** The proxy handshake in front of the RDP stream (SOCKS5, HTTP CONNECT), if any; see {@link #proxy()}. */
+    final ProxyPreamble proxy;
     final TcpStream c2s;
     final TcpStream s2c;
     private final Framer clientFramer;
@@ -131,12 +133,21 @@ public final class RdpConnection {
         }
         this.clientFramer = new Framer(new DirectionHandler(Side.CLIENT));
         this.serverFramer = new Framer(new DirectionHandler(Side.SERVER));
+        // A proxy preamble can only be seen from the start of the stream: with the SYN in the capture.
+        this.proxy = syn ? new ProxyPreamble(new ProxyPreamble.Out() {
+            @Override public void client(byte[] d, int o, int l, long t) { clientFramer.feed(d, o, l, t); }
+            @Override public void server(byte[] d, int o, int l, long t) { serverFramer.feed(d, o, l, t); }
+        }) : null;
         this.c2s = new TcpStream(new StreamSink() {
-            @Override public void onData(byte[] d, int o, int l, long t) { clientFramer.feed(d, o, l, t); }
+            @Override public void onData(byte[] d, int o, int l, long t) {
+                if (proxy != null && !proxy.decided()) proxy.client(d, o, l, t); else clientFramer.feed(d, o, l, t);
+            }
             @Override public void onGap(long n, long t) { gap(Side.CLIENT, n, t); }
         });
         this.s2c = new TcpStream(new StreamSink() {
-            @Override public void onData(byte[] d, int o, int l, long t) { serverFramer.feed(d, o, l, t); }
+            @Override public void onData(byte[] d, int o, int l, long t) {
+                if (proxy != null && !proxy.decided()) proxy.server(d, o, l, t); else serverFramer.feed(d, o, l, t);
+            }
             @Override public void onGap(long n, long t) { gap(Side.SERVER, n, t); }
         });
         if (server.port() == 3389) {
@@ -157,7 +168,13 @@ public final class RdpConnection {
 
     /** Whether this connection is RDP: a CR from the client, a CC from the server, or the RDP port. */
     public boolean isRdp() {
-        return notRdp ? cr != null || cc != null : cr != null || cc != null || ccError != null || rdpLikely;
+        return notRdp ? cr != null || cc != null : cr != null || cc != null || ccError != null || rdpLikely || proxyToRdpPort();
+    }
+
+    /** A proxy preamble that asked for port 3389 is an RDP connection attempt even if the proxy refused it. */
+    private boolean proxyToRdpPort() {
+        ProxyPreamble p = proxy();
+        return p != null && p.destinationPort == 3389;
     }
 
     /** Notes and alerts are bounded so a long connection cannot grow them without limit. */
@@ -175,7 +192,15 @@ public final class RdpConnection {
         }
     }
 
+    /** The proxy preamble when the stream had one (kind non-null), else null. */
+    public ProxyPreamble proxy() {
+        return proxy != null && proxy.kind != null ? proxy : null;
+    }
+
     private void gap(Side side, long n, long ts) {
+        if (proxy != null && !proxy.decided()) {
+            proxy.flush("the capture lost bytes during the proxy preamble");
+        }
         lost[side.ordinal()] += n;
         note(side.lower() + " stream: capture lost " + n + " bytes");
         (side == Side.CLIENT ? clientFramer : serverFramer).gap(n, ts);
@@ -207,6 +232,9 @@ public final class RdpConnection {
     void finish(long ts) {
         c2s.finish(ts);
         s2c.finish(ts);
+        if (proxy != null && !proxy.decided()) {
+            proxy.flush("the connection ended during the proxy preamble");
+        }
         clientFramer.stop();
         serverFramer.stop();
         for (int i = 0; i < 2; i++) {

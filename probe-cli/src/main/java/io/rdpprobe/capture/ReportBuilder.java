@@ -145,7 +145,29 @@ final class ReportBuilder {
             return;
         }
         ev.put("handshake", "SYN, SYN+ACK");
-        add(StageResult.ok(Stage.TCP, ms(c.tSyn, c.tSynAck), ev, "connected"));
+        ProxyPreamble px = c.proxy();
+        if (px == null) {
+            add(StageResult.ok(Stage.TCP, ms(c.tSyn, c.tSynAck), ev, "connected"));
+            return;
+        }
+        // The TCP connection goes to a proxy; the RDP stream starts after its handshake.
+        ev.put("proxy", px.kind);
+        if (px.destination != null) ev.put("proxyDestination", px.destination);
+        if (px.authentication != null) ev.put("proxyAuthentication", px.authentication);
+        if (px.reply != null) ev.put("proxyReply", px.reply);
+        if (px.abandoned != null) ev.put("proxyNote", px.abandoned);
+        String via = "the " + px.kind + " proxy " + c.server;
+        if (px.refused) {
+            add(StageResult.failed(Stage.TCP, ms(c.tSyn, px.tReply), ev, CaptureCauses.PROXY_REFUSED,
+                    via + " refused to connect to " + (px.destination == null ? "the destination" : px.destination) + ": " + px.reply));
+            return;
+        }
+        if (!px.completed) {
+            add(incomplete(Stage.TCP, c.tSyn, ev, "the end of the " + px.kind + " proxy handshake"
+                    + (px.abandoned != null ? " (" + px.abandoned + ")" : ""), null));
+            return;
+        }
+        add(StageResult.ok(Stage.TCP, ms(c.tSyn, px.tReply), ev, "connected through " + via + " to " + px.destination));
     }
 
     // ---- X224 --------------------------------------------------------------------------------------------
