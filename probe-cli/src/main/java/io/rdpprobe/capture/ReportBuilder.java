@@ -15,6 +15,9 @@ import io.rdpprobe.protocol.x224.ConnectionRequest;
 import io.rdpprobe.protocol.x224.CrToken;
 import io.rdpprobe.protocol.x224.NegotiationResponse;
 import io.rdpprobe.protocol.x224.Protocols;
+import io.rdpprobe.probe.tls.CertificateAnalysis;
+import io.rdpprobe.probe.tls.CertificateAnalyzer;
+import io.rdpprobe.probe.tls.TrustSettings;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -366,7 +369,41 @@ final class ReportBuilder {
         }
         String enc = g.encryptionMethod >= 0 ? ", " + GccFields.encryptionLevelName(g.encryptionLevel) + " / "
                 + GccFields.encryptionMethodName(g.encryptionMethod) : "";
-        add(StageResult.ok(Stage.MCS, ms(c.tConnectInitial, c.tConnectResponse), ev, "conference created" + enc));
+        String summary = "conference created" + enc;
+        CertificateAnalysis.Finding worst = serverCertificateChain(g, ev);
+        if (worst != null) {
+            int n = ((List<?>) ev.get("certificateFindings")).size();
+            add(StageResult.warning(Stage.MCS, ms(c.tConnectInitial, c.tConnectResponse), ev, worst.cause(),
+                    summary + "; server certificate chain: " + worst.detail() + (n > 1 ? " (+" + (n - 1) + " more finding(s))" : "")));
+            return;
+        }
+        add(StageResult.ok(Stage.MCS, ms(c.tConnectInitial, c.tConnectResponse), ev, summary));
+    }
+
+    /** No trust anchors in a capture: the chain is judged for dates, keys and signatures, and reported as untrusted. */
+    private static final TrustSettings NO_ANCHORS = new TrustSettings(List.of(), java.util.Set.of(), false);
+
+    /**
+     * The X.509 chain of the Server Security Data (Standard RDP Security), analysed certificate by certificate with
+     * the TLS stage's {@link CertificateAnalyzer}, its dates judged at the capture time of the Connect-Response (when
+     * the server presented it). Returns the most severe finding, or null.
+     */
+    private CertificateAnalysis.Finding serverCertificateChain(GccFields g, Map<String, Object> ev) {
+        if (g.certChain == null || g.certChain.isEmpty()) {
+            return null;
+        }
+        Instant at = Instant.ofEpochSecond(0, c.tConnectResponse);
+        CertificateAnalysis ca = CertificateAnalyzer.analyzeStandardSecurityChain(g.certChain, at, NO_ANCHORS);
+        ev.put("serverCertificates", ca.certificates());
+        ev.put("serverCertificateOrder", "the server's certificate first (on the wire it is the last of "
+                + g.certChain.size() + ", MS-RDPBCGR 2.2.1.4.3.1.2)");
+        ev.put("certificatesJudgedAt", at.toString() + " (capture time of the Connect-Response)");
+        List<String> findings = new ArrayList<>();
+        for (CertificateAnalysis.Finding f : ca.findings()) {
+            findings.add(f.cause().code() + ": " + f.detail());
+        }
+        ev.put("certificateFindings", findings);
+        return ca.mostSevere();
     }
 
     private void securityExchange() {
