@@ -139,6 +139,19 @@ class AnalyzeCommandTest {
         assertThat(badJson.get("summary").get("broken").asText()).contains("4294967280");
     }
 
+    @Test
+    void bothHelpsShowTheOneTable() {
+        String sub = run(0, "--help")[0].replaceAll("\\s+", " ");
+        StringWriter top = new StringWriter();
+        CommandLine cl = io.rdpprobe.cli.Main.commandLine();
+        cl.setOut(new PrintWriter(top));
+        assertThat(cl.execute("--help")).isZero();
+        String expected = AnalyzeCommand.EXIT_CODES.replaceAll("\\s+", " ");
+        assertThat(sub).contains(expected);
+        assertThat(top.toString().replaceAll("\\s+", " ")).contains("analyze: " + expected);
+        assertThat(expected).contains("2 usage error").contains("3 unreadable").contains("4 truncated or broken capture");
+    }
+
     /** The capture with its last block's length field set to 0xFFFFFFF0. */
     private static byte[] brokenBlockAfterFirstPackets(byte[] all) {
         // walk the pcapng blocks (big-endian, as written) to the last one
