@@ -23,62 +23,72 @@ final class ProxyPreamble {
         void server(byte[] d, int off, int len, long ts);
     }
 
-    /** Both directions as captured, with their times. */
+    /** One direction as captured: the bytes in one array, and where each segment started with its time. */
     private static final class Chunks {
-        final List<byte[]> data = new ArrayList<>();
-        final List<Long> times = new ArrayList<>();
+        byte[] bytes = new byte[256];
         int size;
+        int[] starts = new int[16];
+        long[] times = new long[16];
+        int chunks;
+        private int scanned; // headEnd() has looked at everything before this index
 
         void add(byte[] d, int off, int len, long ts) {
-            data.add(java.util.Arrays.copyOfRange(d, off, off + len));
-            times.add(ts);
+            if (size + len > bytes.length) bytes = java.util.Arrays.copyOf(bytes, Math.max(bytes.length * 2, size + len));
+            if (chunks == starts.length) {
+                starts = java.util.Arrays.copyOf(starts, chunks * 2);
+                times = java.util.Arrays.copyOf(times, chunks * 2);
+            }
+            System.arraycopy(d, off, bytes, size, len);
+            starts[chunks] = size;
+            times[chunks++] = ts;
             size += len;
         }
 
         int at(int i) {
-            for (byte[] b : data) {
-                if (i < b.length) return b[i] & 0xFF;
-                i -= b.length;
+            return bytes[i] & 0xFF;
+        }
+
+        /** Index of the segment holding byte {@code i}. */
+        private int chunkOf(int i) {
+            int lo = 0;
+            int hi = chunks - 1;
+            while (lo < hi) {
+                int mid = (lo + hi + 1) >>> 1;
+                if (starts[mid] <= i) lo = mid; else hi = mid - 1;
             }
-            throw new IndexOutOfBoundsException();
+            return lo;
         }
 
         /** Capture time of the byte at {@code i}. */
         long time(int i) {
-            for (int k = 0; k < data.size(); k++) {
-                if (i < data.get(k).length) return times.get(k);
-                i -= data.get(k).length;
-            }
-            return times.isEmpty() ? -1 : times.get(times.size() - 1);
+            return chunks == 0 ? -1 : times[chunkOf(Math.min(i, size - 1))];
         }
 
         String ascii(int from, int to) {
-            byte[] b = new byte[to - from];
-            for (int i = from; i < to; i++) b[i - from] = (byte) at(i);
-            return new String(b, StandardCharsets.ISO_8859_1);
+            return new String(bytes, from, to - from, StandardCharsets.ISO_8859_1);
         }
 
-        /** Index just after the first CRLFCRLF, or -1. */
+        /** Index just after the first CRLFCRLF, or -1 (each byte is looked at once over all calls). */
         int headEnd() {
-            for (int i = 3; i < size; i++) {
-                if (at(i - 3) == '\r' && at(i - 2) == '\n' && at(i - 1) == '\r' && at(i) == '\n') return i + 1;
+            for (int i = Math.max(3, scanned); i < size; i++) {
+                if (bytes[i - 3] == '\r' && bytes[i - 2] == '\n' && bytes[i - 1] == '\r' && bytes[i] == '\n') return i + 1;
             }
+            scanned = Math.max(scanned, size);
             return -1;
         }
 
         void release(int from, boolean client, Out out) {
-            int base = 0;
-            for (int k = 0; k < data.size(); k++) {
-                byte[] b = data.get(k);
-                int start = Math.max(0, from - base);
-                if (start < b.length) {
-                    if (client) out.client(b, start, b.length - start, times.get(k));
-                    else out.server(b, start, b.length - start, times.get(k));
+            for (int k = 0; k < chunks; k++) {
+                int a = Math.max(from, starts[k]);
+                int b = k + 1 < chunks ? starts[k + 1] : size;
+                if (a < b) {
+                    if (client) out.client(bytes, a, b - a, times[k]);
+                    else out.server(bytes, a, b - a, times[k]);
                 }
-                base += b.length;
             }
-            data.clear();
-            times.clear();
+            bytes = new byte[0];
+            size = 0;
+            chunks = 0;
         }
     }
 

@@ -134,4 +134,52 @@ class ProxyPreambleTest {
         assertThat(only(write("plain.pcap", TestCaptures.tlsHandshake(TestCaptures.C4, TestCaptures.S4, 50000))).stages().get(0).summary())
                 .isEqualTo("connected");
     }
+
+    @Test
+    void mutatedPreamblesNeverBreakTheAnalyser() throws Exception {
+        java.util.Random r = new java.util.Random(20261201);
+        byte[] host = "rds1.example".getBytes(StandardCharsets.US_ASCII);
+        byte[][] client = {
+            TcpConversation.concat(b(5, 2, 0, 2), b(1, 3, 'u', 's', 'r', 2, 'p', 'w'), b(5, 1, 0, 3, host.length), host, b(0x0D, 0x3D),
+                    TcpConversation.connectionRequest("z", 3)),
+            ("CONNECT rds1.example:3389 HTTP/1.1\r\nHost: x\r\n\r\n").getBytes(StandardCharsets.US_ASCII)};
+        byte[][] server = {TcpConversation.concat(b(5, 2), b(1, 0), b(5, 0, 0, 4), new byte[16], b(0, 1), TcpConversation.connectionConfirm(2)),
+            "HTTP/1.0 200 OK\r\n\r\n".getBytes(StandardCharsets.US_ASCII)};
+        List<TcpConversation.Packet> all = new java.util.ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            int k = i % 2;
+            byte[] c = java.util.Arrays.copyOf(client[k], 1 + r.nextInt(client[k].length));
+            byte[] s = java.util.Arrays.copyOf(server[k], r.nextInt(server[k].length + 1));
+            for (int m = 0; m < r.nextInt(4); m++) {
+                int at = r.nextInt(c.length);
+                if (at > 0 || k == 0) c[at] = (byte) r.nextInt(256); // keep the first byte most of the time
+            }
+            for (int m = 0; m < r.nextInt(4) && s.length > 0; m++) s[r.nextInt(s.length)] = (byte) r.nextInt(256);
+            TcpConversation t = new TcpConversation(TestCaptures.C4, 20000 + i, TestCaptures.S4, 1080, 1_000_000_000L * i, i, 7L * i);
+            t.mss(1 + r.nextInt(20)).handshake().client(c);
+            if (s.length > 0) t.server(s);
+            t.client(new byte[r.nextInt(30)]);
+            if (r.nextBoolean()) t.fin(true).fin(false);
+            all.addAll(t.packets());
+        }
+        Path f = TestCaptures.write(dir.resolve("fuzz.pcap"), CaptureWriter.Format.PCAP_MICRO, ByteOrder.LITTLE_ENDIAN, 1, 0, all);
+        for (AnalyzedConnection a : CaptureAnalyzer.analyzeAll(f)) {
+            assertThat(a.report().stages()).isNotEmpty();
+            assertThat(ReportJson.render(a.report())).doesNotContain("\"pw\"");
+        }
+    }
+
+    @Test
+    void anEndlessHttpHeaderIsGivenUpAtTheLimit() throws Exception {
+        // 20 KB of header without an end, one byte per segment, to the RDP port: buffered up to the limit only
+        StringBuilder h = new StringBuilder("CONNECT rds1.example:3389 HTTP/1.1\r\n");
+        while (h.length() < 20_000) h.append("X-Pad: aaaaaaaaaaaaaaaa\r\n");
+        TcpConversation t = new TcpConversation(TestCaptures.C4, 40009, TestCaptures.S4, 3389, 1_700_000_000_000_000_000L, 1, 2);
+        t.mss(1).handshake().client(h.toString().getBytes(StandardCharsets.US_ASCII)).fin(true).fin(false);
+        Report r = only(write("endless.pcap", t));
+        StageResult tcp = stage(r, Stage.TCP);
+        assertThat(tcp.evidence()).containsEntry("proxy", "HTTP CONNECT").containsEntry("proxyNote",
+                "preamble longer than " + ProxyPreamble.MAX_BUFFERED + " bytes");
+        assertThat(tcp.status()).isEqualTo(Status.FAILED); // the client closed before any proxy reply
+    }
 }
