@@ -72,6 +72,17 @@ public final class CertificateAnalyzer {
      * attributes by BouncyCastle's display name (SERIALNUMBER, E, ...), values decoded whatever their string type
      * (the JDK shows BMPString values as "\00S\00E...").
      */
+    /** Control characters as RFC 4514 hex escapes ("\\0D\\0A"), so a name never breaks a line of the report. */
+    static String escapeControls(String v) {
+        StringBuilder b = new StringBuilder(v.length());
+        for (int i = 0; i < v.length(); i++) {
+            char ch = v.charAt(i);
+            if (ch < 0x20 || ch == 0x7F) b.append(String.format("\\%02X", (int) ch));
+            else b.append(ch);
+        }
+        return b.toString();
+    }
+
     static String rfc2253(org.bouncycastle.asn1.x500.X500Name n) {
         org.bouncycastle.asn1.x500.RDN[] rdns = n.getRDNs();
         StringBuilder b = new StringBuilder();
@@ -85,7 +96,7 @@ public final class CertificateAnalyzer {
                 if (key == null) key = org.bouncycastle.asn1.x500.style.BCStyle.INSTANCE.oidToDisplayName(t);
                 if (key == null) key = t.getId();
                 b.append(key.toUpperCase(Locale.ROOT)).append('=')
-                        .append(org.bouncycastle.asn1.x500.style.IETFUtils.valueToString(avas[k].getValue()));
+                        .append(escapeControls(org.bouncycastle.asn1.x500.style.IETFUtils.valueToString(avas[k].getValue())));
             }
         }
         return b.toString();
