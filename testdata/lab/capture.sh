@@ -247,7 +247,40 @@ PY
     "$(summary $n "$XRDP_PORT")"
 }
 
-ALL=(xrdp_tls_connect shadow_nla_ok shadow_nla_wrong shadow_nla_tls_refused xrdp_tls_nla_only xrdp_rdp_stdsec client_rst server_rst)
+cap_via_proxy() {  # cap_via_proxy socks5|http NAME FRAMES: xfreerdp -> proxy-relay.py -> xrdp tls; keep the first FRAMES frames
+  local kind=$1 n=$2 frames=$3 port relay
+  port=${PROXY_PORT:-$((XRDP_PORT + 2))}
+  "$LABSH" start-xrdp tls >/dev/null
+  python3 "$HERE/proxy-relay.py" "$kind" "$port" > "$WORK/$n.relay.log" 2>&1 &
+  relay=$!
+  "$LABSH" wait-port "$port" 10 >/dev/null
+  cap_start $n "$port"
+  XF_TIMEOUT=5 xf $n "" /v:127.0.0.1:"$XRDP_PORT" /proxy:"$kind"://127.0.0.1:"$port" /cert:ignore /sec:tls /size:640x480 /bpp:16 -clipboard -sound
+  sleep 0.5
+  kill -INT "$TCPDUMP_PID"; wait "$TCPDUMP_PID" 2>/dev/null || true; TCPDUMP_PID=""
+  kill "$relay"; wait "$relay" 2>/dev/null || true
+  grep -q '^0 packets dropped by kernel' "$WORK/$n.tcpdump.log" || { cat "$WORK/$n.tcpdump.log" >&2; return 3; }
+  tshark -r "$WORK/$n.raw.pcap" -Y "frame.number <= $frames" -F pcap -w "$CAP/$n.pcap" 2>/dev/null
+}
+
+cap_xrdp_via_socks5() {
+  local n=xrdp-tls-xfreerdp-via-socks5
+  cap_via_proxy socks5 $n 15
+  provenance $n.pcap "xfreerdp through a SOCKS5 relay (testdata/lab/proxy-relay.py socks5) to xrdp tls mode: SOCKS5 greeting (no authentication), CONNECT to 127.0.0.1:$XRDP_PORT, reply succeeded, then X.224 CR/CC (SSL), the TLS 1.3 handshake and the first encrypted record; only the client-relay leg is captured; cut after frame 15" \
+    "python3 testdata/lab/proxy-relay.py socks5 PORT & timeout 5 xfreerdp /v:127.0.0.1:$XRDP_PORT /proxy:socks5://127.0.0.1:PORT /cert:ignore /sec:tls" \
+    "$(summary $n "${PROXY_PORT:-$((XRDP_PORT + 2))}")"
+}
+
+cap_xrdp_via_http() {
+  local n=xrdp-tls-xfreerdp-via-http-connect
+  cap_via_proxy http $n 13
+  provenance $n.pcap "xfreerdp through an HTTP CONNECT relay (testdata/lab/proxy-relay.py http) to xrdp tls mode: CONNECT 127.0.0.1:$XRDP_PORT, 'HTTP/1.1 200 Connection established', then X.224 CR/CC (SSL), the TLS 1.3 handshake and the first encrypted record; only the client-relay leg is captured; cut after frame 13" \
+    "python3 testdata/lab/proxy-relay.py http PORT & timeout 5 xfreerdp /v:127.0.0.1:$XRDP_PORT /proxy:http://127.0.0.1:PORT /cert:ignore /sec:tls" \
+    "$(summary $n "${PROXY_PORT:-$((XRDP_PORT + 2))}")"
+}
+
+ALL=(xrdp_tls_connect shadow_nla_ok shadow_nla_wrong shadow_nla_tls_refused xrdp_tls_nla_only xrdp_rdp_stdsec client_rst server_rst
+     xrdp_via_socks5 xrdp_via_http)
 cr_fixture() {  # cr_fixture CAPTURE PORT FIXTURE DESCRIPTION: first client payload of the capture
   local f=$CAP/$1.pcap hex
   hex=$(tshark -r "$f" -Y "tcp.dstport==$2 && tcp.len>0" -T fields -e tcp.payload 2>/dev/null | head -n1)

@@ -20,10 +20,19 @@ public final class CaptureAnalyzer {
     /** Capture-time idle limit after which an open connection is closed out. */
     public static final long IDLE_NANOS = 600L * 1_000_000_000L;
     private static final int SWEEP_EVERY = 65_536;
+    /** How long (capture time) a closed connection still claims its 4-tuple: Linux's TIME_WAIT. */
+    public static final long CLOSED_GRACE_NANOS = 60L * 1_000_000_000L;
+    static final int MAX_CLOSED = 4096;
 
     private final Consumer<AnalyzedConnection> sink;
     private final PacketDecoder decoder = new PacketDecoder();
     private final Map<FlowKey, RdpConnection> tcp = new HashMap<>();
+    /**
+     * Connections ended by a RST or both FINs, held (in close order) for {@link #CLOSED_GRACE_NANOS} of capture time
+     * so that segments arriving after the close on the same 4-tuple without a new SYN are noted on them as late
+     * segments rather than taken for a second connection; at most {@link #MAX_CLOSED} are held.
+     */
+    private final java.util.LinkedHashMap<FlowKey, RdpConnection> closed = new java.util.LinkedHashMap<>();
     private final Map<FlowKey, RdpUdpFlow> udp = new HashMap<>();
     private long packets;
     private long now;
@@ -40,14 +49,22 @@ public final class CaptureAnalyzer {
         CaptureAnalyzer a = new CaptureAnalyzer(sink);
         try (CaptureReader r = CaptureReader.open(file)) {
             RawPacket p;
-            while ((p = r.next()) != null) {
-                a.accept(p);
-                if (progress != null && (a.packets & 0xFFF) == 0) {
-                    progress.accept(r.position());
+            String broken = null;
+            try {
+                while ((p = r.next()) != null) {
+                    a.accept(p);
+                    if (progress != null && (a.packets & 0xFFF) == 0) {
+                        progress.accept(r.position());
+                    }
                 }
+            } catch (CaptureFormatException e) {
+                if (e.kind() != CaptureFormatException.Kind.BROKEN) {
+                    throw e;
+                }
+                broken = e.getMessage(); // what came before the broken block is still reported
             }
             a.finish();
-            return a.summary(r.format(), r.position(), r.secrets().size());
+            return a.summary(r.format(), r.position(), r.secrets().size(), r.truncation(), broken);
         }
     }
 
@@ -59,14 +76,36 @@ public final class CaptureAnalyzer {
         return out;
     }
 
-    /** What the run saw. */
+    /**
+     * What the run saw.
+     *
+     * @param unsupportedLinkTypes frames skipped per link type the decoder does not know
+     * @param truncation           null, or "truncated at byte N: ..." when the file ends inside a record
+     * @param broken               null, or why reading stopped at a broken block (what came before is reported)
+     */
     public record Summary(String format, long bytes, long packets, long rdpConnections, long maxOpenConnections,
-                          long ipFragments, long skippedFrames, int decryptionSecretsBlocks) {}
+                          long ipFragments, long skippedFrames, int decryptionSecretsBlocks,
+                          Map<Integer, Long> unsupportedLinkTypes, String truncation, String broken) {
+        /** One line per unsupported link type: "link type 57005 not supported: 11 packets skipped". */
+        public List<String> linkTypeNotes() {
+            List<String> out = new ArrayList<>();
+            unsupportedLinkTypes.forEach((t, n) -> out.add("link type " + t + " not supported: " + n + " packet"
+                    + (n == 1 ? "" : "s") + " skipped"));
+            return out;
+        }
 
-    Summary summary(String format, long bytes, int secrets) {
+        /** True when there were packets and every one was of a link type the decoder does not know. */
+        public boolean nothingDecodable() {
+            long skipped = unsupportedLinkTypes.values().stream().mapToLong(Long::longValue).sum();
+            return packets > 0 && skipped == packets;
+        }
+    }
+
+    Summary summary(String format, long bytes, int secrets, String truncation, String broken) {
         PacketDecoder.Stats s = decoder.stats();
         return new Summary(format, bytes, packets, rdpConnections, maxOpen, s.ipFragments,
-                s.unsupportedLinkType + s.notIp + s.truncated + s.otherProtocol, secrets);
+                s.unsupportedLinkType + s.notIp + s.truncated + s.otherProtocol, secrets,
+                java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(s.unsupportedLinkTypes)), truncation, broken);
     }
 
     public void accept(RawPacket raw) {
@@ -91,6 +130,17 @@ public final class CaptureAnalyzer {
         FlowKey key = new FlowKey(p.src(), p.dst(), 6);
         RdpConnection c = tcp.get(key);
         long ts = p.timestampNanos();
+        expireClosed(ts);
+        if (c == null && !closed.isEmpty()) {
+            RdpConnection done = closed.get(key);
+            if (done != null) {
+                if (!(p.syn() && !p.hasAck())) {
+                    done.lateSegment(p.src().equals(done.client) ? Side.CLIENT : Side.SERVER, p.payloadLength(), p.fin(), p.rst(), ts);
+                    return;
+                }
+                emitClosed(key, done); // a new SYN: a new connection on the same 4-tuple
+            }
+        }
         if (p.syn() && !p.hasAck()) {
             if (c != null && (c.closedBy != null || c.c2s.delivered() > 0 || !p.src().equals(c.client))) {
                 close(key, c, ts);
@@ -149,6 +199,7 @@ public final class CaptureAnalyzer {
                 c.refused = true;
             }
             c.closed(side, "RST", ts);
+            c.rstSeen = true;
             close(key, c, ts);
             return;
         }
@@ -180,9 +231,40 @@ public final class CaptureAnalyzer {
         f.onDatagram(p.src().equals(f.client), p.data(), p.payloadOffset(), p.payloadLength(), p.timestampNanos());
     }
 
+    /** A connection that ended (RST, both FINs, idle, end of capture, or a new SYN on its 4-tuple). */
     private void close(FlowKey key, RdpConnection c, long ts) {
         tcp.remove(key, c);
         c.finish(ts);
+        if (c.closedBy != null && (c.rstSeen || (c.finSeen[0] && c.finSeen[1]))) {
+            // held for late segments; reported when the grace period ends
+            closed.remove(key);
+            closed.put(key, c);
+            c.tClosedOut = ts;
+            while (closed.size() > MAX_CLOSED) {
+                Map.Entry<FlowKey, RdpConnection> eldest = closed.entrySet().iterator().next();
+                emitClosed(eldest.getKey(), eldest.getValue());
+            }
+            return;
+        }
+        emit(c);
+    }
+
+    private void emitClosed(FlowKey key, RdpConnection c) {
+        closed.remove(key);
+        emit(c);
+    }
+
+    private void expireClosed(long ts) {
+        while (!closed.isEmpty()) {
+            Map.Entry<FlowKey, RdpConnection> eldest = closed.entrySet().iterator().next();
+            if (ts - eldest.getValue().tClosedOut <= CLOSED_GRACE_NANOS) {
+                return;
+            }
+            emitClosed(eldest.getKey(), eldest.getValue());
+        }
+    }
+
+    private void emit(RdpConnection c) {
         if (c.isRdp()) {
             rdpConnections++;
             sink.accept(new AnalyzedConnection(ReportBuilder.build(c), c, null));
@@ -207,8 +289,16 @@ public final class CaptureAnalyzer {
     public void finish() {
         List<Map.Entry<FlowKey, RdpConnection>> open = new ArrayList<>(tcp.entrySet());
         open.sort(java.util.Comparator.comparingLong(e -> e.getValue().firstSeen));
+        List<RdpConnection> last = new ArrayList<>(closed.values());
+        closed.clear();
         for (Map.Entry<FlowKey, RdpConnection> e : open) {
-            close(e.getKey(), e.getValue(), now);
+            e.getValue().finish(now);
+            last.add(e.getValue());
+        }
+        tcp.clear();
+        last.sort(java.util.Comparator.comparingLong(c -> c.firstSeen));
+        for (RdpConnection c : last) {
+            emit(c);
         }
         for (RdpUdpFlow f : udp.values()) {
             if (f.tSyn >= 0) {

@@ -16,6 +16,9 @@ public final class CaptureCauses {
     public static final Cause CLIENT_RESET = new Cause("CLIENT_RESET",
             "the client reset the connection (TCP RST) before the stage completed",
             "the client aborted; check the client's logs and any local security software", null);
+    public static final Cause PROXY_REFUSED = new Cause("PROXY_REFUSED",
+            "the proxy in front of the RDP connection (SOCKS5 or HTTP CONNECT) refused to connect to the destination",
+            "check the proxy's rules and that the destination host:port is reachable from the proxy", null);
     public static final Cause MALFORMED_REQUEST = new Cause("MALFORMED_REQUEST",
             "the client's data breaks the protocol's framing or field rules",
             "the client (or a scanner) is not speaking RDP correctly", null);

@@ -35,7 +35,8 @@ public abstract class CaptureReader implements Closeable {
         int n = in.readNBytes(magic, 0, 4);
         if (n < 4) {
             in.close();
-            throw new CaptureFormatException("file is shorter than a capture header (" + n + " bytes)");
+            throw new CaptureFormatException(CaptureFormatException.Kind.NOT_A_CAPTURE, n == 0 ? "the file is empty"
+                    : "the file is shorter than a capture's magic number (" + n + " byte(s))");
         }
         int be = ((magic[0] & 0xFF) << 24) | ((magic[1] & 0xFF) << 16) | ((magic[2] & 0xFF) << 8) | (magic[3] & 0xFF);
         switch (be) {
@@ -45,12 +46,36 @@ public abstract class CaptureReader implements Closeable {
                 return new PcapngReader(in);
             default:
                 in.close();
-                throw new CaptureFormatException(String.format("unknown capture magic 0x%08x (not pcap or pcapng)", be));
+                throw new CaptureFormatException(CaptureFormatException.Kind.NOT_A_CAPTURE,
+                        String.format("unknown capture magic 0x%08x (not pcap or pcapng)", be));
         }
     }
 
-    /** The next packet, or null at the end of the file. A truncated last record ends the file. */
+    /**
+     * The next packet, or null at the end of the file. A truncated last record ends the file; {@link #truncation()}
+     * then says where.
+     */
     public abstract RawPacket next() throws IOException;
+
+    private String truncation;
+
+    /** Null, or "truncated at byte N: ..." when the file ended inside a record. */
+    public String truncation() {
+        return truncation;
+    }
+
+    /** Notes that the file ended inside {@code what}, which starts at byte {@code start} and needs {@code need} bytes. */
+    protected RawPacket truncated(String what, long start, long need) {
+        truncation = "truncated at byte " + position + ": the " + what + " at byte " + start + " needs " + need
+                + " byte(s), the file has " + (position - start);
+        return null;
+    }
+
+    /** A header that the file ends inside: nothing can be read at all. */
+    protected CaptureFormatException truncatedHeader(String what, long start, long need) {
+        return new CaptureFormatException(CaptureFormatException.Kind.TRUNCATED, "truncated at byte " + position + ": the "
+                + what + " at byte " + start + " needs " + need + " byte(s), the file has " + (position - start));
+    }
 
     /** "pcap" or "pcapng". */
     public abstract String format();
@@ -93,8 +118,8 @@ public abstract class CaptureReader implements Closeable {
                 s = 1;
             }
             left -= s;
+            position += s;
         }
-        position += n;
     }
 
     static int u32(byte[] b, int off, boolean le) {

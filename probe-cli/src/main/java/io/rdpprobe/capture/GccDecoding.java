@@ -109,6 +109,9 @@ final class GccDecoding {
             out.certType = cert.dwVersion() & 0x7FFFFFFF;
             out.certCount = cert.count();
             out.certPermanent = cert.permanent();
+            if (cert instanceof io.rdpprobe.protocol.gcc.X509CertificateChain chain) {
+                out.certChain = chain.certificates();
+            }
         }
     }
 

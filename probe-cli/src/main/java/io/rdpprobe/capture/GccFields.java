@@ -57,6 +57,8 @@ public final class GccFields {
     public int certType = -1;
     public int certCount;
     public Boolean certPermanent;
+    /** The X.509 chain's DER certificates in wire order (the server's last), when certType is 2. */
+    public List<byte[]> certChain;
     public int ioChannel = -1;
     public List<Integer> serverChannelIds;
     /** Block types seen, in order, as hex names. */

@@ -29,6 +29,8 @@ public final class PacketDecoder {
         public long otherProtocol;
         public long tcp;
         public long udp;
+        /** Frames skipped per unsupported link type (at most 16 distinct types are told apart). */
+        public final java.util.Map<Integer, Long> unsupportedLinkTypes = new java.util.TreeMap<>();
     }
 
     private final Stats stats = new Stats();
@@ -81,6 +83,9 @@ public final class PacketDecoder {
             }
             default -> {
                 stats.unsupportedLinkType++;
+                if (stats.unsupportedLinkTypes.size() < 16 || stats.unsupportedLinkTypes.containsKey(p.linkType())) {
+                    stats.unsupportedLinkTypes.merge(p.linkType(), 1L, Long::sum);
+                }
                 return null;
             }
         }

@@ -21,8 +21,12 @@ final class PcapReader extends CaptureReader {
         littleEndian = magicBigEndianRead == 0xD4C3B2A1 || magicBigEndianRead == 0x4D3CB2A1;
         nanos = magicBigEndianRead == 0xA1B23C4D || magicBigEndianRead == 0x4D3CB2A1;
         byte[] rest = new byte[20];
-        if (!readFully(rest, 20)) {
-            throw new CaptureFormatException("pcap global header truncated");
+        try {
+            if (!readFully(rest, 20)) {
+                throw truncatedHeader("pcap file header", 0, 24);
+            }
+        } catch (EOFException e) {
+            throw truncatedHeader("pcap file header", 0, 24);
         }
         snapLen = u32(rest, 12, littleEndian);
         linkType = u32(rest, 16, littleEndian) & 0x0FFFFFFF; // upper bits: FCS info
@@ -30,20 +34,21 @@ final class PcapReader extends CaptureReader {
 
     @Override
     public RawPacket next() throws IOException {
+        long start = position();
         try {
             if (!readFully(hdr, 16)) {
                 return null;
             }
         } catch (EOFException e) {
-            return null; // truncated trailing record header: treat as end of capture
+            return truncated("record header", start, 16); // the capture ends here; what came before is analysed
         }
         long sec = u32(hdr, 0, littleEndian) & 0xFFFFFFFFL;
         long frac = u32(hdr, 4, littleEndian) & 0xFFFFFFFFL;
         int incl = u32(hdr, 8, littleEndian);
         int orig = u32(hdr, 12, littleEndian);
         if (incl < 0 || incl > MAX_BLOCK) {
-            throw new CaptureFormatException("pcap record at offset " + (position() - 16) + " claims " + (incl & 0xFFFFFFFFL)
-                    + " captured bytes");
+            throw new CaptureFormatException("pcap record at byte " + start + " claims " + Integer.toUnsignedString(incl)
+                    + " captured bytes (at most " + MAX_BLOCK + " accepted)");
         }
         byte[] data = new byte[incl];
         try {
@@ -51,10 +56,10 @@ final class PcapReader extends CaptureReader {
                 readFully(data, incl);
             }
         } catch (EOFException e) {
-            return null;
+            return truncated("record", start, 16L + incl);
         }
         long ts = sec * 1_000_000_000L + (nanos ? frac : frac * 1000L);
-        return new RawPacket(ts, linkType, 0, data, Math.max(orig, incl));
+        return new RawPacket(ts, linkType, 0, data, orig < 0 ? Integer.MAX_VALUE : Math.max(orig, incl));
     }
 
     @Override

@@ -50,35 +50,44 @@ final class PcapngReader extends CaptureReader {
                 // magic already consumed by open(); read the block length and byte-order magic
                 advanced(4);
                 byte[] b = new byte[8];
-                if (!readFully(b, 8)) {
-                    throw new CaptureFormatException("pcapng section header truncated");
+                try {
+                    if (!readFully(b, 8)) {
+                        throw truncatedHeader("pcapng section header block", 0, 28);
+                    }
+                    readShbAfterLength(b, 0);
+                } catch (EOFException e) {
+                    throw truncatedHeader("pcapng section header block", 0, 28);
                 }
-                readShbAfterLength(b);
                 first = false;
                 continue;
             }
+            long start = position();
             try {
                 if (!readFully(hdr, 8)) {
                     return null;
                 }
             } catch (EOFException e) {
-                return null;
+                return truncated("block header", start, 8);
             }
             type = u32(hdr, 0, littleEndian);
             if (type == SHB) {
                 byte[] b = new byte[8];
                 System.arraycopy(hdr, 4, b, 0, 4);
-                if (!readFully(tmp4, 4)) {
-                    throw new CaptureFormatException("pcapng section header truncated");
+                try {
+                    if (!readFully(tmp4, 4)) {
+                        return truncated("section header block", start, 28);
+                    }
+                    System.arraycopy(tmp4, 0, b, 4, 4);
+                    readShbAfterLength(b, start);
+                } catch (EOFException e) {
+                    return truncated("section header block", start, 28);
                 }
-                System.arraycopy(tmp4, 0, b, 4, 4);
-                readShbAfterLength(b);
                 continue;
             }
             total = u32(hdr, 4, littleEndian);
-            if (total < 12 || (total & 3) != 0 || total > MAX_BLOCK) {
-                throw new CaptureFormatException(String.format("pcapng block type 0x%x at offset %d has bad length %d",
-                        type, position() - 8, total));
+            if (total < 12 || (total & 3) != 0 || total > MAX_BLOCK || total < 0) {
+                throw new CaptureFormatException(String.format("pcapng block type 0x%x at byte %d has bad length %s",
+                        type & 0xFFFFFFFFL, start, Integer.toUnsignedString(total)));
             }
             int bodyLen = total - 12;
             byte[] body = new byte[bodyLen];
@@ -88,7 +97,7 @@ final class PcapngReader extends CaptureReader {
                 }
                 readFully(tmp4, 4); // trailing block length
             } catch (EOFException e) {
-                return null;
+                return truncated(String.format("block (type 0x%x)", type & 0xFFFFFFFFL), start, total);
             }
             switch (type) {
                 case IDB -> readIdb(body);
@@ -109,18 +118,20 @@ final class PcapngReader extends CaptureReader {
 
     private final byte[] tmp4 = new byte[4];
 
-    private void readShbAfterLength(byte[] lenAndMagic) throws IOException {
+    private void readShbAfterLength(byte[] lenAndMagic, long start) throws IOException {
         int magicLe = u32(lenAndMagic, 4, true);
         if (magicLe == 0x1A2B3C4D) {
             littleEndian = true;
         } else if (magicLe == 0x4D3C2B1A) {
             littleEndian = false;
         } else {
-            throw new CaptureFormatException(String.format("pcapng byte-order magic 0x%08x is wrong", magicLe));
+            throw new CaptureFormatException(start == 0 ? CaptureFormatException.Kind.NOT_A_CAPTURE : CaptureFormatException.Kind.BROKEN,
+                    String.format("pcapng byte-order magic 0x%08x at byte %d is wrong", magicLe & 0xFFFFFFFFL, start + 8));
         }
         int total = u32(lenAndMagic, 0, littleEndian);
         if (total < 28 || (total & 3) != 0 || total > MAX_BLOCK) {
-            throw new CaptureFormatException("pcapng section header length " + total + " is invalid");
+            throw new CaptureFormatException("pcapng section header length " + Integer.toUnsignedString(total)
+                    + " at byte " + start + " is invalid");
         }
         skipFully(total - 12L); // version, section length, options, trailing length
         interfaces.clear();
@@ -166,8 +177,8 @@ final class PcapngReader extends CaptureReader {
 
     private Iface iface(int id) throws CaptureFormatException {
         if (id < 0 || id >= interfaces.size()) {
-            throw new CaptureFormatException("packet refers to interface " + id + " but only " + interfaces.size()
-                    + " are described");
+            throw new CaptureFormatException("packet refers to interface " + Integer.toUnsignedString(id) + " but only "
+                    + interfaces.size() + " are described");
         }
         return interfaces.get(id);
     }
@@ -206,10 +217,12 @@ final class PcapngReader extends CaptureReader {
         int cap = u32(b, 12, littleEndian);
         int orig = u32(b, 16, littleEndian);
         if (cap < 0 || cap > b.length - 20) {
-            throw new CaptureFormatException("pcapng packet length " + cap + " exceeds its block");
+            throw new CaptureFormatException("pcapng packet length " + Integer.toUnsignedString(cap) + " exceeds its block ("
+                    + (b.length - 20) + " byte(s) of packet data)");
         }
         Iface i = iface(id);
-        return new RawPacket(toNanos(i, ts), i.linkType, id, java.util.Arrays.copyOfRange(b, 20, 20 + cap), Math.max(orig, cap));
+        return new RawPacket(toNanos(i, ts), i.linkType, id, java.util.Arrays.copyOfRange(b, 20, 20 + cap),
+                orig < 0 ? Integer.MAX_VALUE : Math.max(orig, cap));
     }
 
     private RawPacket readSpb(byte[] b) throws CaptureFormatException {
@@ -225,7 +238,8 @@ final class PcapngReader extends CaptureReader {
         if (cap < 0 || cap > b.length - 4) {
             cap = b.length - 4;
         }
-        return new RawPacket(0L, i.linkType, 0, java.util.Arrays.copyOfRange(b, 4, 4 + cap), Math.max(orig, cap));
+        return new RawPacket(0L, i.linkType, 0, java.util.Arrays.copyOfRange(b, 4, 4 + cap),
+                orig < 0 ? Integer.MAX_VALUE : Math.max(orig, cap));
     }
 
     private void readDsb(byte[] b) throws CaptureFormatException {
@@ -235,7 +249,8 @@ final class PcapngReader extends CaptureReader {
         int type = u32(b, 0, littleEndian);
         int len = u32(b, 4, littleEndian);
         if (len < 0 || len > b.length - 8) {
-            throw new CaptureFormatException("pcapng decryption secrets length " + len + " exceeds its block");
+            throw new CaptureFormatException("pcapng decryption secrets length " + Integer.toUnsignedString(len)
+                    + " exceeds its block");
         }
         secrets.add(new DecryptionSecrets(type, java.util.Arrays.copyOfRange(b, 8, 8 + len)));
     }

@@ -44,6 +44,8 @@ public final class RdpConnection {
     long tSynAck = -1;
     boolean refused;
 
+    /** The proxy handshake in front of the RDP stream (SOCKS5, HTTP CONNECT), if any; see {@link #proxy()}. */
+    final ProxyPreamble proxy;
     final TcpStream c2s;
     final TcpStream s2c;
     private final Framer clientFramer;
@@ -108,6 +110,14 @@ public final class RdpConnection {
     String closeAfter;
     boolean[] finSeen = new boolean[2];
     boolean rstSeen;
+    /** Capture time at which the connection was closed out (RST or both FINs). */
+    long tClosedOut = -1;
+    // ---- segments after the close on the same 4-tuple, no new SYN (pure ACKs not counted)
+    long lateSegments;
+    long lateBytes;
+    long tFirstLate = -1;
+    long tLastLate = -1;
+    final long[] lateBy = new long[2];
     String lastPdu;
     final long[] lost = new long[2];
     final List<String> notes = new ArrayList<>();
@@ -123,12 +133,21 @@ public final class RdpConnection {
         }
         this.clientFramer = new Framer(new DirectionHandler(Side.CLIENT));
         this.serverFramer = new Framer(new DirectionHandler(Side.SERVER));
+        // A proxy preamble can only be seen from the start of the stream: with the SYN in the capture.
+        this.proxy = syn ? new ProxyPreamble(new ProxyPreamble.Out() {
+            @Override public void client(byte[] d, int o, int l, long t) { clientFramer.feed(d, o, l, t); }
+            @Override public void server(byte[] d, int o, int l, long t) { serverFramer.feed(d, o, l, t); }
+        }) : null;
         this.c2s = new TcpStream(new StreamSink() {
-            @Override public void onData(byte[] d, int o, int l, long t) { clientFramer.feed(d, o, l, t); }
+            @Override public void onData(byte[] d, int o, int l, long t) {
+                if (proxy != null && !proxy.decided()) proxy.client(d, o, l, t); else clientFramer.feed(d, o, l, t);
+            }
             @Override public void onGap(long n, long t) { gap(Side.CLIENT, n, t); }
         });
         this.s2c = new TcpStream(new StreamSink() {
-            @Override public void onData(byte[] d, int o, int l, long t) { serverFramer.feed(d, o, l, t); }
+            @Override public void onData(byte[] d, int o, int l, long t) {
+                if (proxy != null && !proxy.decided()) proxy.server(d, o, l, t); else serverFramer.feed(d, o, l, t);
+            }
             @Override public void onGap(long n, long t) { gap(Side.SERVER, n, t); }
         });
         if (server.port() == 3389) {
@@ -149,7 +168,13 @@ public final class RdpConnection {
 
     /** Whether this connection is RDP: a CR from the client, a CC from the server, or the RDP port. */
     public boolean isRdp() {
-        return notRdp ? cr != null || cc != null : cr != null || cc != null || ccError != null || rdpLikely;
+        return notRdp ? cr != null || cc != null : cr != null || cc != null || ccError != null || rdpLikely || proxyToRdpPort();
+    }
+
+    /** A proxy preamble that asked for port 3389 is an RDP connection attempt even if the proxy refused it. */
+    private boolean proxyToRdpPort() {
+        ProxyPreamble p = proxy();
+        return p != null && p.destinationPort == 3389;
     }
 
     /** Notes and alerts are bounded so a long connection cannot grow them without limit. */
@@ -167,7 +192,15 @@ public final class RdpConnection {
         }
     }
 
+    /** The proxy preamble when the stream had one (kind non-null), else null. */
+    public ProxyPreamble proxy() {
+        return proxy != null && proxy.kind != null ? proxy : null;
+    }
+
     private void gap(Side side, long n, long ts) {
+        if (proxy != null && !proxy.decided()) {
+            proxy.flush("the capture lost bytes during the proxy preamble");
+        }
         lost[side.ordinal()] += n;
         note(side.lower() + " stream: capture lost " + n + " bytes");
         (side == Side.CLIENT ? clientFramer : serverFramer).gap(n, ts);
@@ -182,10 +215,26 @@ public final class RdpConnection {
         }
     }
 
+    /** A segment of this 4-tuple after the RST / both FINs, without a new SYN: noted, not decoded. */
+    void lateSegment(Side side, int payload, boolean fin, boolean rst, long ts) {
+        if (payload == 0 && !fin && !rst) {
+            return; // the final ACK of a close, or a keep-alive: nothing late about it
+        }
+        lateSegments++;
+        lateBytes += payload;
+        lateBy[side.ordinal()]++;
+        if (tFirstLate < 0) tFirstLate = ts;
+        tLastLate = ts;
+        lastSeen = Math.max(lastSeen, ts);
+    }
+
     /** End of connection or capture: flush holes as gaps and release buffers. */
     void finish(long ts) {
         c2s.finish(ts);
         s2c.finish(ts);
+        if (proxy != null && !proxy.decided()) {
+            proxy.flush("the connection ended during the proxy preamble");
+        }
         clientFramer.stop();
         serverFramer.stop();
         for (int i = 0; i < 2; i++) {

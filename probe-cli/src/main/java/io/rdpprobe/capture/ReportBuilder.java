@@ -15,6 +15,9 @@ import io.rdpprobe.protocol.x224.ConnectionRequest;
 import io.rdpprobe.protocol.x224.CrToken;
 import io.rdpprobe.protocol.x224.NegotiationResponse;
 import io.rdpprobe.protocol.x224.Protocols;
+import io.rdpprobe.probe.tls.CertificateAnalysis;
+import io.rdpprobe.probe.tls.CertificateAnalyzer;
+import io.rdpprobe.probe.tls.TrustSettings;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -145,7 +148,29 @@ final class ReportBuilder {
             return;
         }
         ev.put("handshake", "SYN, SYN+ACK");
-        add(StageResult.ok(Stage.TCP, ms(c.tSyn, c.tSynAck), ev, "connected"));
+        ProxyPreamble px = c.proxy();
+        if (px == null) {
+            add(StageResult.ok(Stage.TCP, ms(c.tSyn, c.tSynAck), ev, "connected"));
+            return;
+        }
+        // The TCP connection goes to a proxy; the RDP stream starts after its handshake.
+        ev.put("proxy", px.kind);
+        if (px.destination != null) ev.put("proxyDestination", px.destination);
+        if (px.authentication != null) ev.put("proxyAuthentication", px.authentication);
+        if (px.reply != null) ev.put("proxyReply", px.reply);
+        if (px.abandoned != null) ev.put("proxyNote", px.abandoned);
+        String via = "the " + px.kind + " proxy " + c.server;
+        if (px.refused) {
+            add(StageResult.failed(Stage.TCP, ms(c.tSyn, px.tReply), ev, CaptureCauses.PROXY_REFUSED,
+                    via + " refused to connect to " + (px.destination == null ? "the destination" : px.destination) + ": " + px.reply));
+            return;
+        }
+        if (!px.completed) {
+            add(incomplete(Stage.TCP, c.tSyn, ev, "the end of the " + px.kind + " proxy handshake"
+                    + (px.abandoned != null ? " (" + px.abandoned + ")" : ""), null));
+            return;
+        }
+        add(StageResult.ok(Stage.TCP, ms(c.tSyn, px.tReply), ev, "connected through " + via + " to " + px.destination));
     }
 
     // ---- X224 --------------------------------------------------------------------------------------------
@@ -344,7 +369,41 @@ final class ReportBuilder {
         }
         String enc = g.encryptionMethod >= 0 ? ", " + new io.rdpprobe.protocol.gcc.EncryptionLevel((int) g.encryptionLevel).name()
                 + " / " + new io.rdpprobe.protocol.gcc.EncryptionMethod((int) g.encryptionMethod).name() : "";
-        add(StageResult.ok(Stage.MCS, ms(c.tConnectInitial, c.tConnectResponse), ev, "conference created" + enc));
+        String summary = "conference created" + enc;
+        CertificateAnalysis.Finding worst = serverCertificateChain(g, ev);
+        if (worst != null) {
+            int n = ((List<?>) ev.get("certificateFindings")).size();
+            add(StageResult.warning(Stage.MCS, ms(c.tConnectInitial, c.tConnectResponse), ev, worst.cause(),
+                    summary + "; server certificate chain: " + worst.detail() + (n > 1 ? " (+" + (n - 1) + " more finding(s))" : "")));
+            return;
+        }
+        add(StageResult.ok(Stage.MCS, ms(c.tConnectInitial, c.tConnectResponse), ev, summary));
+    }
+
+    /** No trust anchors in a capture: the chain is judged for dates, keys and signatures, and reported as untrusted. */
+    private static final TrustSettings NO_ANCHORS = new TrustSettings(List.of(), java.util.Set.of(), false);
+
+    /**
+     * The X.509 chain of the Server Security Data (Standard RDP Security), analysed certificate by certificate with
+     * the TLS stage's {@link CertificateAnalyzer}, its dates judged at the capture time of the Connect-Response (when
+     * the server presented it). Returns the most severe finding, or null.
+     */
+    private CertificateAnalysis.Finding serverCertificateChain(GccFields g, Map<String, Object> ev) {
+        if (g.certChain == null || g.certChain.isEmpty()) {
+            return null;
+        }
+        Instant at = Instant.ofEpochSecond(0, c.tConnectResponse);
+        CertificateAnalysis ca = CertificateAnalyzer.analyzeStandardSecurityChain(g.certChain, at, NO_ANCHORS);
+        ev.put("serverCertificates", ca.certificates());
+        ev.put("serverCertificateOrder", "the server's certificate first (on the wire it is the last of "
+                + g.certChain.size() + ", MS-RDPBCGR 2.2.1.4.3.1.2)");
+        ev.put("certificatesJudgedAt", at.toString() + " (capture time of the Connect-Response)");
+        List<String> findings = new ArrayList<>();
+        for (CertificateAnalysis.Finding f : ca.findings()) {
+            findings.add(f.cause().code() + ": " + f.detail());
+        }
+        ev.put("certificateFindings", findings);
+        return ca.mostSevere();
     }
 
     private void securityExchange() {
@@ -433,7 +492,21 @@ final class ReportBuilder {
             m.put("close", "still open when the capture ends");
         }
         if (c.lastPdu != null) m.put("lastPdu", c.lastPdu);
-        if (!c.notes.isEmpty()) m.put("notes", List.copyOf(c.notes.subList(0, Math.min(20, c.notes.size()))));
+        List<String> notes = new ArrayList<>(c.notes.subList(0, Math.min(20, c.notes.size())));
+        if (c.lateSegments > 0) {
+            Map<String, Object> late = new LinkedHashMap<>();
+            late.put("segments", c.lateSegments);
+            late.put("fromClient", c.lateBy[0]);
+            late.put("fromServer", c.lateBy[1]);
+            late.put("payloadBytes", c.lateBytes);
+            late.put("first", at(c.tFirstLate));
+            late.put("last", at(c.tLastLate));
+            m.put("lateSegments", late);
+            notes.add(c.lateSegments + " segment(s) (" + c.lateBytes + " payload bytes; " + c.lateBy[0] + " from the client, "
+                    + c.lateBy[1] + " from the server) arrived after the " + c.closeKind + " without a new SYN, the last "
+                    + ms(c.tClose, c.tLastLate) + " ms after it: late segments of this connection, not decoded");
+        }
+        if (!notes.isEmpty()) m.put("notes", notes);
         return m;
     }
 }

@@ -12,6 +12,9 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -24,20 +27,30 @@ import picocli.CommandLine.Parameters;
  * probe would print it. Output is streamed: each connection is printed when it ends in the capture, so memory
  * does not grow with the file.
  *
- * <p>Exit codes: 0 the capture was analysed (whatever the connections' verdicts); 2 usage error or unreadable
- * file; 3 not a pcap/pcapng file or a broken block structure.
+ * <p>Exit codes ({@link #EXIT_CODES}): 0 the capture was analysed (whatever the connections' verdicts); 2 usage
+ * error; 3 unreadable (missing, a directory, no permission, not a pcap/pcapng file, or no packet of a supported
+ * link type); 4 truncated or broken capture (the connections before the damage are still reported). Under
+ * {@code --json} every outcome prints one JSON object, with {@code error} set when the exit code is not 0.
  */
 @Command(name = "analyze", mixinStandardHelpOptions = true,
         description = "Reads a pcap/pcapng capture and reports, per RDP connection, the stages reached and why it stopped.",
-        footer = {"", "Exit codes: 0 analysed; 2 usage or unreadable file; 3 not a capture / broken capture."})
+        footer = {"", AnalyzeCommand.EXIT_CODES})
 public final class AnalyzeCommand implements Callable<Integer> {
-    public static final int EXIT_BAD_CAPTURE = 3;
+    /** Missing, a directory, no permission, not a capture, or nothing of a supported link type. */
+    public static final int EXIT_UNREADABLE = 3;
+    /** The file ends inside a record or header, or a block is broken. */
+    public static final int EXIT_BROKEN_CAPTURE = 4;
+    /** The one exit-code table, shown in both helps (README has the same). */
+    public static final String EXIT_CODES = "Exit codes: 0 analysed; 2 usage error; 3 unreadable (missing, directory, "
+            + "permission denied, not a pcap/pcapng file, no supported link type); 4 truncated or broken capture "
+            + "(connections before the damage are still reported).";
     static final long PROGRESS_THRESHOLD = 100L * 1024 * 1024;
 
     @Parameters(index = "0", paramLabel = "CAPTURE", description = "pcap or pcapng file")
     Path capture;
 
-    @Option(names = "--json", description = "JSON: {\"capture\":FILE,\"connections\":[report,...]} (same report schema as the probe)")
+    @Option(names = "--json", description = "JSON: one object {\"capture\":FILE,\"connections\":[report,...],"
+            + "\"summary\":{...},\"warnings\":[...],\"error\":null|\"...\"} (same report schema as the probe), for every outcome")
     boolean json;
 
     @Option(names = "--summary", description = "one line per connection")
@@ -55,15 +68,26 @@ public final class AnalyzeCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /**
+     * A usage error of {@code analyze --json ...}: the one JSON object with {@code error} (picocli's parse error comes
+     * before {@link #run}, so {@link Main} calls this).
+     */
+    static void jsonUsageError(PrintWriter out, String file, String error) {
+        out.println("{\"capture\": " + ReportJson.write(file) + ",\n \"connections\": [],\n \"error\": "
+                + ReportJson.write("usage: " + error) + "}");
+        out.flush();
+    }
+
     /** How connections are printed. */
     interface Output {
         void begin(Path file);
 
         void connection(AnalyzedConnection c);
 
-        void end(CaptureAnalyzer.Summary s);
+        /** The end of the capture; {@code error} is null unless the exit code will be non-zero. */
+        void end(CaptureAnalyzer.Summary s, List<String> warnings, String error);
 
-        /** The capture broke off: close the output so it stays well-formed (JSON adds an "error" key). */
+        /** Nothing could be read: close the output so it stays well-formed (JSON adds an "error" key). */
         default void abort(String error) { }
     }
 
@@ -74,43 +98,92 @@ public final class AnalyzeCommand implements Callable<Integer> {
         return run(out, err);
     }
 
-    int run(PrintWriter out, PrintWriter err) {
-        if (!Files.isReadable(capture) || Files.isDirectory(capture)) {
-            err.println("rdp-probe analyze: cannot read " + capture);
-            return Main.EXIT_USAGE;
+    /** Why the file cannot be opened, or null when it can: missing, a directory, no permission. */
+    static String unreadable(Path file) {
+        if (!Files.exists(file)) {
+            return "cannot read " + file + ": no such file";
         }
+        if (Files.isDirectory(file)) {
+            return "cannot read " + file + ": it is a directory";
+        }
+        if (!Files.isReadable(file)) {
+            return "cannot read " + file + ": permission denied";
+        }
+        return null;
+    }
+
+    int run(PrintWriter out, PrintWriter err) {
         Output o = json ? new JsonOutput(out) : summary ? new SummaryOutput(out) : zeek ? new ZeekOutput(out)
                 : new TextOutput(out, !noEvidence);
+        String why = unreadable(capture);
+        if (why != null) {
+            return fail(o, out, err, why, EXIT_UNREADABLE);
+        }
         long size;
         try {
             size = Files.size(capture);
         } catch (IOException e) {
-            err.println("rdp-probe analyze: " + e.getMessage());
-            return Main.EXIT_USAGE;
+            return fail(o, out, err, "cannot read " + capture + ": " + e.getMessage(), EXIT_UNREADABLE);
         }
         Progress progress = !noProgress && size > PROGRESS_THRESHOLD ? new Progress(err, size) : null;
-        o.begin(capture);
+        boolean[] begun = {false};
         try {
             CaptureAnalyzer.Summary s = CaptureAnalyzer.analyze(capture, c -> {
+                if (!begun[0]) {
+                    o.begin(capture);
+                    begun[0] = true;
+                }
                 o.connection(c);
             }, progress);
             if (progress != null) {
                 progress.done();
             }
-            o.end(s);
+            if (!begun[0]) {
+                o.begin(capture);
+            }
+            List<String> warnings = new ArrayList<>(s.linkTypeNotes());
+            String error = s.broken() != null ? s.broken() : s.truncation();
+            int code = error != null ? EXIT_BROKEN_CAPTURE : 0;
+            if (error == null && s.nothingDecodable()) {
+                error = String.join("; ", warnings);
+                code = EXIT_UNREADABLE;
+            }
+            o.end(s, warnings, error);
             out.flush();
-            return 0;
+            if (error != null) {
+                err.println("rdp-probe analyze: " + capture + ": " + error);
+            }
+            return code;
         } catch (CaptureFormatException e) {
-            o.abort(e.getMessage());
-            out.flush();
-            err.println("rdp-probe analyze: " + capture + ": " + e.getMessage());
-            return EXIT_BAD_CAPTURE;
+            int code = e.kind() == CaptureFormatException.Kind.NOT_A_CAPTURE ? EXIT_UNREADABLE : EXIT_BROKEN_CAPTURE;
+            if (begun[0]) {
+                o.abort(e.getMessage());
+                out.flush();
+                err.println("rdp-probe analyze: " + capture + ": " + e.getMessage());
+                return code;
+            }
+            return fail(o, out, err, e.getMessage(), code);
         } catch (IOException e) {
-            o.abort(e.getMessage());
-            out.flush();
-            err.println("rdp-probe analyze: " + capture + ": " + e.getMessage());
-            return Main.EXIT_USAGE;
+            String msg = "cannot read " + capture + ": " + e.getMessage();
+            if (begun[0]) {
+                o.abort(msg);
+                out.flush();
+                err.println("rdp-probe analyze: " + msg);
+                return EXIT_UNREADABLE;
+            }
+            return fail(o, out, err, msg, EXIT_UNREADABLE);
         }
+    }
+
+    /** Nothing was analysed: JSON still prints its one object; the other outputs say it on stderr. */
+    private int fail(Output o, PrintWriter out, PrintWriter err, String error, int code) {
+        if (o instanceof JsonOutput) {
+            o.begin(capture);
+            o.abort(error);
+            out.flush();
+        }
+        err.println("rdp-probe analyze: " + (error.startsWith("cannot read") ? "" : capture + ": ") + error);
+        return code;
     }
 
     /** "\ranalyze: 42% of 1.0 GB" on stderr, at most once a second. */
@@ -177,12 +250,21 @@ public final class AnalyzeCommand implements Callable<Integer> {
         }
 
         @Override
-        public void end(CaptureAnalyzer.Summary s) {
+        public void end(CaptureAnalyzer.Summary s, List<String> warnings, String error) {
             out.println();
             out.printf("%d RDP connection(s) in %d packets (%s, %d bytes)%s%s%n", s.rdpConnections(), s.packets(), s.format(),
                     s.bytes(), s.ipFragments() > 0 ? "; " + s.ipFragments() + " IP fragment(s) skipped (not reassembled)" : "",
                     s.decryptionSecretsBlocks() > 0 ? "; " + s.decryptionSecretsBlocks()
                             + " decryption secrets block(s) kept (not used yet)" : "");
+            for (String w : warnings) {
+                out.println("warning: " + w);
+            }
+            if (s.truncation() != null) {
+                out.println("capture " + s.truncation() + " (the connections above end there)");
+            }
+            if (s.broken() != null) {
+                out.println("capture broken: " + s.broken() + " (reading stopped there; the connections above end there)");
+            }
         }
     }
 
@@ -202,7 +284,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
         }
 
         @Override
-        public void end(CaptureAnalyzer.Summary s) {
+        public void end(CaptureAnalyzer.Summary s, List<String> warnings, String error) {
             out.flush();
         }
     }
@@ -225,7 +307,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
 
         @Override
         public void begin(Path file) {
-            out.print("{\"capture\": " + ReportJson.write(file.toString()) + ",\n \"connections\": [");
+            out.print("{\"capture\": " + ReportJson.write(file == null ? null : file.toString()) + ",\n \"connections\": [");
         }
 
         @Override
@@ -237,8 +319,20 @@ public final class AnalyzeCommand implements Callable<Integer> {
         }
 
         @Override
-        public void end(CaptureAnalyzer.Summary s) {
-            out.println("]}");
+        public void end(CaptureAnalyzer.Summary s, List<String> warnings, String error) {
+            Map<String, Object> sum = new LinkedHashMap<>();
+            sum.put("format", s.format());
+            sum.put("bytes", s.bytes());
+            sum.put("packets", s.packets());
+            sum.put("rdpConnections", s.rdpConnections());
+            sum.put("ipFragmentsSkipped", s.ipFragments());
+            Map<String, Object> lt = new LinkedHashMap<>();
+            s.unsupportedLinkTypes().forEach((k, v) -> lt.put(String.valueOf(k), v));
+            sum.put("unsupportedLinkTypes", lt);
+            sum.put("truncation", s.truncation());
+            sum.put("broken", s.broken());
+            out.println("],\n \"summary\": " + ReportJson.write(sum) + ",\n \"warnings\": " + ReportJson.write(warnings)
+                    + ",\n \"error\": " + ReportJson.write(error) + "}");
             out.flush();
         }
 
@@ -272,7 +366,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
         }
 
         @Override
-        public void end(CaptureAnalyzer.Summary s) {
+        public void end(CaptureAnalyzer.Summary s, List<String> warnings, String error) {
             out.flush();
         }
     }

@@ -9,12 +9,14 @@ import picocli.CommandLine.Command;
  * <p>Exit codes: 0 every attempted stage OK (warnings included); 2 usage error; 1 internal error; otherwise
  * the failing stage's code (DNS 10, TCP 11, X224 12, TLS 13, CREDSSP 14, MCS 15, SECURITY_EXCHANGE 16,
  * LICENSING 17, ACTIVATION 18, GATEWAY_TLS 20, GATEWAY_HTTP 21, GATEWAY_TUNNEL 22, GATEWAY_CHANNEL 23).
+ * {@code analyze} has its own table ({@link AnalyzeCommand#EXIT_CODES}).
  */
 @Command(name = "rdp-probe", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Drives a real RDP handshake and reports, stage by stage, where and why it fails.",
         subcommands = {ProbeCommand.class, DemoCommand.class, AnalyzeCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 OK; 2 usage; 1 internal error; 10 DNS, 11 TCP, 12 X224, 13 TLS, 14 CREDSSP, "
-                + "15 MCS, 16 SECURITY_EXCHANGE, 17 LICENSING, 18 ACTIVATION, 20-23 GATEWAY_*; analyze: 0 analysed, 3 unreadable capture."})
+                + "15 MCS, 16 SECURITY_EXCHANGE, 17 LICENSING, 18 ACTIVATION, 20-23 GATEWAY_*.",
+                "analyze: " + AnalyzeCommand.EXIT_CODES})
 public final class Main implements Runnable {
     public static final int EXIT_INTERNAL = 1;
     public static final int EXIT_USAGE = 2;
@@ -46,6 +48,17 @@ public final class Main implements Runnable {
                 ex.printStackTrace(cmd.getErr());
             }
             return EXIT_INTERNAL;
+        });
+        CommandLine.IParameterExceptionHandler usage = cl.getParameterExceptionHandler();
+        cl.setParameterExceptionHandler((ex, args) -> {
+            CommandLine failed = ex.getCommandLine();
+            if (failed.getCommand() instanceof AnalyzeCommand && java.util.Arrays.asList(args).contains("--json")) {
+                AnalyzeCommand a = failed.getCommand();
+                AnalyzeCommand.jsonUsageError(failed.getOut(), a.capture == null ? null : a.capture.toString(), ex.getMessage());
+                failed.getErr().println("rdp-probe analyze: " + ex.getMessage());
+                return EXIT_USAGE;
+            }
+            return usage.handleParseException(ex, args);
         });
         return cl;
     }

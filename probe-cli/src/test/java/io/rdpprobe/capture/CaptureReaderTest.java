@@ -126,7 +126,10 @@ class CaptureReaderTest {
         Files.write(file, java.util.Arrays.copyOf(all, all.length - 50));
         try (CaptureReader r = CaptureReader.open(file)) {
             assertThat(r.next()).isNotNull();
+            assertThat(r.truncation()).isNull();
             assertThat(r.next()).isNull();
+            assertThat(r.truncation()).isEqualTo("truncated at byte " + (all.length - 50) + ": the record at byte "
+                    + (24 + 16 + 100) + " needs 116 byte(s), the file has 66");
         }
     }
 

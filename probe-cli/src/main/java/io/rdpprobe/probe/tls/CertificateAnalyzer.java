@@ -25,7 +25,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import javax.security.auth.x500.X500Principal;
 import org.bouncycastle.asn1.x509.Certificate;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 
@@ -40,8 +39,85 @@ public final class CertificateAnalyzer {
             TlsCauses.CERT_NAME_MISMATCH, TlsCauses.CERT_UNTRUSTED, TlsCauses.CERT_WEAK_SIGNATURE,
             TlsCauses.CERT_WEAK_KEY, TlsCauses.CERT_SELF_SIGNED);
 
+    private static final java.security.Provider BC = new org.bouncycastle.jce.provider.BouncyCastleProvider();
+
     private CertificateAnalyzer() {}
 
+    /** The subject as an RFC 2253 string, rendered from the DER with BouncyCastle (see {@link #rfc2253}). */
+    static String subject(X509Certificate x) {
+        return rfc2253(bcCertificate(x).getSubject());
+    }
+
+    static String issuer(X509Certificate x) {
+        return rfc2253(bcCertificate(x).getIssuer());
+    }
+
+    private static Certificate bcCertificate(X509Certificate x) {
+        try {
+            return Certificate.getInstance(x.getEncoded());
+        } catch (java.security.cert.CertificateEncodingException e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+
+    private static final Map<org.bouncycastle.asn1.ASN1ObjectIdentifier, String> RFC2253_KEYWORDS = Map.of(
+            org.bouncycastle.asn1.x500.style.BCStyle.CN, "CN", org.bouncycastle.asn1.x500.style.BCStyle.C, "C",
+            org.bouncycastle.asn1.x500.style.BCStyle.L, "L", org.bouncycastle.asn1.x500.style.BCStyle.ST, "ST",
+            org.bouncycastle.asn1.x500.style.BCStyle.O, "O", org.bouncycastle.asn1.x500.style.BCStyle.OU, "OU",
+            org.bouncycastle.asn1.x500.style.BCStyle.STREET, "STREET", org.bouncycastle.asn1.x500.style.BCStyle.DC, "DC",
+            org.bouncycastle.asn1.x500.style.BCStyle.UID, "UID");
+
+    /**
+     * RFC 2253 order (last RDN first), multi-valued RDNs joined with '+' in wire order, RFC 2253 keywords, other
+     * attributes by BouncyCastle's display name (SERIALNUMBER, E, ...), values decoded whatever their string type
+     * (the JDK shows BMPString values as "\00S\00E...").
+     */
+    /** Control characters as RFC 4514 hex escapes ("\\0D\\0A"), so a name never breaks a line of the report. */
+    static String escapeControls(String v) {
+        StringBuilder b = new StringBuilder(v.length());
+        for (int i = 0; i < v.length(); i++) {
+            char ch = v.charAt(i);
+            if (ch < 0x20 || ch == 0x7F) b.append(String.format("\\%02X", (int) ch));
+            else b.append(ch);
+        }
+        return b.toString();
+    }
+
+    static String rfc2253(org.bouncycastle.asn1.x500.X500Name n) {
+        org.bouncycastle.asn1.x500.RDN[] rdns = n.getRDNs();
+        StringBuilder b = new StringBuilder();
+        for (int i = rdns.length - 1; i >= 0; i--) {
+            if (b.length() > 0) b.append(',');
+            org.bouncycastle.asn1.x500.AttributeTypeAndValue[] avas = rdns[i].getTypesAndValues();
+            for (int k = 0; k < avas.length; k++) {
+                if (k > 0) b.append('+');
+                org.bouncycastle.asn1.ASN1ObjectIdentifier t = avas[k].getType();
+                String key = RFC2253_KEYWORDS.get(t);
+                if (key == null) key = org.bouncycastle.asn1.x500.style.BCStyle.INSTANCE.oidToDisplayName(t);
+                if (key == null) key = t.getId();
+                b.append(key.toUpperCase(Locale.ROOT)).append('=')
+                        .append(escapeControls(org.bouncycastle.asn1.x500.style.IETFUtils.valueToString(avas[k].getValue())));
+            }
+        }
+        return b.toString();
+    }
+
+    /**
+     * The X.509 chain of a SERVER_CERTIFICATE under Standard RDP Security (MS-RDPBCGR 2.2.1.4.3.1, X.509
+     * Certificate Chain of 2.2.1.4.3.1.2 and MS-RDPELE 2.2.1.4.2), given in wire order, where the server's own
+     * certificate is the LAST one. It is analysed exactly as a TLS chain, leaf first (so "certificate 0" in the
+     * evidence and findings is the server's), without a host name check: the client does not match names there.
+     */
+    public static CertificateAnalysis analyzeStandardSecurityChain(List<byte[]> wireOrder, Instant at, TrustSettings trust) {
+        List<byte[]> leafFirst = new ArrayList<>(wireOrder);
+        java.util.Collections.reverse(leafFirst);
+        return analyze(leafFirst, null, at, trust);
+    }
+
+    /**
+     * @param probedHost the name or address the certificate must match; null when no name applies (then there is no
+     *                   name check)
+     */
     public static CertificateAnalysis analyze(List<byte[]> chainDer, String probedHost, Instant now, TrustSettings trust) {
         List<Map<String, Object>> evidence = new ArrayList<>();
         List<CertificateAnalysis.Finding> findings = new ArrayList<>();
@@ -61,11 +137,18 @@ public final class CertificateAnalyzer {
             byte[] der = chainDer.get(i);
             try {
                 Certificate.getInstance(der); // strict DER parse first
-                X509Certificate x = (X509Certificate) cf.generateCertificate(new ByteArrayInputStream(der));
+                X509Certificate x;
+                try {
+                    x = (X509Certificate) cf.generateCertificate(new ByteArrayInputStream(der));
+                } catch (java.security.cert.CertificateException jdk) {
+                    // The JDK rejects some names BouncyCastle reads (BMPString attributes, as in the certificates
+                    // Windows' licensing hierarchy issues for Standard RDP Security): parse those with BC.
+                    x = (X509Certificate) CertificateFactory.getInstance("X.509", BC).generateCertificate(new ByteArrayInputStream(der));
+                }
                 chain.add(x);
                 evidence.add(describe(x, der));
                 if (i == 0) {
-                    publicKey = SubjectPublicKeyInfo.getInstance(x.getPublicKey().getEncoded()).getPublicKeyData().getBytes();
+                    publicKey = bcCertificate(x).getSubjectPublicKeyInfo().getPublicKeyData().getBytes();
                 }
             } catch (Exception | Error e) {
                 Map<String, Object> bad = new LinkedHashMap<>();
@@ -97,8 +180,22 @@ public final class CertificateAnalyzer {
             findings.add(new CertificateAnalysis.Finding(TlsCauses.CERT_NOT_YET_VALID,
                     "valid only from " + nb + " (in " + ago(Duration.between(now, nb)) + "); check both clocks", false));
         }
+        // the other certificates' validity: an expired or not yet valid issuer breaks the chain as well
+        for (int i = 1; i < chain.size(); i++) {
+            X509Certificate x = chain.get(i);
+            Instant xnb = x.getNotBefore().toInstant();
+            Instant xna = x.getNotAfter().toInstant();
+            String who = "certificate " + i + " (" + subject(x) + ")";
+            if (now.isAfter(xna)) {
+                findings.add(new CertificateAnalysis.Finding(TlsCauses.CERT_EXPIRED,
+                        who + " expired " + xna + " (" + ago(Duration.between(xna, now)) + " ago); valid from " + xnb, false));
+            } else if (now.isBefore(xnb)) {
+                findings.add(new CertificateAnalysis.Finding(TlsCauses.CERT_NOT_YET_VALID,
+                        who + " is valid only from " + xnb + " (in " + ago(Duration.between(now, xnb)) + "); check both clocks", false));
+            }
+        }
         // name
-        String nameProblem = nameMismatch(leaf, probedHost);
+        String nameProblem = probedHost == null ? null : nameMismatch(leaf, probedHost);
         if (nameProblem != null) {
             findings.add(new CertificateAnalysis.Finding(TlsCauses.CERT_NAME_MISMATCH, nameProblem, false));
         }
@@ -109,17 +206,17 @@ public final class CertificateAnalyzer {
         if (!trusted) {
             if (selfSigned) {
                 findings.add(new CertificateAnalysis.Finding(TlsCauses.CERT_SELF_SIGNED,
-                        "self-signed: subject = issuer = " + leaf.getSubjectX500Principal().getName(), false));
+                        "self-signed: subject = issuer = " + subject(leaf), false));
             } else {
                 findings.add(new CertificateAnalysis.Finding(TlsCauses.CERT_UNTRUSTED,
-                        "no path from " + leaf.getIssuerX500Principal().getName() + " to a trusted root", false));
+                        "no path from " + issuer(leaf) + " to a trusted root", false));
             }
         }
         // strength
         for (int i = 0; i < chain.size(); i++) {
             X509Certificate x = chain.get(i);
             int bits = keyBits(x);
-            String keyType = x.getPublicKey().getAlgorithm();
+            String keyType = keyType(x);
             if (("RSA".equals(keyType) && bits > 0 && bits < 2048) || ("EC".equals(keyType) && bits > 0 && bits < 256)) {
                 findings.add(new CertificateAnalysis.Finding(TlsCauses.CERT_WEAK_KEY,
                         "certificate " + i + " has a " + bits + "-bit " + keyType + " key", false));
@@ -136,17 +233,25 @@ public final class CertificateAnalyzer {
 
     static Map<String, Object> describe(X509Certificate x, byte[] der) {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("subject", x.getSubjectX500Principal().getName(X500Principal.RFC2253));
-        m.put("issuer", x.getIssuerX500Principal().getName(X500Principal.RFC2253));
+        m.put("subject", subject(x));
+        m.put("issuer", issuer(x));
         m.put("sans", sans(x));
         m.put("notBefore", x.getNotBefore().toInstant().toString());
         m.put("notAfter", x.getNotAfter().toInstant().toString());
-        m.put("keyType", x.getPublicKey().getAlgorithm());
+        m.put("keyType", keyType(x));
+        if (x.getPublicKey() == null) {
+            m.put("keyAlgorithm", bcCertificate(x).getSubjectPublicKeyInfo().getAlgorithm().getAlgorithm().getId()
+                    + " (not a key algorithm; read as an RSA key, as Windows does)");
+        }
         m.put("keyBits", keyBits(x));
         m.put("signatureAlgorithm", x.getSigAlgName());
         m.put("sha256", sha256(der));
         m.put("serial", x.getSerialNumber().toString(16));
         m.put("selfSigned", isSelfSigned(x));
+        Certificate bc = bcCertificate(x);
+        if (bc.getSubject().equals(bc.getIssuer()) && !isSelfSigned(x)) {
+            m.put("selfIssued", "subject = issuer, but the signature does not verify with the certificate's own key");
+        }
         return m;
     }
 
@@ -223,7 +328,7 @@ public final class CertificateAnalyzer {
     }
 
     static String commonName(X509Certificate x) {
-        String dn = x.getSubjectX500Principal().getName(X500Principal.RFC2253);
+        String dn = subject(x);
         for (String part : dn.split(",(?=(?:[^\"]*\"[^\"]*\")*[^\"]*$)")) {
             if (part.trim().toUpperCase(Locale.ROOT).startsWith("CN=")) {
                 return part.trim().substring(3);
@@ -233,7 +338,8 @@ public final class CertificateAnalyzer {
     }
 
     static boolean isSelfSigned(X509Certificate x) {
-        if (!x.getSubjectX500Principal().equals(x.getIssuerX500Principal())) {
+        Certificate bc = bcCertificate(x);
+        if (!bc.getSubject().equals(bc.getIssuer())) {
             return false;
         }
         try {
@@ -283,7 +389,31 @@ public final class CertificateAnalyzer {
         if (x.getPublicKey() instanceof ECPublicKey e) {
             return e.getParams().getOrder().bitLength();
         }
+        if (x.getPublicKey() == null && isRsaFamily(x)) {
+            try {
+                return org.bouncycastle.asn1.pkcs.RSAPublicKey.getInstance(bcCertificate(x).getSubjectPublicKeyInfo().parsePublicKey())
+                        .getModulus().bitLength();
+            } catch (Exception e) {
+                return -1;
+            }
+        }
         return -1;
+    }
+
+    /**
+     * The key's algorithm. Certificates of Windows' licensing hierarchy (Standard RDP Security) label their RSA key
+     * with a signature algorithm (md5WithRSAEncryption, 1.2.840.113549.1.1.4), which neither the JDK nor BouncyCastle
+     * turn into a key: an OID of the PKCS #1 family is read as RSA.
+     */
+    static String keyType(X509Certificate x) {
+        if (x.getPublicKey() != null) {
+            return x.getPublicKey().getAlgorithm();
+        }
+        return isRsaFamily(x) ? "RSA" : bcCertificate(x).getSubjectPublicKeyInfo().getAlgorithm().getAlgorithm().getId();
+    }
+
+    private static boolean isRsaFamily(X509Certificate x) {
+        return bcCertificate(x).getSubjectPublicKeyInfo().getAlgorithm().getAlgorithm().getId().startsWith("1.2.840.113549.1.1.");
     }
 
     public static String sha256(byte[] der) {
