@@ -59,6 +59,10 @@ record InSession(Peer peer, Negotiated negotiated, Secured secured, SessionSeque
         int requested = s.requestedProtocols() == null ? Protocols.RDP : s.requestedProtocols();
         SessionSettings ss = s.session() != null ? s.session() : SessionSettings.defaults("rdp-probe");
         SessionSequence session = new SessionSequence(n.selectedProtocol(), requested, ss, new SecureRandom()::nextBytes, logon);
+        java.time.Instant wall = secured != null ? java.time.Instant.ofEpochMilli(secured.wallMillis(nowNanos)) : c.wall().at(nowNanos);
+        if (wall != null) {
+            session.judgeCertificatesAt(wall, s.tls().trust());
+        }
         InSession st = new InSession(peer, n, secured, session, null, Stage.MCS, StageClock.start(nowNanos, s));
         return st.apply(c, session.start(nowNanos / 1_000_000L), nowNanos, out);
     }

@@ -55,7 +55,7 @@ public final class ProbeConnector {
 
     public ProbeConnector(ProbeSettings settings) {
         this.settings = settings;
-        this.ctx = new Ctx(settings, Collections.unmodifiableList(results));
+        this.ctx = new Ctx(settings, Collections.unmodifiableList(results), new Ctx.WallClock());
     }
 
     public ProbeSettings settings() {
@@ -219,7 +219,19 @@ public final class ProbeConnector {
 
     // ---- X224 ----------------------------------------------------------------------------------------
 
-    /** The connection is up (for a gateway: the tunnel): write the Connection Request and start the X224 stage. */
+    /**
+     * The connection is up (for a gateway: the tunnel): write the Connection Request and start the X224 stage.
+     *
+     * @param wallNow the wall clock at {@code nowNanos} (certificate dates under Standard RDP Security), or null
+     */
+    public Action onConnected(long nowNanos, java.time.Instant wallNow, ByteBuf out) {
+        if (wallNow != null) {
+            ctx.wall().set(wallNow, nowNanos);
+        }
+        return onConnected(nowNanos, out);
+    }
+
+    /** The connection is up: write the Connection Request and start the X224 stage. */
     public Action onConnected(long nowNanos, ByteBuf out) {
         if (state instanceof Resolving || state instanceof Connecting) {
             return transition(Connecting.connected(state.peer(), ctx, nowNanos, out), nowNanos);

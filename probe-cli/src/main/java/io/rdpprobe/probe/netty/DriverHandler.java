@@ -69,7 +69,7 @@ public final class DriverHandler extends ChannelInboundHandlerAdapter {
     public void channelActive(ChannelHandlerContext ctx) {
         Stage before = connector.stage();
         ByteBuf out = ctx.alloc().buffer(64);
-        Action a = connector.onConnected(now(ctx), out);
+        Action a = connector.onConnected(now(ctx), java.time.Instant.now(), out);
         act(ctx, before, a, out);
         ctx.fireChannelActive();
     }

@@ -151,6 +151,19 @@ public final class SessionSequence {
         }
     }
 
+    private java.time.Instant certificateTime;
+    private io.rdpprobe.probe.tls.TrustSettings certificateTrust;
+    private io.rdpprobe.probe.tls.CertificateAnalysis.Finding certificateFinding;
+
+    /**
+     * Judge an X.509 chain in the Server Security Data (MS-RDPBCGR 2.2.1.4.3.1.2) at this wall time with the
+     * TLS stage's certificate analyser; its worst finding makes SECURITY_EXCHANGE a warning.
+     */
+    public void judgeCertificatesAt(java.time.Instant at, io.rdpprobe.probe.tls.TrustSettings trust) {
+        this.certificateTime = at;
+        this.certificateTrust = trust;
+    }
+
     public State state() {
         return state;
     }
@@ -477,6 +490,17 @@ public final class SessionSequence {
             return p.publicKey();
         }
         X509CertificateChain chain = (X509CertificateChain) cert;
+        if (certificateTime != null && ev == evidence.get(Stage.SECURITY_EXCHANGE)) {
+            io.rdpprobe.probe.tls.CertificateAnalysis ca = io.rdpprobe.probe.tls.CertificateAnalyzer
+                    .analyzeStandardSecurityChain(chain.certificates(), certificateTime, certificateTrust);
+            ev.put("serverCertificates", ca.certificates());
+            List<String> findings = new java.util.ArrayList<>();
+            for (io.rdpprobe.probe.tls.CertificateAnalysis.Finding f : ca.findings()) {
+                findings.add(f.cause().code() + ": " + f.detail());
+            }
+            ev.put("certificateFindings", findings);
+            certificateFinding = ca.mostSevere();
+        }
         try {
             org.bouncycastle.asn1.x509.Certificate x = org.bouncycastle.asn1.x509.Certificate.getInstance(chain.leaf());
             org.bouncycastle.asn1.pkcs.RSAPublicKey rsa = org.bouncycastle.asn1.pkcs.RSAPublicKey.getInstance(
@@ -651,8 +675,14 @@ public final class SessionSequence {
         securityExchangePending = false;
         Map<String, Object> ev = evidence.get(Stage.SECURITY_EXCHANGE);
         ev.put("macVerified", macVerified);
-        complete(Stage.SECURITY_EXCHANGE, nowMs, Status.OK, null, method.label() + (fips() ? " 3DES" : " RC4") + " session keys "
-                + (macVerified ? "verified by the server's first MAC" : "accepted (the server answered in clear)"));
+        String keys = method.label() + (fips() ? " 3DES" : " RC4") + " session keys "
+                + (macVerified ? "verified by the server's first MAC" : "accepted (the server answered in clear)");
+        if (certificateFinding != null) {
+            complete(Stage.SECURITY_EXCHANGE, nowMs, Status.WARNING, certificateFinding.cause(),
+                    keys + "; server certificate chain: " + certificateFinding.detail());
+        } else {
+            complete(Stage.SECURITY_EXCHANGE, nowMs, Status.OK, null, keys);
+        }
     }
 
     private Step onLicensing(LicensePdu p, int secFlags, long nowMs) {
