@@ -276,6 +276,33 @@ class DemoGatewayTest {
     }
 
     @Test
+    void targetEndGetsCloseChannelThenTheTunnelCloses() throws Exception {
+        start(c -> c);
+        try (ServerSocket target = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
+             RawGatewayClient c = websocket()) {
+            Thread t = new Thread(() -> {
+                try (Socket s = target.accept(); OutputStream o = s.getOutputStream()) {
+                    o.write("bye".getBytes(StandardCharsets.US_ASCII)); // then the target closes
+                } catch (IOException ignored) {
+                    // the test fails on what the client sees
+                }
+            });
+            t.start();
+            ws(c, HandshakeRequest.of(0));
+            ws(c, TunnelCreate.of(0, null));
+            ws(c, TunnelAuth.of("TESTWS"));
+            assertThat(((ChannelResponse) ws(c, ChannelCreate.of("127.0.0.1", target.getLocalPort()))).errorCode()).isZero();
+            assertThat(((DataPacket) c.wsPacket()).data()).asString(StandardCharsets.US_ASCII).isEqualTo("bye");
+            CloseChannel close = (CloseChannel) c.wsPacket(); // MS-TSGU 3.3.5.5: the server closes the channel
+            assertThat(close.response()).isFalse();
+            c.frame(RawGatewayClient.bytes(new CloseChannel(true, 0)));
+            assertThat(c.wsPacket()).isNull();
+            t.join();
+        }
+        assertThat(gateway.openTunnels()).isZero();
+    }
+
+    @Test
     void capDeniesAUserNotListed() throws Exception {
         start(c -> c.withCap(Set.of("bob")));
         try (RawGatewayClient c = websocket()) {
