@@ -169,6 +169,16 @@ class DemoGatewayTest {
     }
 
     @Test
+    void negotiateCarryingRawNtlmAsHttpSysAccepts() throws Exception {
+        start(c -> c);
+        try (RawGatewayClient c = RawGatewayClient.tls(gateway.port())) {
+            RawGatewayClient.NtlmRun run = c.ntlm("Negotiate", "RDG_OUT_DATA", out(true), "alice", "CORP", "S3cret!");
+            assertThat(new String(run.challenge(), 0, 7, StandardCharsets.US_ASCII)).isEqualTo("NTLMSSP"); // raw back
+            assertThat(run.last().status()).isEqualTo(101);
+        }
+    }
+
+    @Test
     void negotiateWithSpnegoWrappedNtlm() throws Exception {
         start(c -> c);
         try (RawGatewayClient c = RawGatewayClient.tls(gateway.port())) {
@@ -460,7 +470,8 @@ class DemoGatewayTest {
     void legacyTransportCarriesDataBothWays(boolean resendChunkedRequest) throws Exception {
         start(c -> c);
         RawGatewayClient[] ch = legacy(resendChunkedRequest);
-        try (RawGatewayClient o = ch[0]; RawGatewayClient i = ch[1]) {
+        RawGatewayClient i = ch[1];
+        try (RawGatewayClient o = ch[0]) {
             i.chunk(RawGatewayClient.bytes(HandshakeRequest.of(0)));
             assertThat(((HandshakeResponse) o.rawPacket()).errorCode()).isZero();
             // two packets in one chunk, then one packet over two chunks
@@ -479,6 +490,8 @@ class DemoGatewayTest {
             assertThat(gateway.openTunnels()).isEqualTo(1);
             i.close(); // the IN channel ends: the OUT channel and the target connection close too
             assertThat(o.closedByPeer()).isTrue();
+        } finally {
+            i.close();
         }
         assertThat(gateway.openTunnels()).isZero();
     }
