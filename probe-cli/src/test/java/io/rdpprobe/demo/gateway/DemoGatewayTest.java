@@ -85,6 +85,14 @@ class DemoGatewayTest {
         return gateway;
     }
 
+    /** Every connection of the gateway (HTTP channels and target sockets) is closed; polled, the close is async. */
+    private void assertAllConnectionsClosed() throws InterruptedException {
+        for (int i = 0; i < 100 && gateway.openConnections() > 0; i++) {
+            Thread.sleep(50);
+        }
+        assertThat(gateway.openConnections()).as("open connections at the gateway").isZero();
+    }
+
     private static Map<String, String> out(boolean websocket) {
         Map<String, String> h = new LinkedHashMap<>();
         h.put("RDG-Connection-Id", CONN_ID);
@@ -278,11 +286,13 @@ class DemoGatewayTest {
             }
             assertThat(back.toByteArray()).isEqualTo(big);
             // CLOSE_CHANNEL -> CLOSE_CHANNEL_RESPONSE, then everything closes
+            assertThat(gateway.openConnections()).isEqualTo(2); // the WebSocket connection and the target socket
             CloseChannel done = (CloseChannel) ws(c, new CloseChannel(false, 0));
             assertThat(done.response()).isTrue();
             assertThat(c.wsPacket()).isNull();
         }
         assertThat(gateway.openTunnels()).isZero();
+        assertAllConnectionsClosed();
     }
 
     @Test
@@ -310,6 +320,7 @@ class DemoGatewayTest {
             t.join();
         }
         assertThat(gateway.openTunnels()).isZero();
+        assertAllConnectionsClosed();
     }
 
     @Test
@@ -488,12 +499,14 @@ class DemoGatewayTest {
             i.chunk(RawGatewayClient.bytes(new DataPacket("ping".getBytes(StandardCharsets.US_ASCII))));
             assertThat(((DataPacket) o.rawPacket()).data()).asString(StandardCharsets.US_ASCII).isEqualTo("ping");
             assertThat(gateway.openTunnels()).isEqualTo(1);
+            assertThat(gateway.openConnections()).isEqualTo(3); // OUT, IN and the target socket
             i.close(); // the IN channel ends: the OUT channel and the target connection close too
             assertThat(o.closedByPeer()).isTrue();
         } finally {
             i.close();
         }
         assertThat(gateway.openTunnels()).isZero();
+        assertAllConnectionsClosed();
     }
 
     @Test
