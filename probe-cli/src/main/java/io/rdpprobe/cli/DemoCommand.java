@@ -69,6 +69,10 @@ public final class DemoCommand implements Callable<Integer> {
             description = "With --serve: the RD Gateway's port (default: ephemeral).")
     int gatewayPort;
 
+    @Option(names = "--gateway-fault", paramLabel = "FAULT", defaultValue = "NONE",
+            description = "With --serve: make the gateway misbehave: ${COMPLETION-CANDIDATES}.")
+    io.rdpprobe.demo.gateway.GatewayFault gatewayFault;
+
     @Option(names = "--gateway-log", paramLabel = "FILE",
             description = "With --serve: append the gateway's HTTP request lines and headers (Authorization "
                     + "reduced to its scheme and NTLM message type) and RDG packets to FILE.")
@@ -84,11 +88,12 @@ public final class DemoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         var pr = spec.commandLine().getParseResult();
         if (!serve && pr != null && (pr.hasMatchedOption("--port") || pr.hasMatchedOption("--gateway-port")
-                || pr.hasMatchedOption("--gateway-log"))) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--port, --gateway-port and --gateway-log need --serve");
+                || pr.hasMatchedOption("--gateway-log") || pr.hasMatchedOption("--gateway-fault"))) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--port, --gateway-port, --gateway-fault and --gateway-log need --serve");
         }
         if (serve) {
-            return DemoServe.serve(spec.commandLine().getOut(), fault, port, gatewayPort, gatewayLog);
+            return DemoServe.serve(spec.commandLine().getOut(), fault, gatewayFault, port, gatewayPort, gatewayLog);
         }
         ProbeSettings settings;
         try {

@@ -3,6 +3,7 @@ package io.rdpprobe.cli;
 import io.rdpprobe.demo.DemoServer;
 import io.rdpprobe.demo.Fault;
 import io.rdpprobe.demo.gateway.DemoGatewayLab;
+import io.rdpprobe.demo.gateway.GatewayFault;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -16,7 +17,7 @@ import java.util.function.Consumer;
 final class DemoServe {
     private DemoServe() {}
 
-    static int serve(PrintWriter out, Fault fault, int rdpPort, int gatewayPort, Path gatewayLog) throws Exception {
+    static int serve(PrintWriter out, Fault fault, GatewayFault gatewayFault, int rdpPort, int gatewayPort, Path gatewayLog) throws Exception {
         Consumer<String> log = null;
         java.io.Writer logFile = null;
         if (gatewayLog != null) {
@@ -35,7 +36,18 @@ final class DemoServe {
             };
         }
         Consumer<String> l = log;
-        DemoGatewayLab lab = DemoGatewayLab.start(fault, rdpPort, gatewayPort, c -> c.withLog(l));
+        DemoGatewayLab lab;
+        try {
+            lab = DemoGatewayLab.start(fault, rdpPort, gatewayPort, c -> c.withLog(l).withFault(gatewayFault));
+        } catch (Exception e) {
+            if (!(e instanceof java.net.BindException)) {
+                throw e;
+            }
+            out.println("rdp-probe demo --serve: cannot listen on 127.0.0.1 port " + rdpPort + " or " + gatewayPort
+                    + ": " + e.getMessage());
+            out.flush();
+            return Main.EXIT_INTERNAL;
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         java.io.Writer lf = logFile;
         Thread hook = new Thread(() -> {
@@ -53,7 +65,8 @@ final class DemoServe {
         int rdp = lab.server().port();
         int gw = lab.gateway().port();
         String user = DemoServer.DEMO_DOMAIN + "\\" + DemoServer.DEMO_USER;
-        out.println("rdp-probe demo --serve: running until Ctrl-C / SIGTERM (" + fault.description() + ")");
+        out.println("rdp-probe demo --serve: running until Ctrl-C / SIGTERM (endpoint: " + fault.description()
+                + "; gateway: " + gatewayFault.description() + ")");
         out.println("  RDP endpoint : 127.0.0.1:" + rdp + "  (X.224, TLS, CredSSP/NTLM, MCS ... Demand Active)");
         out.println("  RD Gateway   : 127.0.0.1:" + gw + "  (MS-TSGU HTTP transport: WebSocket and RDG_OUT_DATA/RDG_IN_DATA;"
                 + " NTLM, Negotiate, Basic, PAA)");

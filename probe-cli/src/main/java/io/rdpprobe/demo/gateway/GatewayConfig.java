@@ -3,7 +3,6 @@ package io.rdpprobe.demo.gateway;
 import io.rdpprobe.demo.DemoCertificate;
 import io.rdpprobe.protocol.rdg.Capabilities;
 import java.time.Duration;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -189,9 +188,5 @@ public record GatewayConfig(DemoCertificate certificate, List<GatewayAuth> authS
         return "GatewayConfig[schemes=" + authSchemes + ", accounts=" + accounts + ", paaTokens=" + paaTokens.size()
                 + ", cap=" + capAllowedUsers + ", rap=" + rapAllowed + ", maxConnections=" + maxConnections
                 + ", websocket=" + websocket + ", legacy=" + legacy + ", fault=" + fault + "]";
-    }
-
-    static Set<GatewayAuth> set(List<GatewayAuth> l) {
-        return l.isEmpty() ? EnumSet.noneOf(GatewayAuth.class) : EnumSet.copyOf(l);
     }
 }

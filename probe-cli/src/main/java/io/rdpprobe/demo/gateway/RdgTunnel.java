@@ -45,7 +45,10 @@ final class RdgTunnel {
     /** The largest packet accepted from a client: a DATA packet of 65535 bytes plus headers, with margin. */
     static final int MAX_PACKET = 0x10000 + 64;
 
-    private enum State { HANDSHAKE, TUNNEL_CREATE, TUNNEL_AUTH, CHANNEL_CREATE, CONNECTING, DATA, MUTE, CLOSED }
+    private enum State { HANDSHAKE, TUNNEL_CREATE, TUNNEL_AUTH, CHANNEL_CREATE, CONNECTING, DATA, CLOSING, MUTE, CLOSED }
+
+    /** How long the gateway waits for CLOSE_CHANNEL_RESPONSE after its own CLOSE_CHANNEL. */
+    static final long CLOSE_RESPONSE_WAIT_MS = 5000;
 
     private final DemoGateway gateway;
     private final GatewayConfig config;
@@ -161,10 +164,21 @@ final class RdgTunnel {
             }
             case DATA -> {
                 if (p instanceof CloseChannel c && !c.response()) {
-                    // 3.3.5.2: the client ends the channel; answer and tear down
+                    // 3.3.5.5: the client ends the channel; answer and tear down
                     sendThenClose(new CloseChannel(true, 0), "client CLOSE_CHANNEL");
                     return false;
                 }
+            }
+            case CLOSING -> {
+                if (p instanceof CloseChannel c) {
+                    // our CLOSE_CHANNEL answered (or both sides closed at once: the client's takes precedence)
+                    if (!c.response()) {
+                        send(new CloseChannel(true, 0));
+                    }
+                    closeAfterFlush("channel closed");
+                    return false;
+                }
+                return false; // DATA still in flight from the client: the target is gone
             }
             default -> { }
         }
@@ -301,12 +315,28 @@ final class RdgTunnel {
                     }
                     target = f.channel();
                     gateway.track(target);
-                    target.closeFuture().addListener(x -> closeAfterFlush("target closed"));
+                    target.closeFuture().addListener(x -> onTargetClosed());
                     log("connected " + what);
                     send(ChannelResponse.of(0, gateway.nextId()));
                     state = State.DATA;
                     target.config().setAutoRead(true);
                 });
+    }
+
+    /**
+     * MS-TSGU 3.3.5.5: the server closes the channel with CLOSE_CHANNEL, the client answers with
+     * CLOSE_CHANNEL_RESPONSE, then the tunnel (the HTTP connections) closes; without an answer, after
+     * {@link #CLOSE_RESPONSE_WAIT_MS}.
+     */
+    private void onTargetClosed() {
+        if (state != State.DATA) {
+            closeAfterFlush("target closed");
+            return;
+        }
+        state = State.CLOSING;
+        send(new CloseChannel(false, 0));
+        out.eventLoop().schedule(() -> close("no CLOSE_CHANNEL_RESPONSE"), CLOSE_RESPONSE_WAIT_MS,
+                java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
     /** Called when the OUT (or WebSocket) channel's writability changes: pause the target while it is full. */
