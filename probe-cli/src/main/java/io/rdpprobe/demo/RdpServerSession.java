@@ -87,6 +87,12 @@ public class RdpServerSession {
     /** Complete frames sent right after Client Info, before the scripted PDUs. */
     public List<byte[]> rawFramesAfterInfo = List.of();
     public boolean tamperMac;
+    /**
+     * DER certificates (wire order: the server's own certificate last, MS-RDPBCGR 2.2.1.4.3.1.2) to present as an
+     * X.509 chain under Standard RDP Security instead of the proprietary certificate; the last one must carry
+     * this session's RSA key ({@link #x509Leaf} makes one). Null: the proprietary certificate.
+     */
+    public List<byte[]> x509Chain;
     /** The client's requestedProtocols from the X.224 CR, echoed in the server core data (0 when not known). */
     public int clientRequestedProtocols;
     /** Complete frames the server sends after each client licensing PDU (e.g. Valid Client + Demand Active). */
@@ -298,6 +304,22 @@ public class RdpServerSession {
         return d;
     }
 
+    /** A self-signed X.509 certificate for this session's RSA key (like an old Windows server's), valid in the given window. */
+    public byte[] x509Leaf(String subject, java.time.Instant notBefore, java.time.Instant notAfter, String sigAlg) {
+        try {
+            java.security.KeyFactory kf = java.security.KeyFactory.getInstance("RSA");
+            java.security.PublicKey pub = kf.generatePublic(new java.security.spec.RSAPublicKeySpec(n, BigInteger.valueOf(65537)));
+            java.security.PrivateKey priv = kf.generatePrivate(new java.security.spec.RSAPrivateKeySpec(n, d));
+            org.bouncycastle.asn1.x500.X500Name name = new org.bouncycastle.asn1.x500.X500Name(subject);
+            var b = new org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder(name, BigInteger.ONE,
+                    java.util.Date.from(notBefore), java.util.Date.from(notAfter), name, pub);
+            var signer = new org.bouncycastle.operator.jcajce.JcaContentSignerBuilder(sigAlg).build(priv);
+            return b.build(signer).getEncoded();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot make the demo X.509 certificate: " + e, e);
+        }
+    }
+
     public ProprietaryCertificate certificate() {
         ProprietaryCertificate cert = ProprietaryCertificate.of(true, publicKey, new byte[72]);
         return cert.withSignature(TerminalServicesKey.sign(cert.signedData()));
@@ -306,7 +328,10 @@ public class RdpServerSession {
     private byte[] connectResponse() {
         List<GccBlock> blocks = new ArrayList<>();
         blocks.add(new ServerCoreData(RdpVersion.RDP_10_7.value(), clientRequestedProtocols, skipChannelJoinSupported ? ServerCoreData.SKIP_CHANNELJOIN_SUPPORTED : 0));
-        if (standard()) {
+        if (standard() && x509Chain != null) {
+            blocks.add(new ServerSecurityData(method, EncryptionLevel.HIGH, serverRandom,
+                    new io.rdpprobe.protocol.gcc.X509CertificateChain(2, x509Chain, new byte[8 + 4 * x509Chain.size()])));
+        } else if (standard()) {
             ProprietaryCertificate cert = ProprietaryCertificate.of(true, publicKey, new byte[72]);
             cert = cert.withSignature(TerminalServicesKey.sign(cert.signedData()));
             blocks.add(new ServerSecurityData(method, EncryptionLevel.HIGH, serverRandom, cert));

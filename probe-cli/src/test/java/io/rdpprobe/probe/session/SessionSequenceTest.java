@@ -33,9 +33,15 @@ class SessionSequenceTest {
 
     /** Runs client against server until someone closes; returns the client's sequence. */
     static SessionSequence run(RdpServerSession server, int selected, SessionSettings settings, LogonInfo logon) {
+        return run(server, selected, settings, logon, s -> { });
+    }
+
+    static SessionSequence run(RdpServerSession server, int selected, SessionSettings settings, LogonInfo logon,
+                               java.util.function.Consumer<SessionSequence> prepare) {
         Random r = new Random(1);
         SessionSequence seq = new SessionSequence(selected, selected == 0 ? 0 : Protocols.SSL | Protocols.HYBRID,
                 settings, r::nextBytes, logon);
+        prepare.accept(seq);
         long t = 100;
         Deque<byte[]> toServer = new ArrayDeque<>(seq.start(t).outbound());
         int guard = 0;
@@ -99,6 +105,28 @@ class SessionSequenceTest {
         assertThat(server.ultimatumReceived).isTrue();
         assertThat(seq.isDone()).isTrue();
         assertThat(mcs.elapsedMs()).isPositive();
+    }
+
+    @Test
+    void anX509ChainUnderStandardSecurityIsJudgedLikeATlsCertificate() {
+        RdpServerSession server = new RdpServerSession(0, EncryptionMethod.BIT_128);
+        server.afterClientInfo = s -> List.of(validClient(), demandActive());
+        // as an old Windows server: a self-signed, SHA-1, 512-bit certificate that expired in 2016
+        server.x509Chain = List.of(server.x509Leaf("CN=SERVR", java.time.Instant.parse("2015-01-01T00:00:00Z"),
+                java.time.Instant.parse("2016-12-31T23:59:59Z"), "SHA1withRSA"));
+        SessionSequence seq = run(server, 0, SessionSettings.defaults("PROBE"), null,
+                s -> s.judgeCertificatesAt(java.time.Instant.parse("2026-12-01T00:00:00Z"),
+                        io.rdpprobe.probe.tls.TrustSettings.defaults()));
+        StageResult sx = stage(seq, Stage.SECURITY_EXCHANGE);
+        assertThat(sx.status()).isEqualTo(Status.WARNING);
+        assertThat(sx.cause().code()).isEqualTo("CERT_EXPIRED");
+        assertThat(sx.summary()).contains("session keys").contains("server certificate chain").contains("2016-12-31");
+        assertThat(sx.evidence().get("certificateFindings").toString())
+                .contains("CERT_EXPIRED").contains("CERT_WEAK_KEY").contains("CERT_SELF_SIGNED");
+        assertThat(sx.evidence()).containsEntry("certificateType", "X.509").containsKey("serverCertificates");
+        // the keys still work: the server decrypted the client random with its own key and accepted the MACs
+        assertThat(server.clientInfoMacValid).isTrue();
+        assertThat(stage(seq, Stage.ACTIVATION).status()).isEqualTo(Status.OK);
     }
 
     @Test
