@@ -2,6 +2,8 @@ package io.rdpprobe.cli;
 
 import io.rdpprobe.demo.DemoServer;
 import io.rdpprobe.demo.Fault;
+import io.rdpprobe.demo.gateway.DemoGatewayLab;
+import io.rdpprobe.probe.gateway.GatewaySettings;
 import io.rdpprobe.probe.connector.ProbeSettings;
 import io.rdpprobe.probe.credssp.CredSspSettings;
 import io.rdpprobe.probe.credssp.Credentials;
@@ -61,6 +63,16 @@ public final class DemoCommand implements Callable<Integer> {
                     + "and print how to connect.")
     boolean serve;
 
+    @Option(names = "--gateway",
+            description = "Probe the demo endpoint through the embedded RD Gateway in front of it: DNS and TCP to the "
+                    + "gateway, GATEWAY_TLS, GATEWAY_HTTP (NTLM as the demo account), GATEWAY_TUNNEL, GATEWAY_CHANNEL to "
+                    + "the resource 'demo', then every target stage through the tunnel. Combine with --gateway-fault.")
+    boolean viaGateway;
+
+    @Option(names = "--gateway-transport", paramLabel = "KIND", defaultValue = "auto",
+            description = "With --gateway: auto, websocket or http (RDG_OUT_DATA + RDG_IN_DATA). Default: ${DEFAULT-VALUE}.")
+    String gatewayTransport;
+
     @Option(names = "--port", paramLabel = "N", defaultValue = "0",
             description = "With --serve: the RDP endpoint's port (default: ephemeral).")
     int port;
@@ -70,7 +82,7 @@ public final class DemoCommand implements Callable<Integer> {
     int gatewayPort;
 
     @Option(names = "--gateway-fault", paramLabel = "FAULT", defaultValue = "NONE",
-            description = "With --serve: make the gateway misbehave: ${COMPLETION-CANDIDATES}.")
+            description = "With --serve or --gateway: make the gateway misbehave: ${COMPLETION-CANDIDATES}.")
     io.rdpprobe.demo.gateway.GatewayFault gatewayFault;
 
     @Option(names = "--gateway-log", paramLabel = "FILE",
@@ -88,10 +100,22 @@ public final class DemoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         var pr = spec.commandLine().getParseResult();
         if (!serve && pr != null && (pr.hasMatchedOption("--port") || pr.hasMatchedOption("--gateway-port")
-                || pr.hasMatchedOption("--gateway-log") || pr.hasMatchedOption("--gateway-fault"))) {
+                || pr.hasMatchedOption("--gateway-log"))) {
             throw new CommandLine.ParameterException(spec.commandLine(),
-                    "--port, --gateway-port, --gateway-fault and --gateway-log need --serve");
+                    "--port, --gateway-port and --gateway-log need --serve");
         }
+        if (!serve && !viaGateway && pr != null && (pr.hasMatchedOption("--gateway-fault")
+                || pr.hasMatchedOption("--gateway-transport"))) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--gateway-fault and --gateway-transport need "
+                    + "--gateway (or --serve)");
+        }
+        GatewaySettings.Transport transport = switch (gatewayTransport.toLowerCase(java.util.Locale.ROOT)) {
+            case "auto" -> GatewaySettings.Transport.AUTO;
+            case "websocket", "ws" -> GatewaySettings.Transport.WEBSOCKET;
+            case "http", "legacy" -> GatewaySettings.Transport.HTTP;
+            default -> throw new CommandLine.ParameterException(spec.commandLine(),
+                    "Invalid value for option '--gateway-transport': '" + gatewayTransport + "' (use auto, websocket or http)");
+        };
         if (serve) {
             return DemoServe.serve(spec.commandLine().getOut(), fault, gatewayFault, port, gatewayPort, gatewayLog);
         }
@@ -116,7 +140,9 @@ public final class DemoCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
-        try (DemoServer server = DemoServer.start(fault); setup) {
+        DemoGatewayLab lab = viaGateway ? DemoGatewayLab.start(fault, 0, 0, c -> c.withFault(gatewayFault)) : null;
+        try (AutoCloseable targets = lab != null ? lab : DemoServer.start(fault); setup) {
+            DemoServer server = lab != null ? lab.server() : (DemoServer) targets;
             ProbeRunner runner = setup.runner;
             String fingerprint = server.certificateSha256();
             if (trustDemoCert || demoLogon) {
@@ -140,7 +166,24 @@ public final class DemoCommand implements Callable<Integer> {
                             + " (the built-in demo-only account, see --help), credentials delegated to the pinned certificate");
                 }
             }
-            Report report = ProbeCommand.run(runner, new Target("127.0.0.1", server.port()), settings, options.enumerate, options.transcript);
+            Report report;
+            if (lab != null) {
+                if (!options.json) {
+                    spec.commandLine().getOut().println("demo gateway: embedded RD Gateway on 127.0.0.1:" + lab.gateway().port()
+                            + " (" + gatewayFault.description() + "), gateway logon " + DemoServer.DEMO_DOMAIN + "\\"
+                            + DemoServer.DEMO_USER + ", resource '" + DemoGatewayLab.DEMO_RESOURCE + "'");
+                }
+                Credentials gwUser = new Credentials(DemoServer.DEMO_USER, DemoServer.DEMO_DOMAIN,
+                        Secret.of(DemoServer.DEMO_PASSWORD.toCharArray()));
+                GatewaySettings gw = new GatewaySettings("127.0.0.1", lab.gateway().port(), transport,
+                        GatewaySettings.AuthMode.AUTO, gwUser, null, pin(settings.tls(), lab.gateway().certificateSha256()),
+                        DemoGatewayLab.DEMO_RESOURCE, DemoGatewayLab.DEMO_RESOURCE_PORT, "rdp-probe-demo");
+                report = ProbeCommand.runGateway(runner, new Target(DemoGatewayLab.DEMO_RESOURCE,
+                        DemoGatewayLab.DEMO_RESOURCE_PORT), settings, gw, options.transcript);
+            } else {
+                report = ProbeCommand.run(runner, new Target("127.0.0.1", server.port()), settings, options.enumerate,
+                        options.transcript);
+            }
             ProbeCommand.print(spec.commandLine().getOut(), report, options);
             return report.exitCode();
         }

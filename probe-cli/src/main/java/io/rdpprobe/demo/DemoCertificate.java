@@ -48,6 +48,6 @@ public record DemoCertificate(KeyPair keyPair, X509Certificate certificate) {
     public static DemoCertificate demo() {
         Instant now = Instant.now();
         return selfSigned("rdp-probe-demo", now.minus(Duration.ofHours(1)), now.plus(Duration.ofDays(365)), 2048,
-                "SHA256withRSA", "DNS:localhost", "IP:127.0.0.1", "IP:::1");
+                "SHA256withRSA", "DNS:localhost", "DNS:demo", "IP:127.0.0.1", "IP:::1");
     }
 }

@@ -719,11 +719,26 @@ public final class GatewaySequence {
                 + (reset ? "reset" : "closed") + " the connection " + after, false);
     }
 
-    /** The stage deadline passed (TLS stalls are reported through {@link #onTls} with a stalled outcome). */
+    /** The stage deadline passed with nothing buffered. */
     public Step onDeadline(long nowNanos) {
+        return onDeadline(nowNanos, 0);
+    }
+
+    /**
+     * The stage deadline passed (TLS stalls are reported through {@link #onTls} with a stalled outcome).
+     *
+     * @param pendingBytes bytes of an incomplete RDG packet that had arrived
+     */
+    public Step onDeadline(long nowNanos, int pendingBytes) {
         lastNow = Math.max(lastNow, nowNanos);
         if (phase instanceof Done || phase instanceof Open) {
             return step();
+        }
+        if (pendingBytes > 0 && phase instanceof AwaitPacket a) {
+            ev.put("bytesReceived", pendingBytes);
+            ev.put("timeoutMs", timeoutMillis);
+            return fail(Causes.TRUNCATED_RESPONSE, pendingBytes + " byte(s) of the gateway's " + RdgPacketType.name(a.type())
+                    + " arrived, and the packet was still incomplete at the deadline (" + timeoutMillis + " ms)", false);
         }
         String what = phase instanceof AwaitHttp h ? "no HTTP answer to " + describe(h.sent())
                 : phase instanceof AwaitPacket a ? "no " + RdgPacketType.name(a.type()) : "no answer";

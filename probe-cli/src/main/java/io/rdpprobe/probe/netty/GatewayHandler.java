@@ -561,7 +561,7 @@ public final class GatewayHandler extends ChannelDuplexHandler {
         } else if (seq.awaitingTls(Leg.IN) && inTls != null && !inTls.isDone()) {
             apply(seq.onTls(Leg.IN, inTls.outcome(false, false, true), now(), Instant.now()));
         } else {
-            apply(seq.onDeadline(now()));
+            apply(seq.onDeadline(now(), stream == null ? 0 : stream.readableBytes()));
         }
     }
 
