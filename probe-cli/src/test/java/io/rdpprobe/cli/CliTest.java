@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -124,6 +126,21 @@ class CliTest {
         assertThat(e.get("nlaRequired").asText()).isEqualTo("no");
         assertThat(e.get("legacyRdpSecurityAllowed").asText()).isEqualTo("yes");
         assertThat(e.get("requests").get(2).get("selected").asText()).isEqualTo("SSL");
+    }
+
+    @Test
+    void demoThroughTheEmbeddedGateway() throws Exception {
+        Run ok = run("demo", "--gateway", "--json", "--timeout", "3s");
+        assertThat(ok.code()).as(ok.err()).isZero();
+        JsonNode r = new ObjectMapper().readTree(ok.out());
+        List<String> stages = new ArrayList<>();
+        r.get("stages").forEach(s -> stages.add(s.get("stage").asText() + " " + s.get("status").asText()));
+        assertThat(stages).contains("GATEWAY_TLS OK", "GATEWAY_HTTP OK", "GATEWAY_TUNNEL OK", "GATEWAY_CHANNEL OK",
+                "X224 OK", "CREDSSP OK", "ACTIVATION OK");
+        Run cap = run("demo", "--gateway", "--gateway-transport", "http", "--gateway-fault", "CAP_DENIED", "--timeout", "3s");
+        assertThat(cap.code()).isEqualTo(22);
+        assertThat(cap.out()).contains("E_PROXY_NAP_ACCESSDENIED").contains("The Windows client would show: 0x300001C");
+        assertThat(run("demo", "--gateway-fault", "SILENT").code()).isEqualTo(2);
     }
 
     @Test
