@@ -109,13 +109,12 @@ public final class DemoCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--gateway-fault and --gateway-transport need "
                     + "--gateway (or --serve)");
         }
-        GatewaySettings.Transport transport = switch (gatewayTransport.toLowerCase(java.util.Locale.ROOT)) {
-            case "auto" -> GatewaySettings.Transport.AUTO;
-            case "websocket", "ws" -> GatewaySettings.Transport.WEBSOCKET;
-            case "http", "legacy" -> GatewaySettings.Transport.HTTP;
-            default -> throw new CommandLine.ParameterException(spec.commandLine(),
-                    "Invalid value for option '--gateway-transport': '" + gatewayTransport + "' (use auto, websocket or http)");
-        };
+        GatewaySettings.Transport transport;
+        try {
+            transport = GatewayOptions.parseTransport(gatewayTransport);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
         if (serve) {
             return DemoServe.serve(spec.commandLine().getOut(), fault, gatewayFault, port, gatewayPort, gatewayLog);
         }

@@ -9,10 +9,8 @@ import io.rdpprobe.probe.tls.TlsSettings;
 import io.rdpprobe.probe.tls.TrustSettings;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 import picocli.CommandLine.Option;
 
 /** The RD Gateway options of {@code probe} and {@code demo}. Secrets come from the environment, a file or stdin. */
@@ -68,6 +66,17 @@ public final class GatewayOptions {
     /** A PAA token taken from an .rdp file's gatewayaccesstoken (the command line's token options win). */
     Secret fileToken;
 
+    /** --gateway-transport's value (probe and demo). */
+    static GatewaySettings.Transport parseTransport(String v) {
+        return switch (v.toLowerCase(Locale.ROOT)) {
+            case "auto" -> GatewaySettings.Transport.AUTO;
+            case "websocket", "ws" -> GatewaySettings.Transport.WEBSOCKET;
+            case "http", "legacy" -> GatewaySettings.Transport.HTTP;
+            default -> throw new IllegalArgumentException("Invalid value for option '--gateway-transport': '" + v
+                    + "' (use auto, websocket or http)");
+        };
+    }
+
     public boolean enabled() {
         return gateway != null;
     }
@@ -94,12 +103,7 @@ public final class GatewayOptions {
         String g = gateway.trim();
         boolean explicitPort = g.startsWith("[") ? g.contains("]:") : g.indexOf(':') >= 0 && g.indexOf(':') == g.lastIndexOf(':');
         int gwPort = explicitPort ? gw.port() : GatewaySettings.DEFAULT_PORT;
-        GatewaySettings.Transport tr = switch (transport.toLowerCase(Locale.ROOT)) {
-            case "auto" -> GatewaySettings.Transport.AUTO;
-            case "websocket", "ws" -> GatewaySettings.Transport.WEBSOCKET;
-            case "http", "legacy" -> GatewaySettings.Transport.HTTP;
-            default -> throw new IllegalArgumentException("--gateway-transport takes auto, websocket or http, not '" + transport + "'");
-        };
+        GatewaySettings.Transport tr = parseTransport(transport);
         GatewaySettings.AuthMode am = switch (auth.toLowerCase(Locale.ROOT)) {
             case "auto" -> GatewaySettings.AuthMode.AUTO;
             case "ntlm" -> GatewaySettings.AuthMode.NTLM;
@@ -147,21 +151,6 @@ public final class GatewayOptions {
     }
 
     private TrustSettings trust(boolean strict) {
-        List<java.security.cert.X509Certificate> anchors = new ArrayList<>(TrustSettings.jdkAnchors());
-        if (caFile != null) {
-            try (java.io.InputStream in = java.nio.file.Files.newInputStream(caFile)) {
-                for (java.security.cert.Certificate c : java.security.cert.CertificateFactory.getInstance("X.509")
-                        .generateCertificates(in)) {
-                    anchors.add((java.security.cert.X509Certificate) c);
-                }
-            } catch (Exception e) {
-                throw new IllegalArgumentException("cannot read --gateway-ca " + caFile + ": " + e.getMessage());
-            }
-        }
-        Set<String> pinSet = new HashSet<>();
-        for (String p : pins) {
-            pinSet.add(TrustSettings.normalizeFingerprint(p));
-        }
-        return new TrustSettings(anchors, pinSet, strict);
+        return ProbeOptions.trust(caFile, "--gateway-ca", pins, "--gateway-trust-cert", strict);
     }
 }

@@ -137,6 +137,15 @@ final class ProbeOptions {
     }
 
     io.rdpprobe.probe.tls.TlsSettings tlsSettings() {
+        io.rdpprobe.probe.tls.TrustSettings trust = trust(caFile, "--ca", pins, "--trust-cert", strictCert);
+        return new io.rdpprobe.probe.tls.TlsSettings(
+                option("--tls-versions", tlsVersions, () -> io.rdpprobe.probe.tls.TlsVersions.parseList(tlsVersions)),
+                trust, !noSni);
+    }
+
+    /** The JDK's anchors plus the CA file, and the pinned fingerprints: what --ca/--trust-cert (or the gateway's) say. */
+    static io.rdpprobe.probe.tls.TrustSettings trust(java.nio.file.Path caFile, String caOption, java.util.List<String> pins,
+                                                     String pinOption, boolean strict) {
         java.util.List<java.security.cert.X509Certificate> anchors =
                 new java.util.ArrayList<>(io.rdpprobe.probe.tls.TrustSettings.jdkAnchors());
         if (caFile != null) {
@@ -146,16 +155,14 @@ final class ProbeOptions {
                     anchors.add((java.security.cert.X509Certificate) c);
                 }
             } catch (Exception e) {
-                throw new IllegalArgumentException("cannot read --ca " + caFile + ": " + e.getMessage());
+                throw new IllegalArgumentException("cannot read " + caOption + " " + caFile + ": " + e.getMessage());
             }
         }
         java.util.Set<String> pinSet = new java.util.HashSet<>();
         for (String p : pins) {
-            pinSet.add(option("--trust-cert", p, () -> io.rdpprobe.probe.tls.TrustSettings.normalizeFingerprint(p)));
+            pinSet.add(option(pinOption, p, () -> io.rdpprobe.probe.tls.TrustSettings.normalizeFingerprint(p)));
         }
-        return new io.rdpprobe.probe.tls.TlsSettings(
-                option("--tls-versions", tlsVersions, () -> io.rdpprobe.probe.tls.TlsVersions.parseList(tlsVersions)),
-                new io.rdpprobe.probe.tls.TrustSettings(anchors, pinSet, strictCert), !noSni);
+        return new io.rdpprobe.probe.tls.TrustSettings(anchors, pinSet, strict);
     }
 
     ProbeSettings settings() {
