@@ -582,7 +582,20 @@ public final class GatewaySequence {
             send(new CloseChannel(true, 0));
             if (phase instanceof Open) {
                 phase = new Done();
-                cmds.add(new Close("the gateway closed the channel: " + c.status()));
+                RdgStatus st = c.status();
+                boolean targetEnded = st.isSuccess() || st.name().equals("ERROR_GRACEFUL_DISCONNECT")
+                        || st.name().equals("ERROR_BAD_ARGUMENTS");
+                if (!targetEnded) {
+                    // the gateway itself ended the tunnel (timeout, administrator, re-authentication): name it, as
+                    // the target's stage would otherwise only see "the server closed the connection"
+                    Map<String, Object> e = new LinkedHashMap<>();
+                    e.put("closeChannel", st.toString());
+                    e.put("duringTargetStage", true);
+                    results.add(new StageResult(Stage.GATEWAY_CHANNEL, Status.FAILED, 0, e, GatewayCauses.forStatus(st),
+                            "the gateway closed the channel to " + settings.targetHost() + ":" + settings.targetPort()
+                                    + " with " + st + ": " + st.meaning(), false));
+                }
+                cmds.add(new Close("the gateway closed the channel: " + st));
                 return step();
             }
             return failStatus(c.status(), "the gateway sent CLOSE_CHANNEL with " + c.status() + " during " + stage);

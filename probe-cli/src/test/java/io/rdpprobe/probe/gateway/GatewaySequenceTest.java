@@ -233,6 +233,29 @@ class GatewaySequenceTest {
     }
 
     @Test
+    void aCloseChannelAfterTheTunnelOpenedIsNamedUnlessTheTargetEnded() throws Exception {
+        for (long code : new long[] {0, 0x4D4}) {
+            results.clear();
+            GatewaySequence q = toTunnel(settings(GatewaySettings.Transport.AUTO, PASSWORD, null));
+            run(q.onPacket(TunnelAuthResponse.of(0, null, null), now += 1_000_000));
+            run(q.onPacket(ChannelResponse.of(0, 1L), now += 1_000_000));
+            int before = results.size();
+            List<Command> c = run(q.onPacket(new io.rdpprobe.protocol.rdg.CloseChannel(false, code), now += 1_000_000));
+            assertThat(((Send) c.get(0)).packet()).isEqualTo(new io.rdpprobe.protocol.rdg.CloseChannel(true, 0));
+            assertThat(c).last().isInstanceOf(GatewaySequence.Close.class);
+            if (code == 0) {
+                // the target's side ended: its own stage judges the close (e.g. LOGON_FAILURE after AUTHENTICATE)
+                assertThat(results).hasSize(before);
+            } else {
+                StageResult r = results.get(results.size() - 1);
+                assertThat(r.stage()).isEqualTo(Stage.GATEWAY_CHANNEL);
+                assertThat(r.cause().code()).isEqualTo("E_PROXY_CONNECTIONABORTED");
+                assertThat(r.summary()).contains("closed the channel to ts1.corp.example:3389");
+            }
+        }
+    }
+
+    @Test
     void capDenialIsNamedAtGatewayTunnel() throws Exception {
         GatewaySequence q = toTunnel(settings(GatewaySettings.Transport.AUTO, PASSWORD, null));
         run(q.onPacket(TunnelAuthResponse.of(RdgStatus.E_PROXY_NAP_ACCESSDENIED.value(), null, null), now += 1_000_000));
