@@ -71,6 +71,18 @@ public final class ProbeCommand implements Callable<Integer> {
             }
             settings = options.settings();
             gw = gatewayOptions.settings(t, settings, settings.credssp().credentials(), options.passwordStdin);
+            if (gw != null && options.keyLog != null && options.capture != null && !options.force) {
+                // HTTP Basic carries the password base64-encoded inside the gateway's TLS: capture + key log would reveal it
+                if (gw.auth() == io.rdpprobe.probe.gateway.GatewaySettings.AuthMode.BASIC) {
+                    throw new IllegalArgumentException("--gateway-auth basic with --capture and --keylog: the capture "
+                            + "decrypted with its key log would show the password; add --force to accept that");
+                }
+                if (gw.auth() == io.rdpprobe.probe.gateway.GatewaySettings.AuthMode.AUTO) {
+                    gw = new io.rdpprobe.probe.gateway.GatewaySettings(gw.host(), gw.port(), gw.transport(),
+                            io.rdpprobe.probe.gateway.GatewaySettings.AuthMode.AUTO_NO_BASIC, gw.credentials(), gw.token(),
+                            gw.tls(), gw.targetHost(), gw.targetPort(), gw.clientName());
+                }
+            }
             if (gw != null && options.enumerate) {
                 throw new IllegalArgumentException("--enumerate does not run through --gateway yet: probe the target "
                         + "directly for the enumeration tables");

@@ -409,6 +409,9 @@ public final class GatewaySequence {
             if (chosen == null) {
                 return fail(GatewayCauses.GATEWAY_AUTH_SCHEME_UNSUPPORTED, "the gateway offers " + offered + " and "
                         + (settings.auth() == GatewaySettings.AuthMode.AUTO ? "none of NTLM, Negotiate or Basic"
+                        : settings.auth() == GatewaySettings.AuthMode.AUTO_NO_BASIC ? "neither NTLM nor Negotiate (Basic "
+                                + "is not used while --capture and --keylog are both written: the password could be read "
+                                + "back from them; add --force to allow it)"
                         : "not " + settings.auth()), false);
             }
             ev.put("authScheme", chosen);
@@ -475,6 +478,7 @@ public final class GatewaySequence {
             case BASIC -> lower.contains("basic") ? "Basic" : null;
             case AUTO -> lower.contains("ntlm") ? "NTLM" : lower.contains("negotiate") ? "Negotiate"
                     : lower.contains("basic") ? "Basic" : null;
+            case AUTO_NO_BASIC -> lower.contains("ntlm") ? "NTLM" : lower.contains("negotiate") ? "Negotiate" : null;
         };
     }
 

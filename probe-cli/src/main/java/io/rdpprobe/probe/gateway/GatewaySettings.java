@@ -26,7 +26,11 @@ public record GatewaySettings(String host, int port, Transport transport, AuthMo
 
     public enum Transport { AUTO, WEBSOCKET, HTTP }
 
-    public enum AuthMode { AUTO, NTLM, NEGOTIATE, BASIC }
+    /**
+     * AUTO picks NTLM, then Negotiate, then Basic from the gateway's list; AUTO_NO_BASIC never picks Basic (used
+     * when a capture and its key log are both written: Basic would put the password, base64-encoded, in them).
+     */
+    public enum AuthMode { AUTO, AUTO_NO_BASIC, NTLM, NEGOTIATE, BASIC }
 
     public GatewaySettings {
         if (port < 1 || port > 65535 || targetPort < 1 || targetPort > 65535) {

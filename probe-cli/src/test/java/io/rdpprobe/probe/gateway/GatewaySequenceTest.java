@@ -256,6 +256,26 @@ class GatewaySequenceTest {
     }
 
     @Test
+    void basicIsNotChosenWhenItWouldLandInACaptureWithItsKeyLog() throws Exception {
+        GatewaySettings s = settings(GatewaySettings.Transport.AUTO, PASSWORD, null);
+        GatewaySettings noBasic = new GatewaySettings(s.host(), s.port(), s.transport(), GatewaySettings.AuthMode.AUTO_NO_BASIC,
+                s.credentials(), null, s.tls(), s.targetHost(), s.targetPort(), s.clientName());
+        GatewaySequence q = seq(noBasic);
+        run(q.onTls(Leg.OUT, tlsOk(), now += 1_000_000, Instant.ofEpochMilli(WALL)));
+        List<Command> c = run(q.onHttpReply(Leg.OUT, reply(401, "WWW-Authenticate", "Basic realm=\"gw\""), now, WALL));
+        assertThat(c).last().isInstanceOf(GatewaySequence.Close.class);
+        StageResult r = results.get(results.size() - 1);
+        assertThat(r.cause().code()).isEqualTo("GATEWAY_AUTH_SCHEME_UNSUPPORTED");
+        assertThat(r.summary()).contains("--force");
+        // with plain AUTO the same gateway gets Basic credentials
+        results.clear();
+        q = seq(s);
+        run(q.onTls(Leg.OUT, tlsOk(), now += 1_000_000, Instant.ofEpochMilli(WALL)));
+        c = run(q.onHttpReply(Leg.OUT, reply(401, "WWW-Authenticate", "Basic realm=\"gw\""), now, WALL));
+        assertThat(header((SendHttp) c.get(0), "Authorization")).startsWith("Basic ");
+    }
+
+    @Test
     void capDenialIsNamedAtGatewayTunnel() throws Exception {
         GatewaySequence q = toTunnel(settings(GatewaySettings.Transport.AUTO, PASSWORD, null));
         run(q.onPacket(TunnelAuthResponse.of(RdgStatus.E_PROXY_NAP_ACCESSDENIED.value(), null, null), now += 1_000_000));
