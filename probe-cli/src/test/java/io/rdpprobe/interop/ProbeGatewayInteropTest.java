@@ -133,6 +133,39 @@ class ProbeGatewayInteropTest {
                 "X224 OK", "MCS OK", "SECURITY_EXCHANGE OK", "LICENSING OK", "ACTIVATION OK");
     }
 
+    /** The gateway's own refusals, with real xrdp behind it: the stage and the cause as the gateway gives them. */
+    @Test
+    void gatewayRefusalsInFrontOfRealXrdp() throws Exception {
+        Lab.requireXrdp("tls");
+        ProbeSettings s = ProbeSettings.defaults().withTimeout(10_000);
+        String domain = System.getenv().getOrDefault("RDP_PROBE_INTEROP_DOMAIN", "LAB");
+        record Case(String label, java.util.function.UnaryOperator<GatewayConfig> config, String password, int port,
+                    Stage stage, String cause) {}
+        List<Case> cases = List.of(
+                new Case("wrong gateway password", c -> c, "not-the-password", Lab.XRDP_PORT, Stage.GATEWAY_HTTP, "GATEWAY_AUTH_FAILED"),
+                new Case("CAP denies the user", c -> c.withCap(Set.of(domain + "\\someone-else")),
+                        System.getenv("RDP_PROBE_INTEROP_PASSWORD"), Lab.XRDP_PORT, Stage.GATEWAY_TUNNEL, "E_PROXY_NAP_ACCESSDENIED"),
+                new Case("RAP lists another host", c -> c.withRap(Set.of("ts9.corp.example:3389")),
+                        System.getenv("RDP_PROBE_INTEROP_PASSWORD"), Lab.XRDP_PORT, Stage.GATEWAY_CHANNEL, "E_PROXY_RAP_ACCESSDENIED"),
+                new Case("target port closed", c -> c, System.getenv("RDP_PROBE_INTEROP_PASSWORD"), 1,
+                        Stage.GATEWAY_CHANNEL, "E_PROXY_TS_CONNECTFAILED"));
+        for (Case k : cases) {
+            try (DemoGateway gw = DemoGateway.start(k.config().apply(GatewayConfig.defaults(DemoCertificate.demo(),
+                    new GatewayAccount(user(), domain, System.getenv("RDP_PROBE_INTEROP_PASSWORD")))), 0)) {
+                for (GatewaySettings.Transport tr : TRANSPORTS) {
+                    TlsSettings gwTls = TlsSettings.defaults().withTrust(new TrustSettings(List.of(), Set.of(gw.certificateSha256()), false));
+                    GatewaySettings g = new GatewaySettings("127.0.0.1", gw.port(), tr, GatewaySettings.AuthMode.AUTO,
+                            creds(k.password()), null, gwTls, "localhost", k.port(), "INTEROP");
+                    Report r = runner.probe(new Target("localhost", k.port()), s, g);
+                    System.out.println("[interop] gateway refusal (" + tr + "): " + k.label() + "\n" + new TextRenderer(false).render(r));
+                    assertThat(r.verdict().stage()).as(k.label() + " via " + tr).isEqualTo(k.stage());
+                    assertThat(r.verdict().cause()).as(k.label() + " via " + tr).isEqualTo(k.cause());
+                    assertThat(ReportJson.render(r)).doesNotContain(System.getenv("RDP_PROBE_INTEROP_PASSWORD"));
+                }
+            }
+        }
+    }
+
     @Test
     void shadowNlaRightAndWrongPassword() throws Exception {
         Lab.requireShadow("nla");
