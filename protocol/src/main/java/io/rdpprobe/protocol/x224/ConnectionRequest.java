@@ -69,6 +69,10 @@ public record ConnectionRequest(int dstRef, int srcRef, int classOption, CrToken
             int crlf = findCrLf(var, base, "CR.cookie");
             String id = var.toString(var.readerIndex() + MSTSHASH.length, crlf - var.readerIndex() - MSTSHASH.length,
                     StandardCharsets.ISO_8859_1);
+            if (id.indexOf('\r') >= 0 || id.indexOf('\n') >= 0) {
+                throw DecodeException.invalid(Layer.X224, "CR.cookie", base + var.readerIndex(),
+                        "the cookie's identifier holds a bare CR or LF before its CR LF");
+            }
             var.readerIndex(crlf + 2);
             return new CrToken.Cookie(id);
         }
