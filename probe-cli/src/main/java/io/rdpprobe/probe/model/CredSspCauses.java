@@ -144,8 +144,8 @@ public final class CredSspCauses {
     }
 
     /** --delegate-credentials was given but the server's certificate is neither trusted nor pinned. */
-    public static final Cause DELEGATION_REFUSED = def("DELEGATION_REFUSED",
-            "credentials were not delegated: the server's certificate is neither trusted nor pinned",
+    public static final Cause DELEGATION_SKIPPED_UNTRUSTED_CERT = def("DELEGATION_SKIPPED_UNTRUSTED_CERT",
+            "the probe did not delegate the credentials because the server's certificate is neither trusted nor pinned",
             "check the certificate out of band, then pin it with --trust-cert SHA256 (or pass --ca) and run again "
                     + "with --delegate-credentials", null);
 }
