@@ -35,7 +35,8 @@ public final class ProbeCommand implements Callable<Integer> {
                     + "command line win. The report lists the settings used and ignored; passwords in the file are never read.")
     java.nio.file.Path rdpFile;
 
-    @Option(names = {"-p", "--port"}, description = "Port (overrides HOST:PORT).")
+    @Option(names = "--port", paramLabel = "N", description = "Port (overrides HOST:PORT). No short form: -p means the "
+            + "password to xfreerdp and sshpass users, and no option takes a password here.")
     Integer port;
 
     @Mixin

@@ -227,7 +227,7 @@ class CliTest {
             });
             t.setDaemon(true);
             t.start();
-            Run ok = run("probe", "::1", "-p", String.valueOf(s.getLocalPort()), "--timeout", "2s", "--json");
+            Run ok = run("probe", "::1", "--port", String.valueOf(s.getLocalPort()), "--timeout", "2s", "--json");
             JsonNode tcpOk = new ObjectMapper().readTree(ok.out()).get("stages").get(1);
             assertThat(tcpOk.get("summary").asText()).isEqualTo("connected to [::1]:" + s.getLocalPort());
             assertThat(tcpOk.get("evidence").get("local").asText()).matches("\\[::1\\]:\\d+");
@@ -249,5 +249,56 @@ class CliTest {
         // CredSSP messages carry NTLM material: sizes only
         assertThat(texts).filteredOn(x -> x.startsWith("CREDSSP > ") || x.startsWith("CREDSSP < "))
                 .isNotEmpty().allMatch(x -> x.matches("CREDSSP [<>] \\d+ bytes"));
+    }
+
+    /** Issue 17 finding 10: a usage error is the error, the one option concerned and where the help is; not the help. */
+    @Test
+    void usageErrorsFitOnAFewLines() {
+        Run r = run("probe", "127.0.0.1:1", "--timeout", "abc");
+        assertThat(r.code()).isEqualTo(2);
+        List<String> lines = r.err().lines().toList();
+        assertThat(lines).hasSize(3);
+        assertThat(lines.get(0)).startsWith("Invalid value for option '--timeout': not a duration: 'abc'");
+        assertThat(lines.get(1)).startsWith("  --timeout DURATION  Deadline for each stage (default 10s)");
+        assertThat(lines.get(2)).isEqualTo("try 'rdp-probe probe --help'");
+        assertThat(r.err()).doesNotContain("--enumerate").doesNotContain("Usage:");
+        Run unknown = run("demo", "--frobnicate");
+        assertThat(unknown.code()).isEqualTo(2);
+        assertThat(unknown.err().lines().toList()).hasSizeLessThanOrEqualTo(3)
+                .contains("try 'rdp-probe demo --help'");
+        assertThat(unknown.err()).contains("--frobnicate").doesNotContain("Usage:");
+        // analyze --json still prints exactly one JSON object for a usage error
+        Run json = run("analyze", "--json", "--bogus");
+        assertThat(json.code()).isEqualTo(2);
+        assertThat(json.out().trim()).startsWith("{").endsWith("}");
+        assertThat(json.out()).contains("\"error\"");
+    }
+
+    /** Issue 17 finding 11: a credential typed in the wrong place is never echoed. */
+    @Test
+    void credentialsTypedInTheWrongPlaceAreNeverEchoed() {
+        String pw = "Passw0rd!";
+        Run env = run("probe", "127.0.0.1:1", "--user", "alice", "--password-env", pw);
+        assertThat(env.code()).isEqualTo(2);
+        assertThat(env.err()).contains("the environment variable named by the -env option is not set");
+        Run port = run("probe", "127.0.0.1:1", "-p", pw);
+        assertThat(port.code()).isEqualTo(2);
+        Run unknown = run("probe", "127.0.0.1:1", "--password", pw);
+        assertThat(unknown.code()).isEqualTo(2);
+        assertThat(unknown.err()).contains("--password");
+        Run inline = run("probe", "127.0.0.1:1", "--password=" + pw);
+        assertThat(inline.code()).isEqualTo(2);
+        Run xfreerdp = run("probe", "127.0.0.1:1", "/p:" + pw);
+        assertThat(xfreerdp.code()).isEqualTo(2);
+        Run gw = run("probe", "127.0.0.1:1", "--gateway", "127.0.0.1:2", "--gateway-password-env", pw);
+        assertThat(gw.code()).isEqualTo(2);
+        for (Run r : List.of(env, port, unknown, inline, xfreerdp, gw)) {
+            assertThat(r.out() + r.err()).doesNotContain(pw).doesNotContain("Passw0rd");
+        }
+        // a valid variable name is still named, since it is not the password
+        Run named = run("probe", "127.0.0.1:1", "--user", "alice", "--password-env", "RDP_PROBE_SURELY_UNSET_17");
+        assertThat(named.err()).contains("environment variable RDP_PROBE_SURELY_UNSET_17 is not set");
+        // -p is no longer the port
+        assertThat(run("probe", "--help").out()).doesNotContain("-p, --port");
     }
 }
