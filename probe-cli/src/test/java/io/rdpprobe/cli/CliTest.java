@@ -46,7 +46,7 @@ class CliTest {
         Run r = run("demo", "--protocols", "ssl", "--brief", "--timeout", "8s");
         assertThat(r.code()).isZero();
         assertThat(r.out()).contains("selected SSL").contains("TLS               WARNING").contains("CERT_SELF_SIGNED")
-                .contains("ACTIVATION        OK").contains("Verdict: WARNING at ACTIVATION - CERT_SELF_SIGNED")
+                .contains("ACTIVATION        OK").contains("Verdict: WARNING: TLS CERT_SELF_SIGNED (reached ACTIVATION)")
                 .doesNotContain("demo logon").doesNotContain("(pinned)");
     }
 
@@ -300,5 +300,57 @@ class CliTest {
         assertThat(named.err()).contains("environment variable RDP_PROBE_SURELY_UNSET_17 is not set");
         // -p is no longer the port
         assertThat(run("probe", "--help").out()).doesNotContain("-p, --port");
+    }
+
+    /** Issue 17 finding 1: credentials that NLA never used are reported as not tested, in text and JSON. */
+    @Test
+    void credentialsAgainstATlsOnlyServerAreNotTested(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path wrong = java.nio.file.Files.writeString(dir.resolve("pw"), "Tr0ub4dor&3\n");
+        Run r = run("demo", "--protocols", "ssl", "--user", "demo", "--password-file", wrong.toString(), "--brief",
+                "--timeout", "8s");
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).contains("ACTIVATION        OK")
+                .contains("Verdict: WARNING: CREDSSP CREDENTIALS_NOT_TESTED (reached ACTIVATION)")
+                .contains("credentials NOT tested: the server does not use NLA, so the password is checked only at the "
+                        + "Windows logon screen, after ACTIVATION")
+                .contains("the server selected SSL; --user demo was not used")
+                .contains("also TLS CERT_SELF_SIGNED").doesNotContain("Tr0ub4dor");
+        Run json = run("demo", "--protocols", "ssl", "--user", "demo", "--password-file", wrong.toString(), "--json",
+                "--timeout", "8s");
+        JsonNode v = new ObjectMapper().readTree(json.out()).get("verdict");
+        assertThat(v.get("status").asText()).isEqualTo("WARNING");
+        assertThat(v.get("cause").asText()).isEqualTo("CREDENTIALS_NOT_TESTED");
+        assertThat(v.get("stage").asText()).isEqualTo("ACTIVATION");
+        assertThat(v.get("findingStage").asText()).isEqualTo("CREDSSP");
+        assertThat(v.get("summary").asText()).contains("credentials NOT tested");
+        assertThat(json.out()).doesNotContain("Tr0ub4dor");
+        Run ntlm = run("demo", "--protocols", "ssl", "--ntlm-info", "--brief", "--timeout", "8s");
+        assertThat(ntlm.out()).contains("CREDENTIALS_NOT_TESTED").contains("--ntlm-info was not used");
+        // without credentials nothing is claimed
+        Run none = run("demo", "--protocols", "ssl", "--brief", "--timeout", "8s");
+        assertThat(none.out()).doesNotContain("CREDENTIALS_NOT_TESTED");
+    }
+
+    /** Issue 17 finding 2: a probe that stops early by design names the stages not tried and the options to go on. */
+    @Test
+    void earlyStopNamesTheStagesNotTriedAndTheOptionsToGoFurther() throws Exception {
+        Run r = run("demo", "--ntlm-info", "--brief", "--timeout", "8s");
+        assertThat(r.code()).isZero();
+        java.util.regex.Matcher fp = java.util.regex.Pattern.compile("demo certificate: sha256 ([0-9a-f]{64})")
+                .matcher(r.out());
+        assertThat(fp.find()).isTrue();
+        assertThat(r.out()).contains("Not tried (the probe stopped after CREDSSP by design): MCS, SECURITY_EXCHANGE, "
+                + "LICENSING, ACTIVATION")
+                .contains("To go further: --user USER --password-env NAME --delegate-credentials --trust-cert " + fp.group(1));
+        Run json = run("demo", "--ntlm-info", "--json", "--timeout", "8s");
+        JsonNode v = new ObjectMapper().readTree(json.out()).get("verdict");
+        for (String key : new String[] {"stage", "status", "cause", "summary", "remedy", "inferred", "clientError"}) {
+            assertThat(v.has(key)).as(key).isTrue();
+        }
+        assertThat(v.get("notTried")).hasSize(4);
+        assertThat(v.get("goFurther").asText()).contains("--delegate-credentials --trust-cert ");
+        // the full demo run is not an early stop
+        assertThat(run("demo", "--brief", "--timeout", "8s").out()).doesNotContain("Not tried").doesNotContain("To go further");
     }
 }
