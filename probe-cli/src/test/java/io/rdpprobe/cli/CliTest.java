@@ -353,4 +353,27 @@ class CliTest {
         // the full demo run is not an early stop
         assertThat(run("demo", "--brief", "--timeout", "8s").out()).doesNotContain("Not tried").doesNotContain("To go further");
     }
+
+    /** Issue 17 finding 5: remedies that fit the case. */
+    @Test
+    void remediesFitTheCase() throws Exception {
+        int closed;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+            closed = s.getLocalPort();
+        }
+        Run refused = run("probe", "127.0.0.1:" + closed, "--brief", "--timeout", "2s");
+        assertThat(refused.code()).isEqualTo(11);
+        assertThat(refused.out()).contains("netstat -an | findstr " + closed).doesNotContain("findstr 3389");
+
+        Run stalled = run("demo", "--fault", "TLS_PARTIAL", "--brief", "--timeout", "1s");
+        assertThat(stalled.out()).contains("TLS_HANDSHAKE_STALLED").contains("ping -f -l 1472")
+                .contains("ping -M do -s 1472").contains("ping -D -s 1472");
+
+        Run rejected = run("demo", "--fault", "USER_REJECTED", "--protocols", "ssl", "--brief", "--timeout", "8s");
+        assertThat(rejected.code()).isEqualTo(15);
+        assertThat(rejected.out()).contains("MCS               FAILED").containsPattern("MCS_CONNECT_REJECTED: MCS Connect-Response: rt-user-rejected \\(")
+                .doesNotContain("the result name is in the evidence");
+
+        // --tls-versions 1.0 against a newer-only server: TlsStageTest (the demo CLI endpoint accepts every version)
+    }
 }
