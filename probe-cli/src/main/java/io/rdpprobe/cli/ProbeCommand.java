@@ -231,7 +231,7 @@ public final class ProbeCommand implements Callable<Integer> {
             Cause c = CredSspCauses.CREDENTIALS_NOT_TESTED;
             String summary = c.title() + " (the server selected " + (selected == null ? "no NLA protocol" : selected)
                     + "; " + what + " was not used)" + (v.status() == Status.WARNING && !c.code().equals(v.cause())
-                    ? "; also " + v.findingStage() + " " + v.cause() + ": " + v.summary() : "");
+                    ? "; also " + v.findingStage() + " " + v.cause() + ": " + findingSummary(report, v) : "");
             Verdict nv = new Verdict(v.stage(), Status.WARNING, c.code(), summary, c.remedy(), null, false, Stage.CREDSSP,
                     null, null);
             return new Report(report.target(), report.stages(), nv, report.extra());
@@ -252,6 +252,11 @@ public final class ProbeCommand implements Callable<Integer> {
 
     private static StageResult stage(Report r, Stage s) {
         return r.stages().stream().filter(x -> x.stage() == s).findFirst().orElse(null);
+    }
+
+    private static String findingSummary(Report r, Verdict v) {
+        StageResult s = stage(r, v.findingStage());
+        return s != null && s.summary() != null ? s.summary() : v.summary();
     }
 
     private static Stage last(Report r) {

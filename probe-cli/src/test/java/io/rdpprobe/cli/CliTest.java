@@ -315,7 +315,7 @@ class CliTest {
                 .contains("credentials NOT tested: the server does not use NLA, so the password is checked only at the "
                         + "Windows logon screen, after ACTIVATION")
                 .contains("the server selected SSL; --user demo was not used")
-                .contains("also TLS CERT_SELF_SIGNED").doesNotContain("Tr0ub4dor");
+                .contains("also TLS CERT_SELF_SIGNED: TLS 1.").doesNotContain("Tr0ub4dor");
         Run json = run("demo", "--protocols", "ssl", "--user", "demo", "--password-file", wrong.toString(), "--json",
                 "--timeout", "8s");
         JsonNode v = new ObjectMapper().readTree(json.out()).get("verdict");
