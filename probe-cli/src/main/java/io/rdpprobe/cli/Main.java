@@ -49,18 +49,86 @@ public final class Main implements Runnable {
             }
             return EXIT_INTERNAL;
         });
-        CommandLine.IParameterExceptionHandler usage = cl.getParameterExceptionHandler();
         cl.setParameterExceptionHandler((ex, args) -> {
             CommandLine failed = ex.getCommandLine();
+            String message = redact(ex.getMessage(), args);
             if (failed.getCommand() instanceof AnalyzeCommand && java.util.Arrays.asList(args).contains("--json")) {
                 AnalyzeCommand a = failed.getCommand();
-                AnalyzeCommand.jsonUsageError(failed.getOut(), a.capture == null ? null : a.capture.toString(), ex.getMessage());
-                failed.getErr().println("rdp-probe analyze: " + ex.getMessage());
+                AnalyzeCommand.jsonUsageError(failed.getOut(), a.capture == null ? null : a.capture.toString(), message);
+                failed.getErr().println("rdp-probe analyze: " + message);
                 return EXIT_USAGE;
             }
-            return usage.handleParseException(ex, args);
+            usageError(failed, ex, message);
+            return EXIT_USAGE;
         });
         return cl;
+    }
+
+    /**
+     * A usage error in three parts, as git and curl print it: the error, the one option it concerns (when it names
+     * one), and where the full help is. Never the whole help: the message must not scroll away.
+     */
+    static void usageError(CommandLine failed, CommandLine.ParameterException ex, String message) {
+        java.io.PrintWriter err = failed.getErr();
+        err.println(message);
+        CommandLine.Model.OptionSpec opt = ex.getArgSpec() instanceof CommandLine.Model.OptionSpec o ? o : null;
+        if (opt == null) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("option '(-[^']+)'").matcher(message);
+            if (m.find()) {
+                opt = failed.getCommandSpec().findOption(m.group(1));
+            }
+        }
+        if (opt != null) {
+            String label = opt.arity().max() > 0 ? " " + opt.paramLabel() : "";
+            String desc = opt.description().length > 0 ? opt.description()[0] : "";
+            desc = desc.replace("${DEFAULT-VALUE}", String.valueOf(opt.defaultValue()));
+            err.println("  " + String.join(", ", opt.names()) + label + "  " + desc);
+        }
+        err.println("try '" + failed.getCommandSpec().qualifiedName() + " --help'");
+        err.flush();
+    }
+
+    /**
+     * Removes what may be a credential from a usage error: the value after an option whose name looks like a
+     * password or token option (--password, -p, /p:, --pw, --secret, ...; not the ...-file and ...-env options, whose value is a
+     * path or a variable name). Unknown options are echoed by picocli; their values
+     * are not, once redacted here.
+     */
+    static String redact(String message, String[] args) {
+        if (message == null) {
+            return null;
+        }
+        String out = message;
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            String lower = a.toLowerCase(java.util.Locale.ROOT);
+            if (lower.startsWith("/p:") || lower.startsWith("/password:") || lower.startsWith("/gp:")) {
+                out = hide(out, a.substring(a.indexOf(':') + 1));
+                continue;
+            }
+            if (!a.startsWith("-")) {
+                continue;
+            }
+            String name = lower.contains("=") ? lower.substring(0, lower.indexOf('=')) : lower;
+            boolean credentialLike = name.equals("-p") || name.equals("-pw") || name.contains("pass")
+                    || name.contains("pwd") || name.contains("secret") || name.contains("token") || name.equals("--pw");
+            if (!credentialLike || name.endsWith("-file") || name.endsWith("-env")) { // paths and variable names; Passwords words its own
+                continue;
+            }
+            if (a.contains("=")) {
+                out = hide(out, a.substring(a.indexOf('=') + 1));
+            } else if (i + 1 < args.length) {
+                out = hide(out, args[i + 1]);
+            }
+            if (name.startsWith("-p") && name.length() > 2 && !name.startsWith("--")) {
+                out = hide(out, a.substring(2)); // -pSecret
+            }
+        }
+        return out;
+    }
+
+    private static String hide(String message, String value) {
+        return value == null || value.isEmpty() ? message : message.replace(value, "(value hidden)");
     }
 
     static final class Version implements CommandLine.IVersionProvider {

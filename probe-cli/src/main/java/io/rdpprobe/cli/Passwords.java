@@ -15,7 +15,11 @@ final class Passwords {
         if (env != null) {
             String v = System.getenv(env);
             if (v == null) {
-                throw new IllegalArgumentException("environment variable " + env + " is not set");
+                // a value that is not a variable name may be the password itself, typed in the wrong place: never echo it
+                throw new IllegalArgumentException(env.matches("[A-Za-z_][A-Za-z0-9_]*")
+                        ? "environment variable " + env + " is not set"
+                        : "the environment variable named by the -env option is not set, and that name is not a valid "
+                                + "variable name: give the NAME of a variable that holds the secret, not the secret");
             }
             return v.toCharArray();
         }

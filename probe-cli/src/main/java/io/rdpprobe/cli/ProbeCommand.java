@@ -3,7 +3,12 @@ package io.rdpprobe.cli;
 import io.rdpprobe.probe.connector.ProbeSettings;
 import io.rdpprobe.probe.enumerate.Enumeration;
 import io.rdpprobe.probe.enumerate.TlsFollowUps;
+import io.rdpprobe.probe.model.Cause;
+import io.rdpprobe.probe.model.CredSspCauses;
 import io.rdpprobe.probe.model.Report;
+import io.rdpprobe.probe.model.StageResult;
+import io.rdpprobe.probe.model.Status;
+import io.rdpprobe.probe.model.Verdict;
 import io.rdpprobe.probe.model.Stage;
 import io.rdpprobe.probe.netty.ProbeRunner;
 import io.rdpprobe.probe.netty.Target;
@@ -35,7 +40,8 @@ public final class ProbeCommand implements Callable<Integer> {
                     + "command line win. The report lists the settings used and ignored; passwords in the file are never read.")
     java.nio.file.Path rdpFile;
 
-    @Option(names = {"-p", "--port"}, description = "Port (overrides HOST:PORT).")
+    @Option(names = "--port", paramLabel = "N", description = "Port (overrides HOST:PORT). No short form: -p means the "
+            + "password to xfreerdp and sshpass users, and no option takes a password here.")
     Integer port;
 
     @Mixin
@@ -171,6 +177,7 @@ public final class ProbeCommand implements Callable<Integer> {
     static Report runGateway(ProbeRunner runner, Target t, ProbeSettings settings,
                              io.rdpprobe.probe.gateway.GatewaySettings gw, boolean transcript) {
         Report r = transcript ? runner.probeWithTranscript(t, settings, gw) : runner.probe(t, settings, gw);
+        r = honestVerdict(r, settings);
         return r.withExtra(Map.of("gateway", gw.address()));
     }
 
@@ -180,6 +187,7 @@ public final class ProbeCommand implements Callable<Integer> {
 
     static Report run(ProbeRunner runner, Target t, ProbeSettings settings, boolean enumerate, boolean transcript) {
         Report report = transcript ? runner.probeWithTranscript(t, settings) : runner.probe(t, settings);
+        report = honestVerdict(report, settings);
         Object tr = report.extra().get("transcript");
         report = TlsFollowUps.confirmVersionMismatch(runner, t, settings, report);
         if (tr != null && !report.extra().containsKey("transcript")) {
@@ -200,6 +208,75 @@ public final class ProbeCommand implements Callable<Integer> {
             }
         }
         return report;
+    }
+
+    /**
+     * Makes the verdict say what was not tested: credentials (or --ntlm-info) that NLA never used because the server
+     * did not select HYBRID/HYBRID_EX (a WARNING with CREDENTIALS_NOT_TESTED), and, when the probe stopped after
+     * CREDSSP by design (NTLM info only, no delegation), the stages not tried and the exact options to go further.
+     */
+    static Report honestVerdict(Report report, ProbeSettings settings) {
+        Verdict v = report.verdict();
+        if (v.status() == Status.FAILED || v.status() == Status.NOT_REACHED) {
+            return report;
+        }
+        var cs = settings.credssp();
+        boolean credentialsGiven = cs.credentials() != null || cs.ntlmInfo();
+        StageResult x224 = stage(report, Stage.X224);
+        StageResult credssp = stage(report, Stage.CREDSSP);
+        boolean nlaRan = credssp != null && credssp.status() != Status.SKIPPED && credssp.status() != Status.NOT_REACHED;
+        if (credentialsGiven && x224 != null && x224.status() != Status.FAILED && !nlaRan) {
+            Object selected = x224.evidence().get("selected");
+            String what = cs.ntlmInfo() && cs.credentials() == null ? "--ntlm-info" : "--user " + cs.credentials().user();
+            Cause c = CredSspCauses.CREDENTIALS_NOT_TESTED;
+            String summary = c.title() + " (the server selected " + (selected == null ? "no NLA protocol" : selected)
+                    + "; " + what + " was not used)" + (v.status() == Status.WARNING && !c.code().equals(v.cause())
+                    ? "; also " + v.findingStage() + " " + v.cause() + ": " + findingSummary(report, v) : "");
+            Verdict nv = new Verdict(v.stage(), Status.WARNING, c.code(), summary, c.remedy(), null, false, Stage.CREDSSP,
+                    null, null);
+            return new Report(report.target(), report.stages(), nv, report.extra());
+        }
+        if (nlaRan && credssp.status() != Status.FAILED && last(report) == Stage.CREDSSP
+                && settings.stopAfter() != Stage.CREDSSP) {
+            List<String> notTried = List.of("MCS", "SECURITY_EXCHANGE", "LICENSING", "ACTIVATION");
+            String sha = certificateSha256(report);
+            String pin = sha != null ? "--trust-cert " + sha : "--trust-cert <sha256 of the server certificate>";
+            String further = cs.credentials() == null
+                    ? "--user USER --password-env NAME --delegate-credentials " + pin
+                    : "--delegate-credentials " + pin + " (after checking that fingerprint out of band)";
+            Verdict nv = v.withEarlyStop(notTried, further);
+            return new Report(report.target(), report.stages(), nv, report.extra());
+        }
+        return report;
+    }
+
+    private static StageResult stage(Report r, Stage s) {
+        return r.stages().stream().filter(x -> x.stage() == s).findFirst().orElse(null);
+    }
+
+    private static String findingSummary(Report r, Verdict v) {
+        StageResult s = stage(r, v.findingStage());
+        return s != null && s.summary() != null ? s.summary() : v.summary();
+    }
+
+    private static Stage last(Report r) {
+        Stage last = null;
+        for (StageResult s : r.stages()) {
+            if (s.status() == Status.OK || s.status() == Status.WARNING) {
+                last = s.stage();
+            }
+        }
+        return last;
+    }
+
+    /** The leaf certificate's SHA-256 from the TLS stage's evidence, or null. */
+    private static String certificateSha256(Report r) {
+        StageResult tls = stage(r, Stage.TLS);
+        if (tls == null || !(tls.evidence().get("certificates") instanceof List<?> certs) || certs.isEmpty()
+                || !(certs.get(0) instanceof Map<?, ?> leaf) || leaf.get("sha256") == null) {
+            return null;
+        }
+        return String.valueOf(leaf.get("sha256"));
     }
 
     static Enumeration enumerate(ProbeRunner runner, Target t, ProbeSettings base) {

@@ -65,6 +65,9 @@ public final class ReportJson {
         m.put("remedy", v.remedy());
         m.put("inferred", v.inferred());
         m.put("clientError", clientErrorMap(v.clientError()));
+        m.put("findingStage", v.findingStage() == null ? null : v.findingStage().name());
+        m.put("notTried", v.notTried());
+        m.put("goFurther", v.goFurther());
         return m;
     }
 

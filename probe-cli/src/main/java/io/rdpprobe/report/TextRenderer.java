@@ -68,7 +68,9 @@ public final class TextRenderer {
         switch (v.status()) {
             case OK -> sb.append("Verdict: OK at ").append(v.stage()).append(" - ").append(v.summary()).append('\n');
             case WARNING -> {
-                sb.append("Verdict: WARNING at ").append(v.stage()).append(" - ").append(v.cause()).append('\n');
+                // the finding and its own stage first; the last stage reached in brackets
+                sb.append("Verdict: WARNING: ").append(v.findingStage()).append(' ').append(v.cause())
+                        .append(v.inferred() ? " (inferred)" : "").append(" (reached ").append(v.stage()).append(")\n");
                 sb.append("  ").append(v.summary()).append('\n');
                 if (v.remedy() != null) sb.append("  Fix: ").append(v.remedy()).append('\n');
             }
@@ -81,6 +83,13 @@ public final class TextRenderer {
                     sb.append("  The Windows client would show: ").append(v.clientError().display()).append('\n');
                 }
             }
+        }
+        if (!v.notTried().isEmpty()) {
+            sb.append("  Not tried (the probe stopped after ").append(v.stage()).append(" by design): ")
+                    .append(String.join(", ", v.notTried())).append('\n');
+        }
+        if (v.goFurther() != null) {
+            sb.append("  To go further: ").append(v.goFurther()).append('\n');
         }
         return sb.toString();
     }

@@ -46,7 +46,7 @@ class CliTest {
         Run r = run("demo", "--protocols", "ssl", "--brief", "--timeout", "8s");
         assertThat(r.code()).isZero();
         assertThat(r.out()).contains("selected SSL").contains("TLS               WARNING").contains("CERT_SELF_SIGNED")
-                .contains("ACTIVATION        OK").contains("Verdict: WARNING at ACTIVATION - CERT_SELF_SIGNED")
+                .contains("ACTIVATION        OK").contains("Verdict: WARNING: TLS CERT_SELF_SIGNED (reached ACTIVATION)")
                 .doesNotContain("demo logon").doesNotContain("(pinned)");
     }
 
@@ -227,7 +227,7 @@ class CliTest {
             });
             t.setDaemon(true);
             t.start();
-            Run ok = run("probe", "::1", "-p", String.valueOf(s.getLocalPort()), "--timeout", "2s", "--json");
+            Run ok = run("probe", "::1", "--port", String.valueOf(s.getLocalPort()), "--timeout", "2s", "--json");
             JsonNode tcpOk = new ObjectMapper().readTree(ok.out()).get("stages").get(1);
             assertThat(tcpOk.get("summary").asText()).isEqualTo("connected to [::1]:" + s.getLocalPort());
             assertThat(tcpOk.get("evidence").get("local").asText()).matches("\\[::1\\]:\\d+");
@@ -249,5 +249,131 @@ class CliTest {
         // CredSSP messages carry NTLM material: sizes only
         assertThat(texts).filteredOn(x -> x.startsWith("CREDSSP > ") || x.startsWith("CREDSSP < "))
                 .isNotEmpty().allMatch(x -> x.matches("CREDSSP [<>] \\d+ bytes"));
+    }
+
+    /** Issue 17 finding 10: a usage error is the error, the one option concerned and where the help is; not the help. */
+    @Test
+    void usageErrorsFitOnAFewLines() {
+        Run r = run("probe", "127.0.0.1:1", "--timeout", "abc");
+        assertThat(r.code()).isEqualTo(2);
+        List<String> lines = r.err().lines().toList();
+        assertThat(lines).hasSize(3);
+        assertThat(lines.get(0)).startsWith("Invalid value for option '--timeout': not a duration: 'abc'");
+        assertThat(lines.get(1)).startsWith("  --timeout DURATION  Deadline for each stage (default 10s)");
+        assertThat(lines.get(2)).isEqualTo("try 'rdp-probe probe --help'");
+        assertThat(r.err()).doesNotContain("--enumerate").doesNotContain("Usage:");
+        Run unknown = run("demo", "--frobnicate");
+        assertThat(unknown.code()).isEqualTo(2);
+        assertThat(unknown.err().lines().toList()).hasSizeLessThanOrEqualTo(3)
+                .contains("try 'rdp-probe demo --help'");
+        assertThat(unknown.err()).contains("--frobnicate").doesNotContain("Usage:");
+        // analyze --json still prints exactly one JSON object for a usage error
+        Run json = run("analyze", "--json", "--bogus");
+        assertThat(json.code()).isEqualTo(2);
+        assertThat(json.out().trim()).startsWith("{").endsWith("}");
+        assertThat(json.out()).contains("\"error\"");
+    }
+
+    /** Issue 17 finding 11: a credential typed in the wrong place is never echoed. */
+    @Test
+    void credentialsTypedInTheWrongPlaceAreNeverEchoed() {
+        String pw = "Passw0rd!";
+        Run env = run("probe", "127.0.0.1:1", "--user", "alice", "--password-env", pw);
+        assertThat(env.code()).isEqualTo(2);
+        assertThat(env.err()).contains("the environment variable named by the -env option is not set");
+        Run port = run("probe", "127.0.0.1:1", "-p", pw);
+        assertThat(port.code()).isEqualTo(2);
+        Run unknown = run("probe", "127.0.0.1:1", "--password", pw);
+        assertThat(unknown.code()).isEqualTo(2);
+        assertThat(unknown.err()).contains("--password");
+        Run inline = run("probe", "127.0.0.1:1", "--password=" + pw);
+        assertThat(inline.code()).isEqualTo(2);
+        Run xfreerdp = run("probe", "127.0.0.1:1", "/p:" + pw);
+        assertThat(xfreerdp.code()).isEqualTo(2);
+        Run gw = run("probe", "127.0.0.1:1", "--gateway", "127.0.0.1:2", "--gateway-password-env", pw);
+        assertThat(gw.code()).isEqualTo(2);
+        for (Run r : List.of(env, port, unknown, inline, xfreerdp, gw)) {
+            assertThat(r.out() + r.err()).doesNotContain(pw).doesNotContain("Passw0rd");
+        }
+        // a valid variable name is still named, since it is not the password
+        Run named = run("probe", "127.0.0.1:1", "--user", "alice", "--password-env", "RDP_PROBE_SURELY_UNSET_17");
+        assertThat(named.err()).contains("environment variable RDP_PROBE_SURELY_UNSET_17 is not set");
+        // -p is no longer the port
+        assertThat(run("probe", "--help").out()).doesNotContain("-p, --port");
+    }
+
+    /** Issue 17 finding 1: credentials that NLA never used are reported as not tested, in text and JSON. */
+    @Test
+    void credentialsAgainstATlsOnlyServerAreNotTested(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path wrong = java.nio.file.Files.writeString(dir.resolve("pw"), "Tr0ub4dor&3\n");
+        Run r = run("demo", "--protocols", "ssl", "--user", "demo", "--password-file", wrong.toString(), "--brief",
+                "--timeout", "8s");
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).contains("ACTIVATION        OK")
+                .contains("Verdict: WARNING: CREDSSP CREDENTIALS_NOT_TESTED (reached ACTIVATION)")
+                .contains("credentials NOT tested: the server does not use NLA, so the password is checked only at the "
+                        + "Windows logon screen, after ACTIVATION")
+                .contains("the server selected SSL; --user demo was not used")
+                .contains("also TLS CERT_SELF_SIGNED: TLS 1.").doesNotContain("Tr0ub4dor");
+        Run json = run("demo", "--protocols", "ssl", "--user", "demo", "--password-file", wrong.toString(), "--json",
+                "--timeout", "8s");
+        JsonNode v = new ObjectMapper().readTree(json.out()).get("verdict");
+        assertThat(v.get("status").asText()).isEqualTo("WARNING");
+        assertThat(v.get("cause").asText()).isEqualTo("CREDENTIALS_NOT_TESTED");
+        assertThat(v.get("stage").asText()).isEqualTo("ACTIVATION");
+        assertThat(v.get("findingStage").asText()).isEqualTo("CREDSSP");
+        assertThat(v.get("summary").asText()).contains("credentials NOT tested");
+        assertThat(json.out()).doesNotContain("Tr0ub4dor");
+        Run ntlm = run("demo", "--protocols", "ssl", "--ntlm-info", "--brief", "--timeout", "8s");
+        assertThat(ntlm.out()).contains("CREDENTIALS_NOT_TESTED").contains("--ntlm-info was not used");
+        // without credentials nothing is claimed
+        Run none = run("demo", "--protocols", "ssl", "--brief", "--timeout", "8s");
+        assertThat(none.out()).doesNotContain("CREDENTIALS_NOT_TESTED");
+    }
+
+    /** Issue 17 finding 2: a probe that stops early by design names the stages not tried and the options to go on. */
+    @Test
+    void earlyStopNamesTheStagesNotTriedAndTheOptionsToGoFurther() throws Exception {
+        Run r = run("demo", "--ntlm-info", "--brief", "--timeout", "8s");
+        assertThat(r.code()).isZero();
+        java.util.regex.Matcher fp = java.util.regex.Pattern.compile("demo certificate: sha256 ([0-9a-f]{64})")
+                .matcher(r.out());
+        assertThat(fp.find()).isTrue();
+        assertThat(r.out()).contains("Not tried (the probe stopped after CREDSSP by design): MCS, SECURITY_EXCHANGE, "
+                + "LICENSING, ACTIVATION")
+                .contains("To go further: --user USER --password-env NAME --delegate-credentials --trust-cert " + fp.group(1));
+        Run json = run("demo", "--ntlm-info", "--json", "--timeout", "8s");
+        JsonNode v = new ObjectMapper().readTree(json.out()).get("verdict");
+        for (String key : new String[] {"stage", "status", "cause", "summary", "remedy", "inferred", "clientError"}) {
+            assertThat(v.has(key)).as(key).isTrue();
+        }
+        assertThat(v.get("notTried")).hasSize(4);
+        assertThat(v.get("goFurther").asText()).contains("--delegate-credentials --trust-cert ");
+        // the full demo run is not an early stop
+        assertThat(run("demo", "--brief", "--timeout", "8s").out()).doesNotContain("Not tried").doesNotContain("To go further");
+    }
+
+    /** Issue 17 finding 5: remedies that fit the case. */
+    @Test
+    void remediesFitTheCase() throws Exception {
+        int closed;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+            closed = s.getLocalPort();
+        }
+        Run refused = run("probe", "127.0.0.1:" + closed, "--brief", "--timeout", "2s");
+        assertThat(refused.code()).isEqualTo(11);
+        assertThat(refused.out()).contains("netstat -an | findstr " + closed).doesNotContain("findstr 3389");
+
+        Run stalled = run("demo", "--fault", "TLS_PARTIAL", "--brief", "--timeout", "1s");
+        assertThat(stalled.out()).contains("TLS_HANDSHAKE_STALLED").contains("ping -f -l 1472")
+                .contains("ping -M do -s 1472").contains("ping -D -s 1472");
+
+        Run rejected = run("demo", "--fault", "USER_REJECTED", "--protocols", "ssl", "--brief", "--timeout", "8s");
+        assertThat(rejected.code()).isEqualTo(15);
+        assertThat(rejected.out()).contains("MCS               FAILED").containsPattern("MCS_CONNECT_REJECTED: MCS Connect-Response: rt-user-rejected \\(")
+                .doesNotContain("the result name is in the evidence");
+
+        // --tls-versions 1.0 against a newer-only server: TlsStageTest (the demo CLI endpoint accepts every version)
     }
 }

@@ -129,7 +129,7 @@ class CredSspInteropTest {
         Credentials c = creds(user(), System.getenv("RDP_PROBE_INTEROP_PASSWORD"));
         StageResult refused = credssp(probe(c, CredSspOptions.defaults().withDelegate(true), null));
         assertThat(refused.status()).isEqualTo(Status.WARNING);
-        assertThat(refused.cause().code()).isEqualTo("DELEGATION_REFUSED");
+        assertThat(refused.cause().code()).isEqualTo("DELEGATION_SKIPPED_UNTRUSTED_CERT");
         // pin the server's certificate, as an admin would after checking it
         Report first = probe(null, CredSspOptions.defaults(), null);
         String fp = first.stages().stream().filter(s -> s.stage() == Stage.TLS).findFirst().orElseThrow()

@@ -104,10 +104,10 @@ record AwaitCredSsp(Peer peer, Negotiated negotiated, Secured secured, CredSspCl
         }
         if (delegationRefused) {
             Map<String, Object> ev = new LinkedHashMap<>(r.evidence());
-            ev.put("delegation", "refused: certificate not trusted or pinned");
-            r = new StageResult(Stage.CREDSSP, Status.WARNING, r.elapsedMs(), ev, CredSspCauses.DELEGATION_REFUSED,
-                    (r.summary() == null ? "" : r.summary() + "; ") + "credentials were NOT delegated because the server "
-                            + "certificate is not trusted: pin it with --trust-cert or pass --ca", false);
+            ev.put("delegation", "skipped by the probe: certificate neither trusted nor pinned");
+            r = new StageResult(Stage.CREDSSP, Status.WARNING, r.elapsedMs(), ev, CredSspCauses.DELEGATION_SKIPPED_UNTRUSTED_CERT,
+                    "credentials proven with NTLM, but the probe did not delegate them because the server certificate "
+                            + "is neither trusted nor pinned (pin it with --trust-cert SHA256 or pass --ca)", false);
         }
         CredSspSettings cs = s.credssp();
         if (cs.credentials() != null && cs.options().delegate() && !delegationRefused && s.stopAfter() != Stage.CREDSSP) {

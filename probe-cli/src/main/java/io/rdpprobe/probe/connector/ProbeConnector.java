@@ -163,12 +163,21 @@ public final class ProbeConnector {
                 UNTIMED);
     }
 
+    /** CONNECTION_REFUSED with the probed port in its remedy. */
+    static Cause refusedOn(String remote) {
+        Cause c = Causes.CONNECTION_REFUSED;
+        int colon = remote == null ? -1 : remote.lastIndexOf(':');
+        String port = colon < 0 ? "3389" : remote.substring(colon + 1);
+        return new Cause(c.code(), c.title(), c.remedy().replace("findstr PORT", "findstr " + port)
+                .replace("on this port", "on port " + port), c.clientError());
+    }
+
     public void tcpFailed(TcpFailure kind, String remote, String detail, long elapsedMs) {
         Map<String, Object> ev = new LinkedHashMap<>();
         ev.put("remote", remote);
         ev.put("error", detail);
         Cause cause = switch (kind) {
-            case REFUSED -> Causes.CONNECTION_REFUSED;
+            case REFUSED -> refusedOn(remote);
             case TIMEOUT -> Causes.CONNECT_TIMEOUT;
             case UNREACHABLE, OTHER -> Causes.HOST_UNREACHABLE;
         };

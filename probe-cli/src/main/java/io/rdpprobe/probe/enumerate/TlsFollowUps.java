@@ -68,7 +68,15 @@ public final class TlsFollowUps {
             retryEv.put("version", v);
             retryEv.put("cipherSuite", rt.evidence().get("cipherSuite"));
             ev.put("retry", retryEv);
-            replaced = new StageResult(Stage.TLS, Status.FAILED, tls.elapsedMs(), ev, TlsCauses.TLS_VERSION_MISMATCH,
+            io.rdpprobe.probe.model.Cause cause = TlsCauses.TLS_VERSION_MISMATCH;
+            if (offered.stream().allMatch(o -> o.compareTo(v.replace("TLS ", "")) < 0)) {
+                // every version offered is older than the one the server took: here the client is the old side
+                cause = new io.rdpprobe.probe.model.Cause(cause.code(), cause.title(), "the client is the old side: the "
+                        + "server accepts " + v + " but the probe offered only " + offered + "; offer newer versions (drop "
+                        + "--tls-versions, or give " + String.join(",", others) + "), and on an old Windows client "
+                        + "install the TLS 1.2 update (KB3080079 for 7/2008 R2)", cause.clientError());
+            }
+            replaced = new StageResult(Stage.TLS, Status.FAILED, tls.elapsedMs(), ev, cause,
                     "no common TLS version: the probe offered " + offered + " and the server refused ("
                             + tls.cause().code() + "); a retry offering only " + others + " negotiated " + v
                             + ", so the server accepts only versions the first ClientHello did not offer", false);

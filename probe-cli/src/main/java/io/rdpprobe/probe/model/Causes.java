@@ -24,7 +24,7 @@ public final class Causes {
             "check the name, the DNS suffix search list and the resolver; try the IP address", ClientError.of(0x104));
     public static final Cause CONNECTION_REFUSED = def("CONNECTION_REFUSED",
             "the host answered the TCP SYN with a reset: nothing listens on that port",
-            "check that Remote Desktop is enabled and listening on this port (netstat -an | findstr 3389), "
+            "check that Remote Desktop is enabled and listening on this port (netstat -an | findstr PORT), "
                     + "and that no firewall rejects the port", ClientError.of(0x204));
     public static final Cause CONNECT_TIMEOUT = def("CONNECT_TIMEOUT",
             "no answer to the TCP SYN before the deadline: the packets are dropped on the way or the host is down",

@@ -144,8 +144,16 @@ public final class CredSspCauses {
     }
 
     /** --delegate-credentials was given but the server's certificate is neither trusted nor pinned. */
-    public static final Cause DELEGATION_REFUSED = def("DELEGATION_REFUSED",
-            "credentials were not delegated: the server's certificate is neither trusted nor pinned",
+    public static final Cause DELEGATION_SKIPPED_UNTRUSTED_CERT = def("DELEGATION_SKIPPED_UNTRUSTED_CERT",
+            "the probe did not delegate the credentials because the server's certificate is neither trusted nor pinned",
             "check the certificate out of band, then pin it with --trust-cert SHA256 (or pass --ca) and run again "
                     + "with --delegate-credentials", null);
+
+    /** --user/password or --ntlm-info were given, but the server did not select HYBRID/HYBRID_EX: NLA never ran. */
+    public static final Cause CREDENTIALS_NOT_TESTED = def("CREDENTIALS_NOT_TESTED",
+            "credentials NOT tested: the server does not use NLA, so the password is checked only at the Windows logon "
+                    + "screen, after ACTIVATION",
+            "a reached ACTIVATION says nothing about the password: test it with a real logon, or require NLA on the "
+                    + "server (System Properties > Remote > 'Allow connections only from computers running Remote "
+                    + "Desktop with Network Level Authentication') and probe again", null);
 }

@@ -33,7 +33,7 @@ public final class SessionCauses {
     // ---- MCS ------------------------------------------------------------------------------------------
     public static final Cause MCS_CONNECT_REJECTED = def("MCS_CONNECT_REJECTED",
             "the server rejected the MCS Connect-Initial",
-            "the server refused the conference (the result name is in the evidence); rt-user-rejected usually means the "
+            "the server refused the conference; rt-user-rejected usually means the "
                     + "listener refused this client's settings or security; check the server's RdpCoreTS event log",
             ClientError.of(DISC_SOCKET_CLOSED));
     public static final Cause GCC_CONFERENCE_REJECTED = def("GCC_CONFERENCE_REJECTED",
@@ -116,7 +116,8 @@ public final class SessionCauses {
     /** The cause for an MCS Connect-Response result, titled with its T.125 name. */
     public static Cause mcsRejected(McsResult r) {
         return new Cause(MCS_CONNECT_REJECTED.code(), "the server rejected the MCS Connect-Initial with " + r.name()
-                + " (" + r.meaning() + ")", MCS_CONNECT_REJECTED.remedy(), MCS_CONNECT_REJECTED.clientError());
+                + " (" + r.meaning() + ")", MCS_CONNECT_REJECTED.remedy().replace("the server refused the conference;",
+                "the server refused the conference with " + r.name() + ";"), MCS_CONNECT_REJECTED.clientError());
     }
 
     /** The cause for a licensing error code. */

@@ -51,7 +51,9 @@ public final class TlsCauses {
     public static final Cause TLS_HANDSHAKE_STALLED = new Cause("TLS_HANDSHAKE_STALLED",
             "the TLS handshake stopped part-way: bytes stopped arriving before the deadline",
             "a path-MTU black hole or a middlebox is the usual cause: large server flights (the certificate) get lost. "
-                    + "Check MTU/MSS clamping on VPNs and tunnels (ping -f -l 1472), and any TLS-inspecting firewall",
+                    + "Check MTU/MSS clamping on VPNs and tunnels with a do-not-fragment ping of 1472 bytes (Windows: "
+                    + "ping -f -l 1472 HOST; Linux: ping -M do -s 1472 HOST; macOS: ping -D -s 1472 HOST), and any "
+                    + "TLS-inspecting firewall",
             ClientError.of(0x108));
     public static final Cause TLS_HANDSHAKE_FLOOD = new Cause("TLS_HANDSHAKE_FLOOD",
             "the server kept sending without completing the TLS handshake: more than a server flight can be",

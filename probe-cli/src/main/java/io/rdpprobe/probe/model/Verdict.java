@@ -5,7 +5,28 @@ package io.rdpprobe.probe.model;
  * status, cause, summary and remedy, and the client error pair where known.
  */
 public record Verdict(Stage stage, Status status, String cause, String summary, String remedy,
-                      ClientError clientError, boolean inferred) {
+                      ClientError clientError, boolean inferred, Stage findingStage, java.util.List<String> notTried,
+                      String goFurther) {
+
+    /**
+     * @param findingStage the stage of the finding (the warning's own stage; for a failure the failing stage), which
+     *                     the headline names; {@code stage} stays the last stage reached
+     * @param notTried     stages the probe did not try because it stopped early by design (empty otherwise)
+     * @param goFurther    the exact options to go further when it did, or null
+     */
+    public Verdict {
+        notTried = notTried == null ? java.util.List.of() : java.util.List.copyOf(notTried);
+    }
+
+    public Verdict(Stage stage, Status status, String cause, String summary, String remedy, ClientError clientError,
+                   boolean inferred) {
+        this(stage, status, cause, summary, remedy, clientError, inferred, stage, null, null);
+    }
+
+    /** The same verdict, stopped early by design: which stages were not tried, and how to go further. */
+    public Verdict withEarlyStop(java.util.List<String> stages, String options) {
+        return new Verdict(stage, status, cause, summary, remedy, clientError, inferred, findingStage, stages, options);
+    }
 
     /** Derives the verdict from the stage results: the first failure, else the last warning, else the last OK. */
     public static Verdict from(java.util.List<StageResult> stages) {
@@ -38,7 +59,7 @@ public record Verdict(Stage stage, Status status, String cause, String summary, 
                 Cause c = warn.cause();
                 return new Verdict(chosen.stage(), Status.WARNING, c.code(),
                         "reached " + chosen.stage() + "; warning at " + warn.stage() + ": " + warn.summary(),
-                        c.remedy(), null, warn.inferred());
+                        c.remedy(), null, warn.inferred(), warn.stage(), null, null);
             }
             return new Verdict(chosen.stage(), Status.OK, null, "reached " + chosen.stage() + ": " + chosen.summary(),
                     null, null, false);

@@ -320,7 +320,8 @@ public final class SessionSequence {
         Map<String, Object> ev = evidence.get(Stage.MCS);
         ev.put("mcsResult", Named.value(cr.result().name(), cr.result().value(), 2));
         if (!cr.result().isSuccess()) {
-            return fail(nowMs, SessionCauses.mcsRejected(cr.result()), "MCS Connect-Response: " + cr.result().name(), Map.of());
+            return fail(nowMs, SessionCauses.mcsRejected(cr.result()), "MCS Connect-Response: " + cr.result().name()
+                    + " (" + cr.result().meaning() + ")", Map.of());
         }
         ConferenceCreateResponse gcc = ConferenceCreateResponse.decode(Unpooled.wrappedBuffer(cr.userData()));
         if (gcc.result() != 0) {

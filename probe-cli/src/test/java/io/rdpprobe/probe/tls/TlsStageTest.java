@@ -92,6 +92,9 @@ class TlsStageTest {
             assertThat(r.verdict().cause()).isEqualTo("TLS_VERSION_MISMATCH");
             assertThat(r.verdict().summary()).contains("negotiated TLS 1.3").contains("[1.0, 1.1, 1.2]");
             assertThat(tls(r).evidence()).containsKey("retry");
+            // issue 17 finding 5: every version offered is older than the server's: the client is the old side
+            assertThat(r.verdict().remedy()).startsWith("the client is the old side: the server accepts TLS 1.3")
+                    .doesNotContain("on old servers");
         }
     }
 
