@@ -283,7 +283,12 @@ public final class GatewaySequence {
             try {
                 String userPart = c.display() + ":";
                 byte[] u = userPart.getBytes(StandardCharsets.UTF_8);
-                byte[] p = new String(pw).getBytes(StandardCharsets.UTF_8);
+                java.nio.ByteBuffer enc = StandardCharsets.UTF_8.encode(java.nio.CharBuffer.wrap(pw));
+                byte[] p = new byte[enc.remaining()];
+                enc.get(p);
+                if (enc.hasArray()) {
+                    Arrays.fill(enc.array(), (byte) 0);
+                }
                 raw = Arrays.copyOf(u, u.length + p.length);
                 System.arraycopy(p, 0, raw, u.length, p.length);
                 Arrays.fill(p, (byte) 0);
@@ -625,7 +630,7 @@ public final class GatewaySequence {
             if (settings.token() != null) {
                 char[] t = settings.token().chars();
                 try {
-                    cookie = HttpBlob.utf16z(new String(t));
+                    cookie = HttpBlob.utf16z(t);
                 } finally {
                     Arrays.fill(t, '\0');
                 }

@@ -25,6 +25,18 @@ public record HttpBlob(byte[] bytes) {
         return new HttpBlob((s + '\0').getBytes(StandardCharsets.UTF_16LE));
     }
 
+    /** The same from a secret's characters (a PAA token), without an intermediate String; the caller zeroes {@code s}. */
+    public static HttpBlob utf16z(char[] s) {
+        byte[] b = new byte[2 * (s.length + 1)];
+        for (int i = 0; i < s.length; i++) {
+            b[2 * i] = (byte) s[i];
+            b[2 * i + 1] = (byte) (s[i] >> 8);
+        }
+        HttpBlob blob = new HttpBlob(b);
+        Arrays.fill(b, (byte) 0);
+        return blob;
+    }
+
     static HttpBlob decode(ByteBuf buf, String field) {
         int n = Wire.u16le(buf, Layer.RDG, field + ".cbLen");
         return new HttpBlob(Wire.bytes(buf, n, Layer.RDG, field));
