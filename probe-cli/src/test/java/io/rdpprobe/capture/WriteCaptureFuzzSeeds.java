@@ -25,7 +25,7 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * {@code mvn -o -pl probe-cli -am test -Dtest=WriteCaptureFuzzSeeds -Dfuzz.writeSeeds=true -Dsurefire.failIfNoSpecifiedTests=false}.
  */
 class WriteCaptureFuzzSeeds {
-    static final Path RES = Path.of("src/test/resources/io/rdpprobe");
+    static final Path RES = Path.of("../testdata/fuzz/probe-cli/io/rdpprobe");
 
     static void seed(String dir, String name, byte[] data) throws IOException {
         Path d = RES.resolve(dir);

@@ -42,12 +42,12 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 /**
  * Writes the small seed inputs of the Jazzer targets ({@code seed-*} files under
- * src/test/resources/<pkg>/<Class>Inputs/<method>/) from the project's own fixtures (testdata/fixtures) and
+ * testdata/fuzz/protocol/<pkg>/<Class>Inputs/<method>/) from the project's own fixtures (testdata/fixtures) and
  * encoders. Run only on demand: {@code mvn -o -pl protocol test -Dtest=WriteFuzzSeeds -Dfuzz.writeSeeds=true}.
  * The regression replay of plain {@code mvn verify} then feeds every seed through its target.
  */
 class WriteFuzzSeeds {
-    static final Path RES = Path.of("src/test/resources/io/rdpprobe/protocol");
+    static final Path RES = Path.of("../testdata/fuzz/protocol/io/rdpprobe/protocol");
 
     static void seed(String pkgClassMethod, String name, byte[] data) throws IOException {
         Path dir = RES.resolve(pkgClassMethod.replace('.', '/').replace("#", "/").replaceFirst("/([A-Za-z0-9]+FuzzTest)/", "/$1Inputs/"));
