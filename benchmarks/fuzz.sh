@@ -3,7 +3,8 @@
 # Usage: benchmarks/fuzz.sh [target-regex] [seconds-per-target]
 #   benchmarks/fuzz.sh                        # every target, 600 s each
 #   benchmarks/fuzz.sh 'Ntlm|Tls' 60          # targets whose Class#method matches the regex, 60 s each
-#   KEEP=5 benchmarks/fuzz.sh Rdg 60          # also copy the 5 smallest new corpus entries into the regression inputs
+#   KEEP=5 benchmarks/fuzz.sh Rdg 60          # also keep the 5 smallest grown corpus entries in testdata/fuzz
+#   SKIP='ShareFuzzTest' benchmarks/fuzz.sh    # every target but those matching SKIP (to resume a long run)
 # Each target runs as `JAZZER_FUZZ=1 mvn test -Dtest=Class#method` (about 1-3 GB RSS). Seeds: the target's kept
 # corpus in testdata/fuzz/<module>/<pkg>/<Class>Inputs/<method>/ (on the test class path, so a plain `mvn verify`
 # replays every file there), plus the chunks of Zeek's RDP seeds, read in place from ../shared/corpus (when present)
@@ -16,6 +17,7 @@ cd "$(dirname "$0")/.."
 FILTER="${1:-.}"
 SECS="${2:-600}"
 KEEP="${KEEP:-0}"
+SKIP="${SKIP:-}"
 MVN_OFFLINE="${MVN_OFFLINE:--o}"
 mkdir -p target
 SUMMARY=target/fuzz-summary.txt
@@ -56,6 +58,7 @@ targets() {
 
 targets | while read -r module pkgdir cls m; do
   [[ "$cls#$m" =~ $FILTER ]] || continue
+  [[ -n "$SKIP" && "$cls#$m" =~ $SKIP ]] && continue
   log="target/fuzz-$cls-$m.log"
   inputs="testdata/fuzz/$module/$pkgdir/${cls}Inputs/$m"
   crashdir="$module/src/test/resources/$pkgdir/${cls}Inputs/$m"
