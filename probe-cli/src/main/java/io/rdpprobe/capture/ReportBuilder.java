@@ -9,6 +9,7 @@ import io.rdpprobe.probe.model.Stage;
 import io.rdpprobe.probe.model.StageResult;
 import io.rdpprobe.probe.model.Status;
 import io.rdpprobe.probe.model.Verdict;
+import io.rdpprobe.probe.session.ServerDisconnect;
 import io.rdpprobe.protocol.tls.CipherSuites;
 import io.rdpprobe.protocol.tls.TlsVersions;
 import io.rdpprobe.protocol.x224.ConnectionRequest;
@@ -117,6 +118,25 @@ final class ReportBuilder {
             return StageResult.failed(st, ms(since, c.tClose), ev, cause, summary);
         }
         return new StageResult(st, Status.NOT_REACHED, 0, ev, null, "the capture ends while waiting for " + waitingFor + lostNote, false);
+    }
+
+    /**
+     * The server ended the connection in a session stage (an MCS Disconnect Provider Ultimatum, a close, or both):
+     * the same verdict as the live probe's ({@link ServerDisconnect}).
+     */
+    private StageResult serverDisconnect(Stage st, long since, Map<String, Object> ev, String waitingFor) {
+        io.rdpprobe.protocol.mcs.DisconnectReason reason = c.disconnectUltimatum && c.ultimatumReason >= 0
+                ? new io.rdpprobe.protocol.mcs.DisconnectReason(c.ultimatumReason) : null;
+        String close = c.closedBy == Side.SERVER ? c.closeKind : null;
+        ServerDisconnect.Judgement j = ServerDisconnect.judge(waitingFor, reason, close);
+        ev.putAll(j.evidence());
+        if (c.closedBy != null) {
+            ev.put("closedBy", c.closedBy.lower());
+            if (c.closeAfter != null) ev.put("closedAfter", c.closeAfter);
+        }
+        if (c.disconnectUltimatum) ev.put("disconnectProviderUltimatum", at(c.tUltimatum));
+        long end = c.disconnectUltimatum ? c.tUltimatum : c.tClose;
+        return StageResult.failed(st, ms(since, end), ev, j.cause(), j.summary());
     }
 
     // ---- TCP ---------------------------------------------------------------------------------------------
@@ -349,6 +369,10 @@ final class ReportBuilder {
             return;
         }
         if (!g.serverResponseSeen) {
+            if (c.disconnectUltimatum || c.closedBy == Side.SERVER) {
+                add(serverDisconnect(Stage.MCS, c.tConnectInitial, ev, "the MCS Connect-Response"));
+                return;
+            }
             add(incomplete(Stage.MCS, c.tConnectInitial, ev, "the server's MCS Connect-Response", Side.SERVER));
             return;
         }
@@ -450,20 +474,21 @@ final class ReportBuilder {
             return;
         }
         if (c.disconnectUltimatum && c.license == null) {
-            io.rdpprobe.protocol.mcs.DisconnectReason reason =
-                    new io.rdpprobe.protocol.mcs.DisconnectReason(Math.max(0, c.ultimatumReason));
-            io.rdpprobe.probe.model.Cause cause = SessionCauses.forUltimatum(reason);
-            ev.put("ultimatumReason", reason.name());
-            add(StageResult.failed(Stage.LICENSING, ms(c.tSecurityExchange >= 0 ? c.tSecurityExchange : c.tConnectResponse,
-                    c.tUltimatum), ev, cause, "the server ended the connection with Disconnect Provider Ultimatum "
-                    + reason.name() + " before licensing; under Standard RDP Security its reason, if it sent one, is in an "
-                    + "encrypted Set Error Info PDU"));
+            StageResult r = serverDisconnect(Stage.LICENSING, c.tSecurityExchange >= 0 ? c.tSecurityExchange : c.tConnectResponse,
+                    ev, "a licensing PDU");
+            add(new StageResult(r.stage(), r.status(), r.elapsedMs(), r.evidence(), r.cause(), r.summary()
+                    + (c.encryptedPdus[1] > 0 ? "; under Standard RDP Security a Set Error Info with its reason, if the "
+                    + "server sent one, is encrypted" : ""), r.inferred()));
             return;
         }
         if (c.license != null) {
             ev.put("startedAt", at(c.tLicense));
             ev.put("license", c.license);
             add(StageResult.ok(Stage.LICENSING, ms(c.tSecurityExchange, c.tLicense), ev, "licensing PDU: " + c.license));
+            return;
+        }
+        if (c.closedBy == Side.SERVER && c.encryptedPdus[1] == 0 && c.tClientInfo >= 0) {
+            add(serverDisconnect(Stage.LICENSING, c.tClientInfo, ev, "a licensing PDU"));
             return;
         }
         add(new StageResult(Stage.LICENSING, Status.NOT_REACHED, 0, ev, null,
