@@ -53,7 +53,12 @@ final class ReportBuilder {
         if (tlsPath) {
             tls();
             credssp();
+            Stage stoppedAfter = c.probeStoppedAfter();
             for (Stage s : new Stage[] {Stage.MCS, Stage.SECURITY_EXCHANGE, Stage.LICENSING, Stage.ACTIVATION}) {
+                if (!stopped && stoppedAfter != null && stoppedAfter.ordinal() < s.ordinal() && c.closedBy == Side.CLIENT) {
+                    add(new StageResult(s, Status.NOT_REACHED, 0, Map.of(), null, "not tried: " + c.probeStop, false));
+                    continue;
+                }
                 add(stopped ? StageResult.notReached(s)
                         : new StageResult(s, Status.NOT_REACHED, 0, Map.of(), null, "inside TLS: not visible in the capture without the session keys", false));
             }
@@ -99,8 +104,35 @@ final class ReportBuilder {
         return Instant.ofEpochSecond(0, ts).toString();
     }
 
+    /**
+     * The client closed and the capture carries rdp-probe's stop marker: the probe's own reason, not a guess about the
+     * client. Stopped by design: the stages up to the marked one are OK as the probe saw them, the rest NOT_REACHED (not
+     * tried); gave up: the client's close, explained by the probe's own verdict. Null without a marker.
+     */
+    private StageResult probeStopped(Stage st, long since, Map<String, Object> ev, String waitingFor) {
+        if (c.closedBy != Side.CLIENT || c.probeStop == null) {
+            return null;
+        }
+        ev.put("closedBy", "client (rdp-probe)");
+        ev.put("close", c.closeKind);
+        ev.put("probeMarker", c.probeStop);
+        Stage after = c.probeStoppedAfter();
+        if (after == null) {
+            return StageResult.failed(st, ms(since, c.tClose), ev, CaptureCauses.CLIENT_CLOSED, "rdp-probe closed the "
+                    + "connection (" + c.closeKind + ") while waiting for " + waitingFor + ": " + c.probeStop);
+        }
+        if (st.ordinal() <= after.ordinal()) {
+            return StageResult.ok(st, ms(since, c.tClose), ev, "per the probe's marker in the capture: " + c.probeStop);
+        }
+        return new StageResult(st, Status.NOT_REACHED, 0, ev, null, "not tried: " + c.probeStop, false);
+    }
+
     /** A stage that did not complete: the close (who, how, after what) or the end of the capture says why. */
     private StageResult incomplete(Stage st, long since, Map<String, Object> ev, String waitingFor, Side awaited) {
+        StageResult marked = probeStopped(st, since, ev, waitingFor);
+        if (marked != null) {
+            return marked;
+        }
         long lostBytes = awaited == null ? c.lost[0] + c.lost[1] : c.lost[awaited.ordinal()];
         String lostNote = lostBytes > 0 ? "; capture lost " + lostBytes + " bytes" : "";
         if (c.closedBy != null) {
@@ -334,6 +366,12 @@ final class ReportBuilder {
                     + " TLS records followed, so authentication most likely passed (not decrypted)"));
             return;
         }
+        StageResult marked = probeStopped(Stage.CREDSSP, c.tFirstApp[0] >= 0 ? c.tFirstApp[0] : c.tTlsDone, ev,
+                "the end of the encrypted CredSSP exchange");
+        if (marked != null) {
+            add(marked);
+            return;
+        }
         if (c.closedBy != null) {
             StageResult r = incomplete(Stage.CREDSSP, c.tFirstApp[0] >= 0 ? c.tFirstApp[0] : c.tTlsDone, ev,
                     "the end of the encrypted CredSSP exchange", null);
@@ -497,6 +535,10 @@ final class ReportBuilder {
 
     private Map<String, Object> captureSection() {
         Map<String, Object> m = new LinkedHashMap<>();
+        m.put("connection", c.probeOwn ? "rdp-probe's own connection (marked in the capture)" : "capture connection");
+        m.put("heading", (c.probeOwn ? "rdp-probe's own connection " : "capture connection ") + c.client + " -> " + c.server
+                + " (client -> server)");
+        if (c.probeStop != null) m.put("probeMarker", c.probeStop);
         m.put("firstPacket", at(c.firstSeen));
         m.put("lastPacket", at(c.lastSeen));
         m.put("clientBytes", c.c2s.delivered());
