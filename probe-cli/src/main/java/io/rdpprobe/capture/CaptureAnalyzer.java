@@ -108,8 +108,12 @@ public final class CaptureAnalyzer {
                 java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(s.unsupportedLinkTypes)), truncation, broken);
     }
 
+    /** The comment of the packet being handled (pcapng opt_comment), or null. */
+    private String comment;
+
     public void accept(RawPacket raw) {
         packets++;
+        comment = raw.comment();
         if (raw.timestampNanos() > now) {
             now = raw.timestampNanos();
         }
@@ -153,6 +157,7 @@ public final class CaptureAnalyzer {
             }
             c.c2s.onSyn(p.seq());
             c.lastSeen = ts;
+            c.comment(comment);
             return;
         }
         if (c == null) {
@@ -176,6 +181,7 @@ public final class CaptureAnalyzer {
             maxOpen = Math.max(maxOpen, tcp.size());
         }
         c.lastSeen = ts;
+        c.comment(comment);
         if (c.notRdp && c.cr == null && c.cc == null) {
             if (p.rst() || p.fin()) {
                 c.closed(p.src().equals(c.client) ? Side.CLIENT : Side.SERVER, p.rst() ? "RST" : "FIN", ts);

@@ -26,13 +26,25 @@ public final class CaptureWriter implements Closeable {
      *                     its own interface)
      */
     public CaptureWriter(OutputStream out, Format format, ByteOrder order, int pcapLinkType) throws IOException {
+        this(out, format, order, pcapLinkType, null, null);
+    }
+
+    /**
+     * A pcapng file whose Section Header Block carries {@code shb_comment} and {@code shb_userappl} options (either may
+     * be null); they are ignored for classic pcap, which has no place for them.
+     */
+    public CaptureWriter(OutputStream out, Format format, ByteOrder order, int pcapLinkType, String shbComment,
+                         String userApplication) throws IOException {
         this.out = out instanceof BufferedOutputStream ? out : new BufferedOutputStream(out, 1 << 16);
         this.format = format;
         this.order = order;
         this.pcapLinkType = pcapLinkType;
         if (format == Format.PCAPNG) {
-            ByteBuffer b = buf(28);
-            b.putInt(0x0A0D0D0A).putInt(28).putInt(0x1A2B3C4D).putShort((short) 1).putShort((short) 0).putLong(-1L).putInt(28);
+            byte[] opts = options(new int[] {OPT_COMMENT, SHB_USERAPPL}, new String[] {shbComment, userApplication});
+            int total = 28 + opts.length;
+            ByteBuffer b = buf(total);
+            b.putInt(0x0A0D0D0A).putInt(total).putInt(0x1A2B3C4D).putShort((short) 1).putShort((short) 0).putLong(-1L)
+                    .put(opts).putInt(total);
             this.out.write(b.array());
         } else {
             ByteBuffer b = buf(24);
@@ -40,6 +52,30 @@ public final class CaptureWriter implements Closeable {
                     .putInt(0).putInt(0).putInt(262144).putInt(pcapLinkType);
             this.out.write(b.array());
         }
+    }
+
+    /** pcapng option codes: opt_comment (every block), shb_userappl. */
+    static final int OPT_COMMENT = 1;
+    static final int SHB_USERAPPL = 4;
+
+    /** An options list (code, length, UTF-8 value padded to 32 bits ... opt_endofopt), empty when every value is null. */
+    private byte[] options(int[] codes, String[] values) {
+        java.io.ByteArrayOutputStream o = new java.io.ByteArrayOutputStream();
+        for (int i = 0; i < codes.length; i++) {
+            if (values[i] == null) {
+                continue;
+            }
+            byte[] v = values[i].getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            int len = Math.min(v.length, 0xFFFF);
+            o.writeBytes(buf(4).putShort((short) codes[i]).putShort((short) len).array());
+            o.write(v, 0, len);
+            o.writeBytes(new byte[(4 - (len & 3)) & 3]);
+        }
+        if (o.size() == 0) {
+            return new byte[0];
+        }
+        o.writeBytes(new byte[4]); // opt_endofopt
+        return o.toByteArray();
     }
 
     private ByteBuffer buf(int n) {
@@ -52,6 +88,11 @@ public final class CaptureWriter implements Closeable {
     }
 
     public void write(long timestampNanos, int linkType, byte[] frame, int originalLength) throws IOException {
+        write(timestampNanos, linkType, frame, originalLength, null);
+    }
+
+    /** As {@link #write(long, int, byte[], int)}; in pcapng the EPB carries {@code comment} (opt_comment) if not null. */
+    public void write(long timestampNanos, int linkType, byte[] frame, int originalLength, String comment) throws IOException {
         if (format == Format.PCAPNG) {
             Integer id = ifaceByLinkType.get(linkType);
             if (id == null) {
@@ -64,13 +105,15 @@ public final class CaptureWriter implements Closeable {
                 out.write(b.array());
             }
             int pad = (4 - (frame.length & 3)) & 3;
-            int total = 32 + frame.length + pad;
+            byte[] opts = options(new int[] {OPT_COMMENT}, new String[] {comment});
+            int total = 32 + frame.length + pad + opts.length;
             ByteBuffer b = buf(28);
             b.putInt(6).putInt(total).putInt(id).putInt((int) (timestampNanos >>> 32)).putInt((int) timestampNanos)
                     .putInt(frame.length).putInt(originalLength);
             out.write(b.array());
             out.write(frame);
             out.write(new byte[pad]);
+            out.write(opts);
             out.write(buf(4).putInt(total).array());
             return;
         }
@@ -109,6 +152,10 @@ public final class CaptureWriter implements Closeable {
         out.write(body);
         out.write(new byte[pad]);
         out.write(buf(4).putInt(total).array());
+    }
+
+    public void flush() throws IOException {
+        out.flush();
     }
 
     @Override

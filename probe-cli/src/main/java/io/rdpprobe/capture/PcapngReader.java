@@ -222,7 +222,23 @@ final class PcapngReader extends CaptureReader {
         }
         Iface i = iface(id);
         return new RawPacket(toNanos(i, ts), i.linkType, id, java.util.Arrays.copyOfRange(b, 20, 20 + cap),
-                orig < 0 ? Integer.MAX_VALUE : Math.max(orig, cap));
+                orig < 0 ? Integer.MAX_VALUE : Math.max(orig, cap), comment(b, 20 + ((cap + 3) & ~3)));
+    }
+
+    /** The first opt_comment in the options starting at {@code p} (bounded: a broken list just ends the search). */
+    private String comment(byte[] b, int p) {
+        while (p + 4 <= b.length) {
+            int code = u16(b, p, littleEndian);
+            int len = u16(b, p + 2, littleEndian);
+            if (code == 0 || p + 4 + len > b.length) {
+                return null;
+            }
+            if (code == 1) {
+                return new String(b, p + 4, len, java.nio.charset.StandardCharsets.UTF_8);
+            }
+            p += 4 + ((len + 3) & ~3);
+        }
+        return null;
     }
 
     private RawPacket readSpb(byte[] b) throws CaptureFormatException {

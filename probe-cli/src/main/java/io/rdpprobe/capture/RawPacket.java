@@ -8,8 +8,14 @@ package io.rdpprobe.capture;
  * @param interfaceId    pcapng interface index, 0 for classic pcap
  * @param data           the captured bytes (its length is the captured length)
  * @param originalLength the frame length on the wire
+ * @param comment        the pcapng block's first opt_comment (UTF-8), or null
  */
-public record RawPacket(long timestampNanos, int linkType, int interfaceId, byte[] data, int originalLength) {
+public record RawPacket(long timestampNanos, int linkType, int interfaceId, byte[] data, int originalLength, String comment) {
+    /** A frame without a comment. */
+    public RawPacket(long timestampNanos, int linkType, int interfaceId, byte[] data, int originalLength) {
+        this(timestampNanos, linkType, interfaceId, data, originalLength, null);
+    }
+
     /** True when the snap length cut the frame. */
     public boolean truncated() {
         return data.length < originalLength;

@@ -119,6 +119,10 @@ public final class RdpConnection {
     long tLastLate = -1;
     final long[] lateBy = new long[2];
     String lastPdu;
+    /** The connection carries rdp-probe's marker ({@link ProbeCaptureFile#OWN_MARKER}): it is the probe's own. */
+    boolean probeOwn;
+    /** rdp-probe's stop marker on its close ({@link ProbeCaptureFile#STOP_PREFIX} or GAVE_UP_PREFIX), or null. */
+    String probeStop;
     final long[] lost = new long[2];
     final List<String> notes = new ArrayList<>();
 
@@ -152,6 +156,31 @@ public final class RdpConnection {
         });
         if (server.port() == 3389) {
             rdpLikely = true;
+        }
+    }
+
+    /** A packet comment of this connection: rdp-probe's markers make it the probe's own and say why it stopped. */
+    void comment(String s) {
+        if (s == null || !s.startsWith("rdp-probe")) {
+            return;
+        }
+        probeOwn = true;
+        if (s.startsWith(ProbeCaptureFile.STOP_PREFIX) || s.startsWith(ProbeCaptureFile.GAVE_UP_PREFIX)) {
+            probeStop = s.length() > 2000 ? s.substring(0, 2000) : s;
+        }
+    }
+
+    /** The stage rdp-probe's stop marker names when it stopped by design ("stopped after CREDSSP as asked"), or null. */
+    io.rdpprobe.probe.model.Stage probeStoppedAfter() {
+        if (probeStop == null || !probeStop.startsWith(ProbeCaptureFile.STOP_PREFIX)) {
+            return null;
+        }
+        String rest = probeStop.substring(ProbeCaptureFile.STOP_PREFIX.length());
+        int sp = rest.indexOf(' ');
+        try {
+            return io.rdpprobe.probe.model.Stage.valueOf(sp < 0 ? rest : rest.substring(0, sp));
+        } catch (IllegalArgumentException e) {
+            return null;
         }
     }
 

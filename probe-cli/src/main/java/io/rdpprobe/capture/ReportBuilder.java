@@ -9,6 +9,7 @@ import io.rdpprobe.probe.model.Stage;
 import io.rdpprobe.probe.model.StageResult;
 import io.rdpprobe.probe.model.Status;
 import io.rdpprobe.probe.model.Verdict;
+import io.rdpprobe.probe.session.ServerDisconnect;
 import io.rdpprobe.protocol.tls.CipherSuites;
 import io.rdpprobe.protocol.tls.TlsVersions;
 import io.rdpprobe.protocol.x224.ConnectionRequest;
@@ -52,7 +53,12 @@ final class ReportBuilder {
         if (tlsPath) {
             tls();
             credssp();
+            Stage stoppedAfter = c.probeStoppedAfter();
             for (Stage s : new Stage[] {Stage.MCS, Stage.SECURITY_EXCHANGE, Stage.LICENSING, Stage.ACTIVATION}) {
+                if (!stopped && stoppedAfter != null && stoppedAfter.ordinal() < s.ordinal() && c.closedBy == Side.CLIENT) {
+                    add(new StageResult(s, Status.NOT_REACHED, 0, Map.of(), null, "not tried: " + c.probeStop, false));
+                    continue;
+                }
                 add(stopped ? StageResult.notReached(s)
                         : new StageResult(s, Status.NOT_REACHED, 0, Map.of(), null, "inside TLS: not visible in the capture without the session keys", false));
             }
@@ -98,8 +104,35 @@ final class ReportBuilder {
         return Instant.ofEpochSecond(0, ts).toString();
     }
 
+    /**
+     * The client closed and the capture carries rdp-probe's stop marker: the probe's own reason, not a guess about the
+     * client. Stopped by design: the stages up to the marked one are OK as the probe saw them, the rest NOT_REACHED (not
+     * tried); gave up: the client's close, explained by the probe's own verdict. Null without a marker.
+     */
+    private StageResult probeStopped(Stage st, long since, Map<String, Object> ev, String waitingFor) {
+        if (c.closedBy != Side.CLIENT || c.probeStop == null) {
+            return null;
+        }
+        ev.put("closedBy", "client (rdp-probe)");
+        ev.put("close", c.closeKind);
+        ev.put("probeMarker", c.probeStop);
+        Stage after = c.probeStoppedAfter();
+        if (after == null) {
+            return StageResult.failed(st, ms(since, c.tClose), ev, CaptureCauses.CLIENT_CLOSED, "rdp-probe closed the "
+                    + "connection (" + c.closeKind + ") while waiting for " + waitingFor + ": " + c.probeStop);
+        }
+        if (st.ordinal() <= after.ordinal()) {
+            return StageResult.ok(st, ms(since, c.tClose), ev, "per the probe's marker in the capture: " + c.probeStop);
+        }
+        return new StageResult(st, Status.NOT_REACHED, 0, ev, null, "not tried: " + c.probeStop, false);
+    }
+
     /** A stage that did not complete: the close (who, how, after what) or the end of the capture says why. */
     private StageResult incomplete(Stage st, long since, Map<String, Object> ev, String waitingFor, Side awaited) {
+        StageResult marked = probeStopped(st, since, ev, waitingFor);
+        if (marked != null) {
+            return marked;
+        }
         long lostBytes = awaited == null ? c.lost[0] + c.lost[1] : c.lost[awaited.ordinal()];
         String lostNote = lostBytes > 0 ? "; capture lost " + lostBytes + " bytes" : "";
         if (c.closedBy != null) {
@@ -117,6 +150,25 @@ final class ReportBuilder {
             return StageResult.failed(st, ms(since, c.tClose), ev, cause, summary);
         }
         return new StageResult(st, Status.NOT_REACHED, 0, ev, null, "the capture ends while waiting for " + waitingFor + lostNote, false);
+    }
+
+    /**
+     * The server ended the connection in a session stage (an MCS Disconnect Provider Ultimatum, a close, or both):
+     * the same verdict as the live probe's ({@link ServerDisconnect}).
+     */
+    private StageResult serverDisconnect(Stage st, long since, Map<String, Object> ev, String waitingFor) {
+        io.rdpprobe.protocol.mcs.DisconnectReason reason = c.disconnectUltimatum && c.ultimatumReason >= 0
+                ? new io.rdpprobe.protocol.mcs.DisconnectReason(c.ultimatumReason) : null;
+        String close = c.closedBy == Side.SERVER ? c.closeKind : null;
+        ServerDisconnect.Judgement j = ServerDisconnect.judge(waitingFor, reason, close);
+        ev.putAll(j.evidence());
+        if (c.closedBy != null) {
+            ev.put("closedBy", c.closedBy.lower());
+            if (c.closeAfter != null) ev.put("closedAfter", c.closeAfter);
+        }
+        if (c.disconnectUltimatum) ev.put("disconnectProviderUltimatum", at(c.tUltimatum));
+        long end = c.disconnectUltimatum ? c.tUltimatum : c.tClose;
+        return StageResult.failed(st, ms(since, end), ev, j.cause(), j.summary());
     }
 
     // ---- TCP ---------------------------------------------------------------------------------------------
@@ -314,6 +366,12 @@ final class ReportBuilder {
                     + " TLS records followed, so authentication most likely passed (not decrypted)"));
             return;
         }
+        StageResult marked = probeStopped(Stage.CREDSSP, c.tFirstApp[0] >= 0 ? c.tFirstApp[0] : c.tTlsDone, ev,
+                "the end of the encrypted CredSSP exchange");
+        if (marked != null) {
+            add(marked);
+            return;
+        }
         if (c.closedBy != null) {
             StageResult r = incomplete(Stage.CREDSSP, c.tFirstApp[0] >= 0 ? c.tFirstApp[0] : c.tTlsDone, ev,
                     "the end of the encrypted CredSSP exchange", null);
@@ -349,6 +407,10 @@ final class ReportBuilder {
             return;
         }
         if (!g.serverResponseSeen) {
+            if (c.disconnectUltimatum || c.closedBy == Side.SERVER) {
+                add(serverDisconnect(Stage.MCS, c.tConnectInitial, ev, "the MCS Connect-Response"));
+                return;
+            }
             add(incomplete(Stage.MCS, c.tConnectInitial, ev, "the server's MCS Connect-Response", Side.SERVER));
             return;
         }
@@ -450,14 +512,11 @@ final class ReportBuilder {
             return;
         }
         if (c.disconnectUltimatum && c.license == null) {
-            io.rdpprobe.protocol.mcs.DisconnectReason reason =
-                    new io.rdpprobe.protocol.mcs.DisconnectReason(Math.max(0, c.ultimatumReason));
-            io.rdpprobe.probe.model.Cause cause = SessionCauses.forUltimatum(reason);
-            ev.put("ultimatumReason", reason.name());
-            add(StageResult.failed(Stage.LICENSING, ms(c.tSecurityExchange >= 0 ? c.tSecurityExchange : c.tConnectResponse,
-                    c.tUltimatum), ev, cause, "the server ended the connection with Disconnect Provider Ultimatum "
-                    + reason.name() + " before licensing; under Standard RDP Security its reason, if it sent one, is in an "
-                    + "encrypted Set Error Info PDU"));
+            StageResult r = serverDisconnect(Stage.LICENSING, c.tSecurityExchange >= 0 ? c.tSecurityExchange : c.tConnectResponse,
+                    ev, "a licensing PDU");
+            add(new StageResult(r.stage(), r.status(), r.elapsedMs(), r.evidence(), r.cause(), r.summary()
+                    + (c.encryptedPdus[1] > 0 ? "; under Standard RDP Security a Set Error Info with its reason, if the "
+                    + "server sent one, is encrypted" : ""), r.inferred()));
             return;
         }
         if (c.license != null) {
@@ -466,12 +525,20 @@ final class ReportBuilder {
             add(StageResult.ok(Stage.LICENSING, ms(c.tSecurityExchange, c.tLicense), ev, "licensing PDU: " + c.license));
             return;
         }
+        if (c.closedBy == Side.SERVER && c.encryptedPdus[1] == 0 && c.tClientInfo >= 0) {
+            add(serverDisconnect(Stage.LICENSING, c.tClientInfo, ev, "a licensing PDU"));
+            return;
+        }
         add(new StageResult(Stage.LICENSING, Status.NOT_REACHED, 0, ev, null,
                 c.encryptedPdus[1] > 0 ? "RC4-encrypted: not visible" : "no licensing PDU in the capture", false));
     }
 
     private Map<String, Object> captureSection() {
         Map<String, Object> m = new LinkedHashMap<>();
+        m.put("connection", c.probeOwn ? "rdp-probe's own connection (marked in the capture)" : "capture connection");
+        m.put("heading", (c.probeOwn ? "rdp-probe's own connection " : "capture connection ") + c.client + " -> " + c.server
+                + " (client -> server)");
+        if (c.probeStop != null) m.put("probeMarker", c.probeStop);
         m.put("firstPacket", at(c.firstSeen));
         m.put("lastPacket", at(c.lastSeen));
         m.put("clientBytes", c.c2s.delivered());

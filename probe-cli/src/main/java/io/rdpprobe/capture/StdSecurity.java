@@ -2,6 +2,7 @@ package io.rdpprobe.capture;
 
 import io.netty.buffer.ByteBuf;
 import io.rdpprobe.capture.RdpConnection.Side;
+import io.rdpprobe.probe.session.ServerDisconnect;
 import io.rdpprobe.protocol.codec.DecodeException;
 import io.rdpprobe.protocol.licensing.LicensePdu;
 
@@ -75,13 +76,14 @@ final class StdSecurity {
         int choice = b0 >> 2;
         switch (choice) {
             case 8 -> {
+                // decoded as the live session sequence decodes it
+                io.rdpprobe.protocol.mcs.DisconnectProviderUltimatum d = ServerDisconnect.ultimatum(frame);
                 c.disconnectUltimatum = true;
                 if (c.tUltimatum < 0) c.tUltimatum = ts;
-                if (f.readableBytes() >= 2) {
-                    int b1 = f.getUnsignedByte(f.readerIndex() + 1);
-                    c.ultimatumReason = ((b0 & 0x03) << 1) | (b1 >> 7);
+                if (d != null) {
+                    c.ultimatumReason = d.reason().value();
                 }
-                pdu(c, Side.SERVER, "MCS Disconnect Provider Ultimatum");
+                pdu(c, Side.SERVER, "MCS Disconnect Provider Ultimatum" + (d != null ? " " + d.reason().name() : " (malformed)"));
             }
             case 11 -> pdu(c, Side.SERVER, "MCS Attach User Confirm");
             case 15 -> pdu(c, Side.SERVER, "MCS Channel Join Confirm");

@@ -235,7 +235,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
             out.println();
             if (c.udp() != null) {
                 // RDP-UDP has no stage of its own: print the handshake facts and the one-line verdict
-                out.println("[" + n + "] rdp-probe " + c.report().target());
+                out.println("[" + n + "] capture connection " + c.report().target() + " (client -> server)");
                 for (Map.Entry<String, Object> e : c.report().extra().entrySet()) {
                     if (e.getValue() instanceof Map<?, ?> m) {
                         m.forEach((k, v) -> out.println("      " + k + ": " + v));

@@ -196,10 +196,13 @@ public final class ProbeCommand implements Callable<Integer> {
         if (enumerate && report.stages().stream().anyMatch(s -> s.stage() == Stage.TCP
                 && s.status() == io.rdpprobe.probe.model.Status.OK)) {
             Enumeration protocols = enumerate(runner, t, settings);
-            report = report.withExtra(Map.of("enumeration", protocols));
-            if ("yes".equals(protocols.legacyRdpSecurityAllowed())) {
-                report = report.withExtra(Map.of("encryption",
-                        io.rdpprobe.probe.enumerate.EncryptionTable.enumerate(runner, t, settings)));
+            if (protocols.rdpSelected()) {
+                var encryption = io.rdpprobe.probe.enumerate.EncryptionTable.enumerate(runner, t, settings);
+                protocols = protocols.withEncryption(encryption.result());
+                report = report.withExtra(Map.of("enumeration", protocols));
+                report = report.withExtra(Map.of("encryption", encryption));
+            } else {
+                report = report.withExtra(Map.of("enumeration", protocols));
             }
             boolean tlsReached = report.stages().stream().anyMatch(s -> s.stage() == Stage.TLS
                     && s.status() != io.rdpprobe.probe.model.Status.NOT_REACHED);

@@ -68,7 +68,8 @@ final class ProbeOptions {
     java.nio.file.Path keyLog;
 
     @Option(names = "--capture", paramLabel = "FILE",
-            description = "Record the probe's own connections to a classic pcap file (TLS stays encrypted: add --keylog).")
+            description = "Record the probe's own connections to a pcapng file, synthesised from its socket events (see "
+                    + "the file's comment; TLS stays encrypted: add --keylog). 'analyze' of it names why the probe stopped.")
     java.nio.file.Path capture;
 
     @Option(names = "--force", description = "Allow --keylog and --capture to overwrite an existing file.")

@@ -1,6 +1,7 @@
 package io.rdpprobe.cli;
 
-import io.netty.handler.pcap.PcapWriteHandler;
+import io.rdpprobe.capture.ProbeCaptureFile;
+import io.rdpprobe.probe.netty.CaptureTap;
 import io.rdpprobe.probe.netty.ProbeRunner;
 import io.rdpprobe.probe.tls.KeyLog;
 import java.io.BufferedOutputStream;
@@ -12,7 +13,7 @@ import java.nio.file.StandardOpenOption;
 /** Builds a ProbeRunner with the --keylog and --capture sinks; closes the capture file at the end. */
 final class RunnerSetup implements AutoCloseable {
     final ProbeRunner runner;
-    private OutputStream pcap;
+    private ProbeCaptureFile pcap;
 
     RunnerSetup(ProbeOptions o) {
         runner = new ProbeRunner();
@@ -26,10 +27,9 @@ final class RunnerSetup implements AutoCloseable {
                 }
                 OutputStream out = new BufferedOutputStream(Files.newOutputStream(o.capture,
                         StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE));
-                PcapWriteHandler.writeGlobalHeader(out);
-                pcap = out;
-                final OutputStream shared = out;
-                runner.addWireTap(() -> PcapWriteHandler.builder().sharedOutputStream(true).build(shared));
+                ProbeCaptureFile file = new ProbeCaptureFile(out, Main.class.getPackage().getImplementationVersion());
+                pcap = file;
+                runner.addWireTap(() -> new CaptureTap(file));
             }
         } catch (IOException e) {
             runner.close();

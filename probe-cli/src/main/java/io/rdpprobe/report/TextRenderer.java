@@ -25,7 +25,9 @@ public final class TextRenderer {
 
     public String render(Report r) {
         StringBuilder sb = new StringBuilder();
-        sb.append("rdp-probe ").append(r.target()).append('\n');
+        // analyze: a capture connection is labelled as such (client -> server), the probe's own only when marked
+        sb.append(r.extra().get("capture") instanceof Map<?, ?> cap && cap.get("heading") instanceof String h ? h
+                : "rdp-probe " + r.target()).append('\n');
         for (StageResult s : r.stages()) {
             sb.append(String.format("  %-17s %-11s %6s  %s%n", s.stage().name(), s.status().name(),
                     s.status() == Status.NOT_REACHED || s.status() == Status.SKIPPED ? "" : s.elapsedMs() + " ms",

@@ -77,7 +77,9 @@ class AnalyzeCommandTest {
     @Test
     void textAndZeekOutputs() {
         String text = run(0, capture.toString())[0];
-        assertThat(text).contains("[1] rdp-probe 10.0.0.1:50000 -> 10.0.0.2:3389").contains("Verdict: FAILED at X224")
+        // issue 17 #8: a connection in someone's capture is a capture connection, not the probe's own
+        assertThat(text).contains("[1] capture connection 10.0.0.1:50000 -> 10.0.0.2:3389 (client -> server)")
+                .doesNotContain("rdp-probe 10.0.0.1").contains("Verdict: FAILED at X224")
                 .contains("2 RDP connection(s)");
         String zeek = run(0, "--zeek", capture.toString())[0];
         assertThat(zeek).contains("#fields").contains("10.0.0.1\t50001\t10.0.0.2\t3389\tbob\tSSL_NOT_ALLOWED_BY_SERVER");

@@ -94,6 +94,6 @@ class LabCapturesTest {
         assertThat(stage(r, Stage.SECURITY_EXCHANGE).status()).isEqualTo(Status.OK);
         // xrdp rejected xfreerdp's salted MAC and sent Disconnect Provider Ultimatum (testdata/lab/README.md)
         assertThat(r.verdict().stage()).isEqualTo(Stage.LICENSING);
-        assertThat(r.verdict().cause()).isEqualTo("DISCONNECT_PROVIDER_ULTIMATUM");
+        assertThat(r.verdict().cause()).isEqualTo("SERVER_DISCONNECTED");
     }
 }

@@ -115,8 +115,11 @@ class StandardSecurityTest {
                 .client(SharedFrames.unknownKeyboardConnectInitial()).rst(false);
         AnalyzedConnection c = one(t);
         assertThat(c.report().verdict().stage()).isEqualTo(Stage.MCS);
-        assertThat(c.report().verdict().cause()).isEqualTo("CONNECTION_RESET");
-        assertThat(c.report().verdict().summary()).contains("after client: MCS Connect-Initial");
+        // the server's RST while the client waits for the Connect-Response: the live probe's verdict (ServerDisconnect)
+        assertThat(c.report().verdict().cause()).isEqualTo("SERVER_DISCONNECTED");
+        assertThat(c.report().verdict().summary()).contains("it closed the connection (RST) without a Disconnect Provider Ultimatum");
+        assertThat(c.report().stages().get(4).evidence()).containsEntry("closedAfter", "client: MCS Connect-Initial")
+                .containsEntry("close", "RST");
         assertThat(ZeekMapping.rdpLog(c.tcp())).containsEntry("keyboard_layout", "Thai (Best Guess for 263198)")
                 .containsEntry("client_dig_product_id", "3c571ed0-3415-474b-ae94-74e151b");
     }
@@ -137,8 +140,8 @@ class StandardSecurityTest {
                 .containsEntry("selectedProtocol", "RDP");
         // xrdp rejected xfreerdp's salted MAC and ended the connection with a Disconnect Provider Ultimatum
         assertThat(stages.get(6).evidence()).containsKey("disconnectProviderUltimatum")
-                .containsEntry("ultimatumReason", "rn-user-requested");
-        assertThat(stages.get(6).cause().code()).isEqualTo("DISCONNECT_PROVIDER_ULTIMATUM");
+                .containsEntry("ultimatum", "rn-user-requested (0x3)");
+        assertThat(stages.get(6).cause().code()).isEqualTo("SERVER_DISCONNECTED");
         assertThat(ZeekMapping.rdpLog(c.tcp())).containsEntry("cookie", "root").containsEntry("result", "Success")
                 .containsEntry("client_name", "vm").containsEntry("client_build", "client_build-18363")
                 .containsEntry("keyboard_layout", "English - United States").containsEntry("desktop_width", "640")

@@ -2,7 +2,6 @@ package io.rdpprobe.probe.connector;
 
 import io.rdpprobe.probe.model.Arrivals;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
 import io.rdpprobe.probe.model.Cause;
 import io.rdpprobe.probe.model.Causes;
 import io.rdpprobe.probe.model.ClientError;
@@ -26,7 +25,7 @@ import java.util.Map;
  * stage results; each of its stages gets a fresh deadline.
  *
  * @param secured         the TLS stage's result, or null under Standard RDP Security
- * @param connectResponse the server's first MCS frame (its Connect Response) once it arrived
+ * @param connectResponse the server's Connect Response frame once it arrived (as the sequence decoded it)
  * @param stage           the session's stage when this state was made
  */
 record InSession(Peer peer, Negotiated negotiated, Secured secured, SessionSequence session, byte[] connectResponse,
@@ -80,14 +79,17 @@ record InSession(Peer peer, Negotiated negotiated, Secured secured, SessionSeque
 
     @Override
     public Transition step(Ctx c, ByteBuf frame, ByteBuf received, long nowNanos, ByteBuf out) {
-        InSession st = this;
-        if (connectResponse == null) {
-            st = new InSession(peer, negotiated, secured, session, ByteBufUtil.getBytes(frame), stage, clock);
-            if (c.settings().stopAfter() == Stage.MCS) {
-                return st.finish(c, null);
-            }
+        // the sequence interprets every frame, the first one too (a Disconnect Provider Ultimatum instead of the
+        // Connect Response is the server's disconnect, not a malformed Connect Response)
+        SessionSequence.Step st = session.receive(frame, nowNanos / 1_000_000L);
+        InSession next = this;
+        if (connectResponse == null && session.connectResponseFrame() != null) {
+            next = new InSession(peer, negotiated, secured, session, session.connectResponseFrame(), stage, clock);
         }
-        return st.apply(c, session.receive(frame, nowNanos / 1_000_000L), nowNanos, out);
+        if (c.settings().stopAfter() == Stage.MCS && (next.connectResponse != null || st.close() || session.isDone())) {
+            return next.finish(c, null); // what the sequence would send next is not written: the probe stops here
+        }
+        return next.apply(c, st, nowNanos, out);
     }
 
     private Transition apply(Ctx c, SessionSequence.Step st, long nowNanos, ByteBuf out) {
@@ -130,7 +132,7 @@ record InSession(Peer peer, Negotiated negotiated, Secured secured, SessionSeque
 
     @Override
     public Transition closed(Ctx c, boolean reset, ByteBuf pending, long nowNanos) {
-        session.closed(nowNanos / 1_000_000L);
+        session.closed(nowNanos / 1_000_000L, reset);
         return finish(c, null);
     }
 

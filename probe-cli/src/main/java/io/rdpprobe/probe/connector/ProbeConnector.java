@@ -344,6 +344,49 @@ public final class ProbeConnector {
 
     // ---- whatever the stage --------------------------------------------------------------------------
 
+    /** The start of {@link #stopNote()} when the probe ends the connection by design. */
+    public static final String STOP_PREFIX = "rdp-probe stopped after ";
+    /** The start of {@link #stopNote()} when the probe ends the connection after a failed stage. */
+    public static final String GAVE_UP_PREFIX = "rdp-probe gave up at ";
+
+    /**
+     * Why the probe ends the connection now, for the capture's stop marker: by design ("rdp-probe stopped after
+     * CREDSSP as asked (credentials proven; not delegated without --delegate-credentials)") or after a failed stage
+     * ("rdp-probe gave up at TLS: SERVER_STALLED (...)").
+     */
+    public String stopNote() {
+        StageResult failed = null;
+        Stage last = null;
+        for (StageResult r : results) {
+            if (r.status() == Status.FAILED) {
+                failed = r;
+            }
+            if (r.status() == Status.OK || r.status() == Status.WARNING) {
+                last = r.stage();
+            }
+        }
+        if (failed != null) {
+            return GAVE_UP_PREFIX + failed.stage() + ": " + (failed.cause() == null ? "FAILED" : failed.cause().code())
+                    + " (" + failed.summary() + ")";
+        }
+        if (last == null) {
+            return GAVE_UP_PREFIX + state.stage() + " before any stage completed";
+        }
+        String why;
+        if (settings.stopAfter() != null) {
+            why = "--stop-after " + settings.stopAfter();
+        } else if (last == Stage.CREDSSP && settings.credssp().credentials() == null) {
+            why = "--ntlm-info / no credentials: the server's NTLM CHALLENGE was the goal";
+        } else if (last == Stage.CREDSSP) {
+            why = "credentials proven; not delegated without --delegate-credentials";
+        } else if (last == Stage.ACTIVATION) {
+            why = "ACTIVATION is the probe's last stage";
+        } else {
+            why = "the probe's plan ends there";
+        }
+        return STOP_PREFIX + last + " as asked (" + why + ")";
+    }
+
     /** The probe's own code failed (a bug): say so rather than blame the server. */
     public Action onInternalError(Throwable t, long nowNanos) {
         return transition(state.internalError(ctx, t, nowNanos), nowNanos);

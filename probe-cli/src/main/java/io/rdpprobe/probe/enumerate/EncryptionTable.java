@@ -2,6 +2,7 @@ package io.rdpprobe.probe.enumerate;
 
 import io.rdpprobe.probe.connector.ProbeConnector;
 import io.rdpprobe.probe.connector.ProbeSettings;
+import io.rdpprobe.probe.model.SessionCauses;
 import io.rdpprobe.probe.model.Stage;
 import io.rdpprobe.probe.model.StageResult;
 import io.rdpprobe.probe.netty.ProbeRunner;
@@ -29,23 +30,46 @@ public record EncryptionTable(EncryptionEnumeration.Result result) implements Re
                     .withSession(EncryptionEnumeration.settingsFor(defaults, m));
             ProbeConnector c = runner.run(t, s);
             byte[] frame = c.connectResponseFrame();
-            String failure = null;
-            if (frame == null) {
-                StageResult last = c.results().isEmpty() ? null : c.results().get(c.results().size() - 1);
-                failure = last == null || last.cause() == null ? "no Connect Response"
-                        : last.stage() + " " + last.cause().code();
+            if (frame != null) {
+                attempts.add(new EncryptionEnumeration.Attempt(m, frame, null));
+                continue;
             }
-            attempts.add(new EncryptionEnumeration.Attempt(m, frame, failure));
+            // no Connect Response: the connection's own stage verdict says why (the one interpretation)
+            StageResult last = c.results().isEmpty() ? null : c.results().get(c.results().size() - 1);
+            if (last == null || last.cause() == null) {
+                attempts.add(new EncryptionEnumeration.Attempt(m, null, "no Connect Response"));
+                continue;
+            }
+            attempts.add(new EncryptionEnumeration.Attempt(m, null, last.stage() + " " + last.cause().code(),
+                    last.summary(), serverRefused(last)));
         }
         return new EncryptionTable(EncryptionEnumeration.build(attempts));
+    }
+
+    /**
+     * Whether a legacy connection's failure is the server's own answer (it refused Standard RDP Security with this
+     * method): a refusal at X224, a disconnect or rejection at MCS. A timeout or the probe's own failure is not.
+     */
+    static boolean serverRefused(StageResult r) {
+        if (r.stage() == Stage.X224) {
+            return r.evidence().containsKey("failureCode");
+        }
+        if (r.stage() != Stage.MCS) {
+            return false;
+        }
+        String code = r.cause().code();
+        return code.equals(SessionCauses.SERVER_DISCONNECTED.code()) || code.equals(SessionCauses.MCS_CONNECT_REJECTED.code())
+                || code.equals(SessionCauses.GCC_CONFERENCE_REJECTED.code())
+                || code.equals(SessionCauses.ENCRYPTION_METHOD_NOT_OFFERED.code()) || code.startsWith("ERRINFO_");
     }
 
     @Override
     public String toText() {
         StringBuilder sb = new StringBuilder("Standard RDP Security encryption (one legacy connection per method):\n");
         for (EncryptionEnumeration.Row r : result.rows()) {
-            sb.append(String.format("  %-8s %-9s %s%n", r.offered(), r.accepted() ? "accepted" : "refused",
-                    r.accepted() ? "level " + r.encryptionLevel() : String.valueOf(r.note())));
+            sb.append(String.format("  %-8s %-9s %s%n", r.offered(), r.accepted() ? "accepted" : r.tested() ? "refused" : "untested",
+                    r.accepted() ? "level " + r.encryptionLevel() : String.valueOf(r.note())
+                            + (r.detail() != null ? ": " + r.detail() : "")));
         }
         sb.append("  encryption level: ").append(result.encryptionLevel() == null ? "unknown" : result.encryptionLevel()).append('\n');
         sb.append("  server RDP version: ").append(result.rdpVersion() == null ? "unknown" : result.rdpVersion()).append('\n');

@@ -34,9 +34,30 @@ public final class Enumeration implements Renderable {
             new Request("SSL|HYBRID", Protocols.SSL | Protocols.HYBRID));
 
     private final List<Row> rows;
+    private final io.rdpprobe.probe.session.EncryptionEnumeration.Result encryption;
 
     public Enumeration(List<Row> rows) {
+        this(rows, null);
+    }
+
+    private Enumeration(List<Row> rows, io.rdpprobe.probe.session.EncryptionEnumeration.Result encryption) {
         this.rows = List.copyOf(rows);
+        this.encryption = encryption;
+    }
+
+    /** The same rows, with the Standard RDP Security encryption table that decides {@link #legacyRdpSecurityAllowed}. */
+    public Enumeration withEncryption(io.rdpprobe.probe.session.EncryptionEnumeration.Result table) {
+        return new Enumeration(rows, table);
+    }
+
+    /**
+     * Whether the X.224 answers make Standard RDP Security worth testing: the server answered a legacy or an RDP
+     * request with RDP (a bare Connection Confirm counts). Only the encryption table can then say whether it runs it.
+     */
+    public boolean rdpSelected() {
+        Row rdp = find("RDP");
+        Row legacy = find("legacy (no RDP_NEG_REQ)");
+        return (rdp != null && rdp.accepted()) || (legacy != null && legacy.accepted());
     }
 
     public List<Row> rows() {
@@ -105,14 +126,19 @@ public final class Enumeration implements Renderable {
         return "unknown";
     }
 
-    /** "yes", "no" or "unknown": will the server run Standard RDP Security when asked for it. */
+    /**
+     * "yes", "no" or "unknown": will the server run Standard RDP Security. A Connection Confirm that selects RDP is
+     * not enough (xrdp in tls mode answers a legacy request with a bare Confirm, then disconnects at MCS): the answer
+     * is the encryption table's ("yes" only when at least one method was accepted). Without the table: "no" when the
+     * server refused both the RDP and the legacy request at X224, else "unknown".
+     */
     public String legacyRdpSecurityAllowed() {
+        if (encryption != null) {
+            return encryption.legacyRdpSecurityAllowed();
+        }
         Row rdp = find("RDP");
         Row legacy = find("legacy (no RDP_NEG_REQ)");
-        if ((rdp != null && rdp.accepted()) || (legacy != null && legacy.accepted())) {
-            return "yes";
-        }
-        if (rdp != null && rdp.failureCode() != null) {
+        if (rdp != null && rdp.failureCode() != null && (legacy == null || legacy.failureCode() != null)) {
             return "no";
         }
         return "unknown";

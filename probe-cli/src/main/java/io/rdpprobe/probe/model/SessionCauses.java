@@ -3,7 +3,6 @@ package io.rdpprobe.probe.model;
 import io.rdpprobe.protocol.errors.ErrorInfo;
 import io.rdpprobe.protocol.licensing.LicenseErrorCode;
 import io.rdpprobe.protocol.licensing.StateTransition;
-import io.rdpprobe.protocol.mcs.DisconnectReason;
 import io.rdpprobe.protocol.mcs.McsResult;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -101,10 +100,15 @@ public final class SessionCauses {
     }
 
     // ---- disconnects --------------------------------------------------------------------------------
-    public static final Cause DISCONNECT_PROVIDER_ULTIMATUM = def("DISCONNECT_PROVIDER_ULTIMATUM",
-            "the server ended the connection with an MCS Disconnect Provider Ultimatum and no Set Error Info",
-            "the server gave no reason; look at its event log (TerminalServices-RemoteConnectionManager, RdpCoreTS)",
-            ClientError.of(DISC_BY_SERVER));
+    /**
+     * The server ended the connection during MCS ... ACTIVATION without a Set Error Info: with an MCS Disconnect
+     * Provider Ultimatum, a close, or both (one event; see {@code ServerDisconnect}). No client code: mstsc's depends
+     * on whether it reads the Ultimatum before the close.
+     */
+    public static final Cause SERVER_DISCONNECTED = def("SERVER_DISCONNECTED",
+            "the server ended the connection (MCS Disconnect Provider Ultimatum and/or close) without a Set Error Info",
+            "the server gave no reason; look at its log (Windows: TerminalServices-RemoteConnectionManager, RdpCoreTS; "
+                    + "xrdp: xrdp.log, which names e.g. a security layer the client did not use)", null);
     public static final Cause SERVER_REDIRECTION = def("SERVER_REDIRECTION",
             "the server (a connection broker) redirected the client to another host",
             "the farm's broker sends clients to a session host; probe the host named in a capture or the broker's "
@@ -148,12 +152,6 @@ public final class SessionCauses {
                     ERRINFO_UNKNOWN.remedy(), ce);
         }
         return new Cause(info.name(), "the server reported " + info.name() + ": " + info.meaning(), errInfoRemedy(info), ce);
-    }
-
-    /** Disconnect Provider Ultimatum without Set Error Info. */
-    public static Cause forUltimatum(DisconnectReason reason) {
-        return new Cause(DISCONNECT_PROVIDER_ULTIMATUM.code(), DISCONNECT_PROVIDER_ULTIMATUM.title() + " (" + reason.name() + ")",
-                DISCONNECT_PROVIDER_ULTIMATUM.remedy(), DISCONNECT_PROVIDER_ULTIMATUM.clientError());
     }
 
     static String errInfoRemedy(ErrorInfo e) {

@@ -127,6 +127,7 @@ public final class DriverHandler extends ChannelInboundHandlerAdapter {
             }
         } else if (!connector.isDone()) {
             connector.onInternalError(root, now(ctx));
+            ctx.channel().attr(CaptureTap.STOP_REASON).set(connector.stopNote());
             finish();
         }
         ctx.close();
@@ -188,6 +189,7 @@ public final class DriverHandler extends ChannelInboundHandlerAdapter {
             case WAIT -> reschedule(ctx);
             case DONE -> {
                 cancelDeadline();
+                ctx.channel().attr(CaptureTap.STOP_REASON).set(connector.stopNote());
                 if (tls != null && tls.isDone()) {
                     tls.closeTls(ctx.pipeline().context(tls));
                 }
@@ -232,6 +234,7 @@ public final class DriverHandler extends ChannelInboundHandlerAdapter {
         if (transcript() != null) {
             transcript().event(now, connector.stage().name(), "deadline passed: closing the connection");
         }
+        ctx.channel().attr(CaptureTap.STOP_REASON).set(connector.stopNote());
         ctx.close();
         finish();
     }

@@ -30,19 +30,49 @@ public final class EncryptionEnumeration {
      * One attempt: the method offered and what came back.
      *
      * @param connectResponseFrame the server's complete Connect Response frame, or null if none came
-     * @param failure              what happened instead (a cause code such as SSL_REQUIRED_BY_SERVER), or null
+     * @param failure              what happened instead, as the probe's stage verdict gave it ("MCS SERVER_DISCONNECTED"),
+     *                             or null
+     * @param detail               that verdict's summary (the evidence: Ultimatum and reason, FIN or RST), or null
+     * @param serverRefused        whether the failure is the server's own answer to the legacy connection (so the
+     *                             method was tested and refused), rather than a timeout or a local problem
      */
-    public record Attempt(EncryptionMethod offered, byte[] connectResponseFrame, String failure) {}
+    public record Attempt(EncryptionMethod offered, byte[] connectResponseFrame, String failure, String detail,
+                          boolean serverRefused) {
+        public Attempt(EncryptionMethod offered, byte[] connectResponseFrame, String failure) {
+            this(offered, connectResponseFrame, failure, null, false);
+        }
+    }
 
-    /** One row of the table. */
+    /**
+     * One row of the table.
+     *
+     * @param tested whether the server answered for this method (accepted, or refused by its own answer)
+     * @param detail the evidence behind a refusal that is not a Connect Response (what the probe saw), or null
+     */
     public record Row(String offered, boolean accepted, String selectedMethod, String encryptionLevel,
-                      String rdpVersion, String note) {}
+                      String rdpVersion, String note, boolean tested, String detail) {
+        public Row(String offered, boolean accepted, String selectedMethod, String encryptionLevel, String rdpVersion,
+                   String note) {
+            this(offered, accepted, selectedMethod, encryptionLevel, rdpVersion, note, true, null);
+        }
+    }
 
     /** The table, the levels and versions seen. */
     public record Result(List<Row> rows, List<String> acceptedMethods, String encryptionLevel, String rdpVersion) {
         public Result {
             rows = List.copyOf(rows);
             acceptedMethods = List.copyOf(acceptedMethods);
+        }
+
+        /**
+         * Will the server run Standard RDP Security: "yes" when at least one method was accepted, "no" when the server
+         * refused every method, "unknown" when some could not be tested (timeouts, local failures) and none was accepted.
+         */
+        public String legacyRdpSecurityAllowed() {
+            if (!acceptedMethods.isEmpty()) {
+                return "yes";
+            }
+            return !rows.isEmpty() && rows.stream().allMatch(Row::tested) ? "no" : "unknown";
         }
 
         /** For {@code Report.withExtra}. */
@@ -57,6 +87,8 @@ public final class EncryptionEnumeration {
                 x.put("encryptionLevel", row.encryptionLevel());
                 x.put("rdpVersion", row.rdpVersion());
                 if (row.note() != null) x.put("note", row.note());
+                x.put("tested", row.tested());
+                if (row.detail() != null) x.put("detail", row.detail());
                 r.add(x);
             }
             m.put("encryptionMethods", r);
@@ -80,7 +112,8 @@ public final class EncryptionEnumeration {
         for (Attempt a : attempts) {
             String offered = a.offered().label();
             if (a.connectResponseFrame() == null) {
-                rows.add(new Row(offered, false, null, null, null, a.failure() == null ? "no Connect Response" : a.failure()));
+                rows.add(new Row(offered, false, null, null, null, a.failure() == null ? "no Connect Response" : a.failure(),
+                        a.serverRefused(), a.detail()));
                 continue;
             }
             try {

@@ -138,6 +138,7 @@ public final class SessionSequence {
     private boolean securityExchangePending;
     private ErrorInfo pendingErrorInfo;
     private LicenseRequest licenseRequest;
+    private byte[] connectResponseFrame;
 
     public SessionSequence(int selectedProtocol, int requestedProtocols, SessionSettings settings, RandomSource random,
                            LogonInfo logon) {
@@ -271,16 +272,21 @@ public final class SessionSequence {
             if (frame.readableBytes() > 5 && (frame.getUnsignedByte(frame.readerIndex() + 5) & 0xF0) == 0x80) {
                 return fail(nowMs, Causes.X224_DISCONNECT, "the server sent an X.224 Disconnect Request", Map.of());
             }
+            int frameStart = frame.readerIndex();
+            int frameLength = frame.readableBytes();
             ByteBuf mcs = Mcs.userData(frame);
             if (state == State.AWAIT_CONNECT_RESPONSE && Mcs.isConnectPdu(mcs)) {
+                connectResponseFrame = ByteBufUtil.getBytes(frame, frameStart, frameLength);
                 return onConnectResponse(ConnectResponse.decode(mcs), nowMs);
             }
             DomainPdu pdu = DomainPdu.decode(mcs);
             if (pdu instanceof DisconnectProviderUltimatum d) {
-                Cause c = pendingErrorInfo != null ? SessionCauses.forErrorInfo(pendingErrorInfo, false)
-                        : SessionCauses.forUltimatum(d.reason());
-                return fail(nowMs, c, pendingErrorInfo != null ? "the server disconnected: " + pendingErrorInfo.name()
-                        : "the server sent Disconnect Provider Ultimatum " + d.reason().name(), Map.of("ultimatum", d.reason().name()));
+                if (pendingErrorInfo != null) {
+                    return fail(nowMs, SessionCauses.forErrorInfo(pendingErrorInfo, false), "the server disconnected: "
+                            + pendingErrorInfo.name(), Map.of("ultimatum", d.reason().name()));
+                }
+                ServerDisconnect.Judgement j = ServerDisconnect.judge(waitingFor(), d.reason(), null);
+                return fail(nowMs, j.cause(), j.summary(), j.evidence());
             }
             return switch (state) {
                 case AWAIT_ATTACH_USER_CONFIRM -> pdu instanceof AttachUserConfirm a ? onAttachUserConfirm(a, nowMs)
@@ -297,8 +303,16 @@ public final class SessionSequence {
         }
     }
 
-    /** The peer closed the connection (FIN or RST): the current stage fails. */
+    /** The peer closed the connection (FIN): the current stage fails. */
     public Step closed(long nowMs) {
+        return closed(nowMs, false);
+    }
+
+    /**
+     * The peer closed ({@code reset}: RST, else FIN): the current stage fails, with the same cause as a Disconnect
+     * Provider Ultimatum ({@link ServerDisconnect}), so losing an Ultimatum to the close does not change the verdict.
+     */
+    public Step closed(long nowMs, boolean reset) {
         if (state == State.DONE || state == State.INITIAL) {
             return new Step(List.of(), true);
         }
@@ -306,7 +320,25 @@ public final class SessionSequence {
             return fail(nowMs, SessionCauses.forErrorInfo(pendingErrorInfo, true),
                     "the server sent Set Error Info " + pendingErrorInfo.name() + " and closed the connection", Map.of());
         }
-        return fail(nowMs, Causes.CONNECTION_CLOSED, "the server closed the connection during " + currentStage(), Map.of());
+        ServerDisconnect.Judgement j = ServerDisconnect.judge(waitingFor(), null, reset ? "RST" : "FIN");
+        return fail(nowMs, j.cause(), j.summary(), j.evidence());
+    }
+
+    /** What the client waits for in the current state, in the words the capture analyser uses too. */
+    private String waitingFor() {
+        return switch (state) {
+            case INITIAL, AWAIT_CONNECT_RESPONSE -> "the MCS Connect-Response";
+            case AWAIT_ATTACH_USER_CONFIRM -> "the MCS Attach User Confirm";
+            case AWAIT_CHANNEL_JOIN_CONFIRM -> "an MCS Channel Join Confirm";
+            case AWAIT_LICENSING -> securityExchangePending ? "the first encrypted server PDU after the Security Exchange"
+                    : "a licensing PDU";
+            case AWAIT_DEMAND_ACTIVE, DONE -> "the Demand Active PDU";
+        };
+    }
+
+    /** The server's Connect Response frame once one arrived (a connect PDU, whatever its result), else null. */
+    public byte[] connectResponseFrame() {
+        return connectResponseFrame == null ? null : connectResponseFrame.clone();
     }
 
     private Step unexpected(DomainPdu pdu, long nowMs) {

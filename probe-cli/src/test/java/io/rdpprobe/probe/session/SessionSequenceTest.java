@@ -287,13 +287,15 @@ class SessionSequenceTest {
     }
 
     @Test
-    void closeWithoutErrorInfoIsConnectionClosed() {
+    void closeWithoutErrorInfoIsTheServersDisconnect() {
         RdpServerSession server = new RdpServerSession(Protocols.SSL, EncryptionMethod.NONE);
         java.util.ArrayList<RdpServerSession.Out> close = new java.util.ArrayList<>();
         close.add(null);
         server.afterClientInfo = s -> close;
         SessionSequence seq = run(server, Protocols.SSL, SessionSettings.defaults("PROBE"), null);
-        assertThat(stage(seq, Stage.LICENSING).cause().code()).isEqualTo("CONNECTION_CLOSED");
+        // a plain close gives the same cause as a Disconnect Provider Ultimatum (ServerDisconnect): one event
+        assertThat(stage(seq, Stage.LICENSING).cause().code()).isEqualTo("SERVER_DISCONNECTED");
+        assertThat(stage(seq, Stage.LICENSING).evidence()).containsEntry("ultimatum", "none read").containsEntry("close", "FIN");
     }
 
     @Test

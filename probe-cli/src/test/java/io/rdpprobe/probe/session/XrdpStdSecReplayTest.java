@@ -61,8 +61,8 @@ class XrdpStdSecReplayTest {
         assertThat(sec.stage()).isEqualTo(Stage.SECURITY_EXCHANGE);
         assertThat(sec.status()).isEqualTo(Status.FAILED);
         assertThat(sec.evidence()).containsEntry("proprietarySignature", "VALID").containsEntry("serverKeyBits", 2048)
-                .containsEntry("ultimatum", "rn-user-requested");
-        assertThat(sec.cause().code()).isEqualTo("DISCONNECT_PROVIDER_ULTIMATUM");
+                .containsEntry("ultimatum", "rn-user-requested (0x3)");
+        assertThat(sec.cause().code()).isEqualTo("SERVER_DISCONNECTED");
         assertThat(seq.results().get(2).status()).isEqualTo(Status.NOT_REACHED);
     }
 }
