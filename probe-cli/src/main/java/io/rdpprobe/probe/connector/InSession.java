@@ -58,7 +58,8 @@ record InSession(Peer peer, Negotiated negotiated, Secured secured, SessionSeque
         }
         int requested = s.requestedProtocols() == null ? Protocols.RDP : s.requestedProtocols();
         SessionSettings ss = s.session() != null ? s.session() : SessionSettings.defaults("rdp-probe");
-        SessionSequence session = new SessionSequence(n.selectedProtocol(), requested, ss, new SecureRandom()::nextBytes, logon);
+        SessionSequence session = new SessionSequence(n.selectedProtocol(), requested, ss, new SecureRandom()::nextBytes, logon)
+                .stopAfter(s.stopAfter());
         java.time.Instant wall = secured != null ? java.time.Instant.ofEpochMilli(secured.wallMillis(nowNanos)) : c.wall().at(nowNanos);
         if (wall != null) {
             session.judgeCertificatesAt(wall, s.tls().trust());
@@ -83,9 +84,6 @@ record InSession(Peer peer, Negotiated negotiated, Secured secured, SessionSeque
         InSession st = this;
         if (connectResponse == null) {
             st = new InSession(peer, negotiated, secured, session, ByteBufUtil.getBytes(frame), stage, clock);
-            if (c.settings().stopAfter() == Stage.MCS) {
-                return st.finish(c, null);
-            }
         }
         return st.apply(c, session.receive(frame, nowNanos / 1_000_000L), nowNanos, out);
     }
