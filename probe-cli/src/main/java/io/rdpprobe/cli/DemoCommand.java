@@ -47,7 +47,7 @@ import picocli.CommandLine.Option;
             ""})
 public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--fault", paramLabel = "FAULT", defaultValue = "NONE",
-            description = "Make the demo target misbehave: ${COMPLETION-CANDIDATES}. DENY, LICENSE_ERROR and "
+            description = "Make the demo target misbehave (any case, e.g. --fault deny): ${COMPLETION-CANDIDATES}. DENY, LICENSE_ERROR and "
                     + "USER_REJECTED need a path past NLA (the default demo logon or --protocols ssl); "
                     + "NLA_REQUIRED makes the demo request SSL only unless --protocols is given.")
     Fault fault;
@@ -82,7 +82,7 @@ public final class DemoCommand implements Callable<Integer> {
     int gatewayPort;
 
     @Option(names = "--gateway-fault", paramLabel = "FAULT", defaultValue = "NONE",
-            description = "With --serve or --gateway: make the gateway misbehave: ${COMPLETION-CANDIDATES}.")
+            description = "With --serve or --gateway: make the gateway misbehave (any case): ${COMPLETION-CANDIDATES}.")
     io.rdpprobe.demo.gateway.GatewayFault gatewayFault;
 
     @Option(names = "--gateway-log", paramLabel = "FILE",
