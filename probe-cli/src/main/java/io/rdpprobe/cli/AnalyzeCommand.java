@@ -32,7 +32,7 @@ import picocli.CommandLine.Parameters;
  * link type); 4 truncated or broken capture (the connections before the damage are still reported). Under
  * {@code --json} every outcome prints one JSON object, with {@code error} set when the exit code is not 0.
  */
-@Command(name = "analyze", mixinStandardHelpOptions = true,
+@Command(name = "analyze", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Reads a pcap/pcapng capture and reports, per RDP connection, the stages reached and why it stopped.",
         footer = {"", AnalyzeCommand.EXIT_CODES})
 public final class AnalyzeCommand implements Callable<Integer> {
@@ -59,7 +59,15 @@ public final class AnalyzeCommand implements Callable<Integer> {
     @Option(names = "--zeek", description = "Zeek rdp.log fields, tab separated, one line per connection (for comparison)")
     boolean zeek;
 
-    @Option(names = "--no-evidence", description = "text output without the evidence lines")
+    @Option(names = {"-q", "--quiet"}, description = "Per connection, the verdict alone.")
+    boolean quiet;
+
+    @Option(names = {"-v", "--verbose"}, description = "Add the evidence under each stage; -vv prints long values "
+            + "(hex dumps) in full instead of their first bytes, length and SHA-256.")
+    boolean[] verbose = new boolean[0];
+
+    /** The old name of the default (stage lines without evidence); kept so scripts keep working. */
+    @Option(names = "--no-evidence", hidden = true)
     boolean noEvidence;
 
     @Option(names = "--no-progress", description = "never print progress on stderr")
@@ -113,8 +121,12 @@ public final class AnalyzeCommand implements Callable<Integer> {
     }
 
     int run(PrintWriter out, PrintWriter err) {
+        if (quiet && verbose.length > 0) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "-q/--quiet and -v/--verbose exclude each other");
+        }
+        TextRenderer.Detail detail = TextRenderer.Detail.of(quiet, verbose.length);
         Output o = json ? new JsonOutput(out) : summary ? new SummaryOutput(out) : zeek ? new ZeekOutput(out)
-                : new TextOutput(out, !noEvidence);
+                : new TextOutput(out, detail, spec != null && TextRenderer.colourWanted(System.console() != null, System.getenv()));
         String why = unreadable(capture);
         if (why != null) {
             return fail(o, out, err, why, EXIT_UNREADABLE);
@@ -219,9 +231,9 @@ public final class AnalyzeCommand implements Callable<Integer> {
         private final TextRenderer renderer;
         private int n;
 
-        TextOutput(PrintWriter out, boolean evidence) {
+        TextOutput(PrintWriter out, TextRenderer.Detail detail, boolean colour) {
             this.out = out;
-            this.renderer = new TextRenderer(evidence);
+            this.renderer = new TextRenderer(detail, colour);
         }
 
         @Override
@@ -292,9 +304,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
     /** {@code <first packet> <target> <status> <stage> <cause or -> <summary>}. */
     static String line(AnalyzedConnection c) {
         Report r = c.report();
-        Verdict v = r.verdict();
-        return java.time.Instant.ofEpochSecond(0, c.firstSeen()) + " " + r.target() + " " + v.status() + " "
-                + (v.stage() == null ? "-" : v.stage().name()) + " " + (v.cause() == null ? "-" : v.cause()) + " " + v.summary();
+        return TextRenderer.summaryLine(java.time.Instant.ofEpochSecond(0, c.firstSeen()), r);
     }
 
     static final class JsonOutput implements Output {

@@ -23,7 +23,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code rdp-probe demo}: start the embedded RDP endpoint on loopback and probe it. */
-@Command(name = "demo", mixinStandardHelpOptions = true,
+@Command(name = "demo", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = {
             "Start an embedded, spec-faithful RDP endpoint on 127.0.0.1 (ephemeral port), probe it and print the "
                     + "report. Nothing needs to be installed.",
@@ -47,7 +47,7 @@ import picocli.CommandLine.Option;
             ""})
 public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--fault", paramLabel = "FAULT", defaultValue = "NONE",
-            description = "Make the demo target misbehave: ${COMPLETION-CANDIDATES}. DENY, LICENSE_ERROR and "
+            description = "Make the demo target misbehave (any case, e.g. --fault deny): ${COMPLETION-CANDIDATES}. DENY, LICENSE_ERROR and "
                     + "USER_REJECTED need a path past NLA (the default demo logon or --protocols ssl); "
                     + "NLA_REQUIRED makes the demo request SSL only unless --protocols is given.")
     Fault fault;
@@ -82,7 +82,7 @@ public final class DemoCommand implements Callable<Integer> {
     int gatewayPort;
 
     @Option(names = "--gateway-fault", paramLabel = "FAULT", defaultValue = "NONE",
-            description = "With --serve or --gateway: make the gateway misbehave: ${COMPLETION-CANDIDATES}.")
+            description = "With --serve or --gateway: make the gateway misbehave (any case): ${COMPLETION-CANDIDATES}.")
     io.rdpprobe.demo.gateway.GatewayFault gatewayFault;
 
     @Option(names = "--gateway-log", paramLabel = "FILE",
@@ -98,6 +98,7 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        java.time.Instant started = java.time.Instant.now();
         var pr = spec.commandLine().getParseResult();
         if (!serve && pr != null && (pr.hasMatchedOption("--port") || pr.hasMatchedOption("--gateway-port")
                 || pr.hasMatchedOption("--gateway-log"))) {
@@ -121,6 +122,11 @@ public final class DemoCommand implements Callable<Integer> {
         ProbeSettings settings;
         try {
             settings = options.settings();
+            ReportOutput.check(options);
+            if (!viaGateway && StopAfter.isGatewayStage(options.stopAfter)) {
+                throw new IllegalArgumentException("Invalid value for option '--stop-after': "
+                        + options.stopAfter.name().toLowerCase(java.util.Locale.ROOT) + " needs --gateway");
+            }
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
@@ -152,7 +158,9 @@ public final class DemoCommand implements Callable<Integer> {
                         Secret.of(DemoServer.DEMO_PASSWORD.toCharArray()));
                 settings = settings.withCredSsp(new CredSspSettings(demo, settings.credssp().options().withDelegate(true)));
             }
-            if (!options.json) {
+            // the banner belongs to the text report on standard output (not -q, --summary, --json or --output)
+            boolean banner = !options.json && !options.quiet && !options.summary && options.output == null;
+            if (banner) {
                 var out = spec.commandLine().getOut();
                 out.println("demo target: embedded RDP endpoint on 127.0.0.1:" + server.port()
                         + " (" + fault.description() + ")");
@@ -167,7 +175,7 @@ public final class DemoCommand implements Callable<Integer> {
             }
             Report report;
             if (lab != null) {
-                if (!options.json) {
+                if (banner) {
                     spec.commandLine().getOut().println("demo gateway: embedded RD Gateway on 127.0.0.1:" + lab.gateway().port()
                             + " (" + gatewayFault.description() + "), gateway logon " + DemoServer.DEMO_DOMAIN + "\\"
                             + DemoServer.DEMO_USER + ", resource '" + DemoGatewayLab.DEMO_RESOURCE + "'");
@@ -183,7 +191,7 @@ public final class DemoCommand implements Callable<Integer> {
                 report = ProbeCommand.run(runner, new Target("127.0.0.1", server.port()), settings, options.enumerate,
                         options.transcript);
             }
-            ProbeCommand.print(spec.commandLine().getOut(), report, options);
+            ReportOutput.print(spec.commandLine(), report, options, started);
             return report.exitCode();
         }
     }

@@ -110,9 +110,7 @@ public final class Main implements Runnable {
                 continue;
             }
             String name = lower.contains("=") ? lower.substring(0, lower.indexOf('=')) : lower;
-            boolean credentialLike = name.equals("-p") || name.equals("-pw") || name.contains("pass")
-                    || name.contains("pwd") || name.contains("secret") || name.contains("token") || name.equals("--pw");
-            if (!credentialLike || name.endsWith("-file") || name.endsWith("-env")) { // paths and variable names; Passwords words its own
+            if (!credentialLike(name) || name.endsWith("-file") || name.endsWith("-env")) { // paths and variable names; Passwords words its own
                 continue;
             }
             if (a.contains("=")) {
@@ -127,6 +125,53 @@ public final class Main implements Runnable {
         return out;
     }
 
+    /** An option name (lowercase, without "=value") that may take a password or token. */
+    static boolean credentialLike(String name) {
+        return name.equals("-p") || name.equals("-pw") || name.contains("pass") || name.contains("pwd")
+                || name.contains("secret") || name.contains("token") || name.equals("--pw");
+    }
+
+    /**
+     * The command line for the report: the value of every credential-like option (its -file and -env forms too: a
+     * variable "name" may be a password typed in the wrong place), of {@code /p:}-style arguments and of {@code -pX}
+     * is replaced by "***".
+     */
+    static java.util.List<String> redactArgs(java.util.List<String> args) {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        boolean hideNext = false;
+        for (String a : args) {
+            if (hideNext) {
+                out.add("***");
+                hideNext = false;
+                continue;
+            }
+            String lower = a.toLowerCase(java.util.Locale.ROOT);
+            if (lower.startsWith("/p:") || lower.startsWith("/password:") || lower.startsWith("/gp:")) {
+                out.add(a.substring(0, a.indexOf(':') + 1) + "***");
+                continue;
+            }
+            if (!a.startsWith("-") || a.equals("--")) {
+                out.add(a);
+                continue;
+            }
+            int eq = a.indexOf('=');
+            String name = eq < 0 ? lower : lower.substring(0, eq);
+            if (credentialLike(name)) {
+                if (eq >= 0) {
+                    out.add(a.substring(0, eq + 1) + "***");
+                } else {
+                    out.add(a);
+                    hideNext = !name.endsWith("-stdin"); // --password-stdin takes no value
+                }
+            } else if (name.startsWith("-p") && !name.startsWith("--") && name.length() > 2) {
+                out.add("-p***"); // -pSecret
+            } else {
+                out.add(a);
+            }
+        }
+        return out;
+    }
+
     private static String hide(String message, String value) {
         return value == null || value.isEmpty() ? message : message.replace(value, "(value hidden)");
     }
@@ -134,8 +179,7 @@ public final class Main implements Runnable {
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            String v = Main.class.getPackage().getImplementationVersion();
-            return new String[] {"rdp-probe " + (v == null ? "dev" : v)};
+            return new String[] {BuildInfo.current().line()};
         }
     }
 }

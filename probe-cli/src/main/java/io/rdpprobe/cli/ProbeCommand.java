@@ -12,9 +12,6 @@ import io.rdpprobe.probe.model.Verdict;
 import io.rdpprobe.probe.model.Stage;
 import io.rdpprobe.probe.netty.ProbeRunner;
 import io.rdpprobe.probe.netty.Target;
-import io.rdpprobe.report.ReportJson;
-import io.rdpprobe.report.TextRenderer;
-import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -26,7 +23,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code rdp-probe probe HOST[:PORT]}. */
-@Command(name = "probe", mixinStandardHelpOptions = true,
+@Command(name = "probe", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Probe HOST[:PORT] (default port 3389) stage by stage and report where and why it stops.")
 public final class ProbeCommand implements Callable<Integer> {
     @Parameters(index = "0", arity = "0..1", paramLabel = "HOST[:PORT]",
@@ -55,6 +52,7 @@ public final class ProbeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        java.time.Instant started = java.time.Instant.now();
         Target t;
         ProbeSettings settings;
         io.rdpprobe.probe.gateway.GatewaySettings gw;
@@ -76,7 +74,12 @@ public final class ProbeCommand implements Callable<Integer> {
                 t = ProbeOptions.option("HOST[:PORT]", target, () -> Target.parse(target, port));
             }
             settings = options.settings();
+            ReportOutput.check(options);
             gw = gatewayOptions.settings(t, settings, settings.credssp().credentials(), options.passwordStdin);
+            if (gw == null && StopAfter.isGatewayStage(options.stopAfter)) {
+                throw new IllegalArgumentException("Invalid value for option '--stop-after': "
+                        + options.stopAfter.name().toLowerCase(java.util.Locale.ROOT) + " needs --gateway");
+            }
             if (gw != null && options.keyLog != null && options.capture != null && !options.force) {
                 // HTTP Basic carries the password base64-encoded inside the gateway's TLS: capture + key log would reveal it
                 if (gw.auth() == io.rdpprobe.probe.gateway.GatewaySettings.AuthMode.BASIC) {
@@ -109,7 +112,7 @@ public final class ProbeCommand implements Callable<Integer> {
             if (fileSection != null) {
                 report = report.withExtra(Map.of("rdpFile", fileSection));
             }
-            print(spec.commandLine().getOut(), report, options);
+            ReportOutput.print(spec.commandLine(), report, options, started);
             return report.exitCode();
         }
     }
@@ -228,8 +231,12 @@ public final class ProbeCommand implements Callable<Integer> {
         StageResult x224 = stage(report, Stage.X224);
         StageResult credssp = stage(report, Stage.CREDSSP);
         boolean nlaRan = credssp != null && credssp.status() != Status.SKIPPED && credssp.status() != Status.NOT_REACHED;
-        if (credentialsGiven && x224 != null && x224.status() != Status.FAILED && !nlaRan) {
-            Object selected = x224.evidence().get("selected");
+        Object selected = x224 == null ? null : x224.evidence().get("selected");
+        Stage stop = settings.stopAfter();
+        // --stop-after before CREDSSP while the server selected NLA: the probe stopped, not the server's NLA
+        boolean stoppedBeforeNla = stop != null && stop.ordinal() < Stage.CREDSSP.ordinal()
+                && (selected == null || String.valueOf(selected).startsWith("HYBRID"));
+        if (credentialsGiven && x224 != null && x224.status() != Status.FAILED && !nlaRan && !stoppedBeforeNla) {
             String what = cs.ntlmInfo() && cs.credentials() == null ? "--ntlm-info" : "--user " + cs.credentials().user();
             Cause c = CredSspCauses.CREDENTIALS_NOT_TESTED;
             String summary = c.title() + " (the server selected " + (selected == null ? "no NLA protocol" : selected)
@@ -250,7 +257,29 @@ public final class ProbeCommand implements Callable<Integer> {
             Verdict nv = v.withEarlyStop(notTried, further);
             return new Report(report.target(), report.stages(), nv, report.extra());
         }
+        if (stop != null && stop != Stage.ACTIVATION && v.stage() == stop) {
+            StageResult dns = stage(report, Stage.DNS);
+            boolean viaGateway = dns != null && "RD Gateway".equals(dns.evidence().get("role"));
+            Verdict nv = v.withEarlyStop(after(stop, selected == null ? null : String.valueOf(selected), viaGateway),
+                    "run without --stop-after " + stop.name().toLowerCase(java.util.Locale.ROOT));
+            return new Report(report.target(), report.stages(), nv, report.extra());
+        }
         return report;
+    }
+
+    /** The target's stages a whole run would try after {@code stop}, for the selected protocol (null: not known). */
+    private static List<String> after(Stage stop, String selected, boolean viaGateway) {
+        List<String> out = new ArrayList<>();
+        for (Stage s : Stage.values()) {
+            boolean skip = s.ordinal() <= stop.ordinal() || (StopAfter.isGatewayStage(s) && !viaGateway)
+                    || ("RDP".equals(selected) && (s == Stage.TLS || s == Stage.CREDSSP))
+                    || ("SSL".equals(selected) && s == Stage.CREDSSP)
+                    || (selected != null && !"RDP".equals(selected) && s == Stage.SECURITY_EXCHANGE);
+            if (!skip) {
+                out.add(s.name());
+            }
+        }
+        return out;
     }
 
     private static StageResult stage(Report r, Stage s) {
@@ -291,12 +320,4 @@ public final class ProbeCommand implements Callable<Integer> {
         return new Enumeration(rows);
     }
 
-    static void print(PrintWriter out, Report report, ProbeOptions options) {
-        if (options.json) {
-            out.println(ReportJson.render(report));
-        } else {
-            out.print(new TextRenderer(!options.brief).render(report));
-        }
-        out.flush();
-    }
 }

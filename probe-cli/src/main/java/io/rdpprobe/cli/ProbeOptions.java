@@ -8,7 +8,7 @@ import picocli.CommandLine.Option;
 /** Options shared by {@code probe} and {@code demo}. */
 final class ProbeOptions {
     @Option(names = "--timeout", paramLabel = "DURATION", converter = Durations.class, defaultValue = "10s",
-            description = "Deadline for each stage (default ${DEFAULT-VALUE}); e.g. 10, 10s, 500ms.")
+            description = "Deadline for each stage (default ${DEFAULT-VALUE}); e.g. 10 (seconds), 10s, 500ms, 2m, 1h.")
     long timeoutMillis;
 
     @Option(names = "--protocols", paramLabel = "LIST", defaultValue = "ssl,hybrid,hybrid_ex",
@@ -31,15 +31,34 @@ final class ProbeOptions {
             description = "Also make one connection per security protocol request and tabulate what the server accepts.")
     boolean enumerate;
 
-    @Option(names = "--stop-after", paramLabel = "STAGE",
-            description = "Stop after this stage: X224, TLS or CREDSSP (default: as far as the handshake goes).")
+    @Option(names = "--stop-after", paramLabel = "STAGE", converter = StopAfter.class,
+            description = "Stop after this stage: dns, tcp, x224, tls, credssp, mcs, security_exchange, licensing, "
+                    + "activation; with --gateway also gateway_tls, gateway_http, gateway_tunnel, gateway_channel "
+                    + "(default: as far as the handshake goes).")
     io.rdpprobe.probe.model.Stage stopAfter;
 
     @Option(names = "--json", description = "Print one JSON object instead of the text report.")
     boolean json;
 
-    @Option(names = {"-q", "--brief"}, description = "Text report without the evidence lines.")
+    @Option(names = {"-q", "--quiet"}, description = "Print the verdict alone (cause, fix, the Windows client's code).")
+    boolean quiet;
+
+    @Option(names = {"-v", "--verbose"}, description = "Add the evidence under each stage; -vv prints long values "
+            + "(hex dumps) in full instead of their first bytes, length and SHA-256.")
+    boolean[] verbose = new boolean[0];
+
+    /** The old name of the default (stage lines and verdict, no evidence); kept so scripts keep working. */
+    @Option(names = "--brief", hidden = true)
     boolean brief;
+
+    @Option(names = "--summary", description = "One line: start time (UTC), target, status, stage, cause (or -), "
+            + "summary; the same line as 'analyze --summary'.")
+    boolean summary;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE",
+            description = "Write the report (text, or JSON with --json) to FILE instead of standard output. An existing "
+                    + "FILE is refused unless --force; a symbolic link is never followed.")
+    java.nio.file.Path output;
 
     @Option(names = {"-t", "--transcript"},
             description = "Add a transcript: every stage transition and PDU with its time, size and first bytes "
@@ -64,15 +83,19 @@ final class ProbeOptions {
     boolean noSni;
 
     @Option(names = "--keylog", paramLabel = "FILE",
-            description = "Append NSS key log lines (SSLKEYLOGFILE format) for every TLS session, for Wireshark/tshark.")
+            description = "Write NSS key log lines (SSLKEYLOGFILE format) for every TLS session, for Wireshark/tshark. "
+                    + "A new file is created with mode 0600; an existing key log is appended to (as SSLKEYLOGFILE is), "
+                    + "any other existing file refused; --force starts it afresh.")
     java.nio.file.Path keyLog;
 
     @Option(names = "--capture", paramLabel = "FILE",
             description = "Record the probe's own connections to a pcapng file, synthesised from its socket events (see "
-                    + "the file's comment; TLS stays encrypted: add --keylog). 'analyze' of it names why the probe stopped.")
+                    + "the file's comment; TLS stays encrypted: add --keylog), created with mode 0600. 'analyze' of it "
+                    + "names why the probe stopped. An existing non-empty file is refused unless --force.")
     java.nio.file.Path capture;
 
-    @Option(names = "--force", description = "Allow --keylog and --capture to overwrite an existing file.")
+    @Option(names = "--force", description = "Let --output and --capture replace an existing file, and --keylog start "
+            + "an existing key log afresh instead of appending (the old file is removed, the new one created 0600).")
     boolean force;
 
     @Option(names = {"-u", "--user"}, paramLabel = "USER",
@@ -109,6 +132,24 @@ final class ProbeOptions {
             + "report its names, OS version and clock; if the server refuses NLA at X.224, start TLS anyway (as nmap's "
             + "rdp-ntlm-info does), since some servers still answer.")
     boolean ntlmInfo;
+
+    /** How much of the text report to print ({@code -q}, default, {@code -v}, {@code -vv}). */
+    io.rdpprobe.report.TextRenderer.Detail detail() {
+        return io.rdpprobe.report.TextRenderer.Detail.of(quiet, verbose.length);
+    }
+
+    /** Output options that exclude each other, as a usage error. */
+    void checkOutputOptions() {
+        if (quiet && verbose.length > 0) {
+            throw new IllegalArgumentException("-q/--quiet and -v/--verbose exclude each other");
+        }
+        if (summary && json) {
+            throw new IllegalArgumentException("--summary and --json exclude each other");
+        }
+        if (summary && (quiet || verbose.length > 0)) {
+            throw new IllegalArgumentException("--summary is one line: it takes neither -q nor -v");
+        }
+    }
 
     io.rdpprobe.probe.credssp.CredSspSettings credSspSettings() {
         io.rdpprobe.probe.credssp.CredSspOptions opts = io.rdpprobe.probe.credssp.CredSspOptions.defaults()
@@ -167,6 +208,7 @@ final class ProbeOptions {
     }
 
     ProbeSettings settings() {
+        checkOutputOptions();
         if (cookie != null && routingToken != null) {
             throw new IllegalArgumentException("--cookie and --routing-token are exclusive (MS-RDPBCGR 2.2.1.1)");
         }

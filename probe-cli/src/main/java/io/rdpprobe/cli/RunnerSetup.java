@@ -7,8 +7,7 @@ import io.rdpprobe.probe.tls.KeyLog;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.file.Files;
-import java.nio.file.StandardOpenOption;
+import io.rdpprobe.report.OutputFiles;
 
 /** Builds a ProbeRunner with the --keylog and --capture sinks; closes the capture file at the end. */
 final class RunnerSetup implements AutoCloseable {
@@ -22,11 +21,8 @@ final class RunnerSetup implements AutoCloseable {
                 runner.keyLog(KeyLog.open(o.keyLog, o.force));
             }
             if (o.capture != null) {
-                if (Files.exists(o.capture) && Files.size(o.capture) > 0 && !o.force) {
-                    throw new IllegalArgumentException(o.capture + " exists; use --force to overwrite it");
-                }
-                OutputStream out = new BufferedOutputStream(Files.newOutputStream(o.capture,
-                        StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE));
+                // traffic (with --keylog, decryptable): owner-only, created anew
+                OutputStream out = new BufferedOutputStream(OutputFiles.create(o.capture, o.force, true, "--capture"));
                 ProbeCaptureFile file = new ProbeCaptureFile(out, Main.class.getPackage().getImplementationVersion());
                 pcap = file;
                 runner.addWireTap(() -> new CaptureTap(file));
@@ -34,6 +30,9 @@ final class RunnerSetup implements AutoCloseable {
         } catch (IOException e) {
             runner.close();
             throw new IllegalArgumentException("cannot open " + e.getMessage());
+        } catch (java.io.UncheckedIOException e) {
+            runner.close();
+            throw new IllegalArgumentException("cannot open " + e.getCause().getMessage());
         } catch (RuntimeException e) {
             runner.close();
             throw e;

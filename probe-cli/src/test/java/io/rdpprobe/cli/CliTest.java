@@ -165,11 +165,12 @@ class CliTest {
             {"--protocols", "0x1FFFFFFFF", "Invalid value for option '--protocols': '0x1FFFFFFFF' is not a hex mask"},
             {"--protocols", "foo", "Invalid value for option '--protocols': unknown protocol 'foo' (use rdp, ssl"},
             {"--protocols", "", "Invalid value for option '--protocols': empty protocol list"},
-            {"--timeout", "abc", "Invalid value for option '--timeout': not a duration: 'abc' (use 10, 10s or 500ms)"},
-            {"--timeout", "-1", "Invalid value for option '--timeout': duration out of range: '-1' (use 1ms up to 3600s"},
+            {"--timeout", "abc", "Invalid value for option '--timeout': not a duration: 'abc' (use a number with ms, s, m or h"},
+            {"--timeout", "-1", "Invalid value for option '--timeout': duration out of range: '-1' (1ms up to 1h;"},
+            {"--timeout", "2h", "Invalid value for option '--timeout': duration out of range: '2h' (1ms up to 1h;"},
             {"--port", "70000", "Invalid value for option '--port': 70000 (use 1-65535)"},
             {"--port", "abc", "Invalid value for option '--port': 'abc' is not an int"},
-            {"--stop-after", "FOO", "Invalid value for option '--stop-after': expected one of ["},
+            {"--stop-after", "FOO", "Invalid value for option '--stop-after': 'FOO' is not a stage (use one of dns, tcp, "},
             {"--credssp-version", "9", "Invalid value for option '--credssp-version': 9 (use 2, 3, 4, 5 or 6)"},
             {"--tls-versions", "1.9", "Invalid value for option '--tls-versions': unknown TLS version '1.9' (use 1.0, 1.1, 1.2, 1.3)"},
             {"--trust-cert", "zz", "Invalid value for option '--trust-cert': a SHA-256 fingerprint has 64 hex digits"},
@@ -207,7 +208,7 @@ class CliTest {
             org.junit.jupiter.api.Assumptions.abort("no IPv6 loopback: " + e);
             return;
         }
-        Run text = run("probe", "[::1]:" + closed, "--timeout", "2s");
+        Run text = run("probe", "[::1]:" + closed, "--timeout", "2s", "-v");
         assertThat(text.code()).isEqualTo(11);
         assertThat(text.out()).contains("connection refused by [::1]:" + closed + " (TCP RST")
                 .contains("remote: [::1]:" + closed).contains("addresses: ::1").doesNotContain("0:0:0:0");

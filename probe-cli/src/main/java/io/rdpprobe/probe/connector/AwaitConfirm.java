@@ -194,7 +194,7 @@ record AwaitConfirm(Peer peer, Integer requested, int maxFrame, StageClock clock
                     + ": " + f.failureCode().meaning();
         }
         ProbeSettings s = c.settings();
-        if (s.credssp().ntlmInfo() && s.stopAfter() == null) {
+        if (s.credssp().ntlmInfo() && (s.stopAfter() == null || s.stopAfter().ordinal() >= Stage.CREDSSP.ordinal())) {
             // --ntlm-info: record the refusal, then try TLS + NTLM anyway on the same connection
             return Transition.to(new AwaitTls(peer, new Negotiated(cc, Protocols.HYBRID), StageClock.start(nowNanos, s)),
                     Action.START_TLS, StageResult.failed(Stage.X224, elapsed, ev, cause, summary

@@ -57,7 +57,8 @@ record InSession(Peer peer, Negotiated negotiated, Secured secured, SessionSeque
         }
         int requested = s.requestedProtocols() == null ? Protocols.RDP : s.requestedProtocols();
         SessionSettings ss = s.session() != null ? s.session() : SessionSettings.defaults("rdp-probe");
-        SessionSequence session = new SessionSequence(n.selectedProtocol(), requested, ss, new SecureRandom()::nextBytes, logon);
+        SessionSequence session = new SessionSequence(n.selectedProtocol(), requested, ss, new SecureRandom()::nextBytes, logon)
+                .stopAfter(s.stopAfter());
         java.time.Instant wall = secured != null ? java.time.Instant.ofEpochMilli(secured.wallMillis(nowNanos)) : c.wall().at(nowNanos);
         if (wall != null) {
             session.judgeCertificatesAt(wall, s.tls().trust());
@@ -86,9 +87,7 @@ record InSession(Peer peer, Negotiated negotiated, Secured secured, SessionSeque
         if (connectResponse == null && session.connectResponseFrame() != null) {
             next = new InSession(peer, negotiated, secured, session, session.connectResponseFrame(), stage, clock);
         }
-        if (c.settings().stopAfter() == Stage.MCS && (next.connectResponse != null || st.close() || session.isDone())) {
-            return next.finish(c, null); // what the sequence would send next is not written: the probe stops here
-        }
+        // --stop-after MCS (after the channel joins) and later stops are the sequence's own (SessionSettings)
         return next.apply(c, st, nowNanos, out);
     }
 

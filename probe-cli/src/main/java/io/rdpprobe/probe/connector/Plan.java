@@ -22,17 +22,16 @@ final class Plan {
         Integer req = s.requestedProtocols();
         boolean hybridAsked = req != null && (req & (Protocols.HYBRID | Protocols.HYBRID_EX)) != 0;
         boolean tlsLikely = selected >= 0 ? Protocols.usesTls(selected) : req != null && req != Protocols.RDP;
-        if (s.stopAfter() != Stage.X224 && tlsLikely) {
+        if (tlsLikely) {
             plan.add(Stage.TLS);
             boolean nlaLikely = selected >= 0 ? Protocols.usesCredSsp(selected) : hybridAsked;
-            if (s.stopAfter() != Stage.TLS && nlaLikely) {
+            if (nlaLikely) {
                 plan.add(Stage.CREDSSP);
             }
         }
         boolean delegate = s.credssp().options().delegate();
-        boolean sessionPlanned = sessionStarted || (s.stopAfter() == null
-                && (selected < 0 ? !(hybridAsked && (req & Protocols.SSL) == 0) || delegate
-                        : !Protocols.usesCredSsp(selected) || delegate));
+        boolean sessionPlanned = sessionStarted || (selected < 0 ? !(hybridAsked && (req & Protocols.SSL) == 0) || delegate
+                : !Protocols.usesCredSsp(selected) || delegate);
         if (sessionPlanned) {
             plan.add(Stage.MCS);
             if (selected == Protocols.RDP || (selected < 0 && req != null && req == Protocols.RDP)) {
@@ -40,6 +39,10 @@ final class Plan {
             }
             plan.add(Stage.LICENSING);
             plan.add(Stage.ACTIVATION);
+        }
+        // --stop-after: nothing after its stage (the stages are declared in handshake order)
+        if (s.stopAfter() != null) {
+            plan.removeIf(st -> st.ordinal() > s.stopAfter().ordinal());
         }
         return plan;
     }

@@ -138,8 +138,12 @@ public final class ProbeConnector {
         if (literal) {
             ev.put("literal", true);
         }
-        transition(Transition.to(new Connecting(peer), Action.WAIT, StageResult.ok(Stage.DNS, elapsedMs, ev,
-                literal ? host + " is an address literal" : host + " -> " + String.join(", ", addresses))), UNTIMED);
+        StageResult r = StageResult.ok(Stage.DNS, elapsedMs, ev,
+                literal ? host + " is an address literal" : host + " -> " + String.join(", ", addresses));
+        Connecting next = new Connecting(peer);
+        // --stop-after DNS: no connection at all
+        transition(settings.stopAfter() == Stage.DNS ? Transition.to(Done.after(next, ctx, Stage.DNS), Action.DONE, r)
+                : Transition.to(next, Action.WAIT, r), UNTIMED);
     }
 
     public void dnsFailed(String host, String detail, long elapsedMs) {
@@ -158,9 +162,10 @@ public final class ProbeConnector {
         if (gw) {
             ev.put("role", "RD Gateway");
         }
-        transition(new Transition(state, Action.WAIT, List.of(StageResult.ok(Stage.TCP, elapsedMs, ev,
-                "connected to " + (gw ? "the RD Gateway " : "") + remote))),
-                UNTIMED);
+        StageResult r = StageResult.ok(Stage.TCP, elapsedMs, ev, "connected to " + (gw ? "the RD Gateway " : "") + remote);
+        // --stop-after TCP: the driver closes the connection before the X.224 Connection Request (or the gateway's TLS)
+        transition(settings.stopAfter() == Stage.TCP ? Transition.to(Done.after(state, ctx, Stage.TCP), Action.DONE, r)
+                : new Transition(state, Action.WAIT, List.of(r)), UNTIMED);
     }
 
     /** CONNECTION_REFUSED with the probed port in its remedy. */
@@ -220,7 +225,8 @@ public final class ProbeConnector {
         if (isDone()) {
             return;
         }
-        Transition t = r.status() == Status.FAILED
+        // a failure, or --stop-after this gateway stage, ends the probe there
+        Transition t = r.status() == Status.FAILED || settings.stopAfter() == r.stage()
                 ? Transition.to(Done.after(state, ctx, r.stage()), Action.DONE, r)
                 : new Transition(state, Action.WAIT, List.of(r));
         transition(t, UNTIMED);

@@ -86,6 +86,8 @@ public final class GatewayHandler extends ChannelDuplexHandler {
     private boolean inChunked;
     private boolean rawOut;
     private boolean open;
+    /** The probe stopped at a gateway stage by --stop-after (or before the gateway, after TCP): the close is ours. */
+    private boolean stopped;
     private boolean resetSeen;
     private final RdgStreamFramer framer = new RdgStreamFramer();
     private ByteBuf stream;
@@ -147,6 +149,11 @@ public final class GatewayHandler extends ChannelDuplexHandler {
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         // swallowed: the driver gets channelActive only when the tunnel's channel is open
+        if (connector.isDone()) {
+            stopped = true; // --stop-after TCP: no TLS to the gateway
+            ctx.close();
+            return;
+        }
         seq.start(now());
         note("TCP to the gateway up; TLS");
         outTls = new BcTlsHandler(TlsLayer.GATEWAY, settings.tls().versions(), sni(), keyLog);
@@ -308,6 +315,9 @@ public final class GatewayHandler extends ChannelDuplexHandler {
     }
 
     private void onInactive(Leg leg) {
+        if (stopped) {
+            return;
+        }
         if (open) {
             if (leg == Leg.IN) {
                 ctx.close();
@@ -404,9 +414,22 @@ public final class GatewayHandler extends ChannelDuplexHandler {
     // ---- commands ------------------------------------------------------------------------------------------
 
     private void apply(GatewaySequence.Step step) {
+        boolean failed = false;
         for (StageResult r : step.results()) {
             connector.externalStage(r);
+            failed |= r.status() == io.rdpprobe.probe.model.Status.FAILED;
             note(r.stage() + " " + r.status() + (r.cause() == null ? "" : " " + r.cause().code()));
+        }
+        if (connector.isDone() && !failed && !stopped) {
+            // --stop-after this gateway stage: end here, nothing more to the gateway
+            stopped = true;
+            note("closing: --stop-after " + connector.stage());
+            cancelDeadline();
+            if (in != null) {
+                in.close();
+            }
+            ctx.close();
+            return;
         }
         for (GatewaySequence.Command c : step.commands()) {
             if (c instanceof GatewaySequence.SendHttp h) {

@@ -135,6 +135,9 @@ public final class ProbeRunner implements AutoCloseable {
             }
             address = all[0];
             connector.dnsResolved(target.host(), names, literal, ms(t0));
+            if (connector.isDone()) {
+                return connector; // --stop-after DNS
+            }
         } catch (java.util.concurrent.ExecutionException e) {
             Throwable c = e.getCause();
             String detail = c instanceof UnknownHostException ? "unknown host" : String.valueOf(c);
@@ -188,7 +191,9 @@ public final class ProbeRunner implements AutoCloseable {
             return connector;
         }
         long t1 = System.nanoTime();
-        ChannelFuture cf = reg.channel().connect(remote);
+        // the listener is attached before the connect starts, so that it runs (TCP recorded, or --stop-after TCP) before
+        // channelActive writes the Connection Request, never after a fast reply was already read
+        io.netty.channel.ChannelPromise cf = reg.channel().newPromise();
         cf.addListener(f -> {
             if (f.isSuccess()) {
                 Channel ch = cf.channel();
@@ -200,6 +205,7 @@ public final class ProbeRunner implements AutoCloseable {
                 finished.trySuccess(null);
             }
         });
+        reg.channel().connect(remote, cf);
         // Overall watchdog: connect + every stage's deadline + margin, in case anything goes wrong.
         long budget = timeout * 12 + 2_000;
         try {

@@ -139,6 +139,7 @@ public final class SessionSequence {
     private ErrorInfo pendingErrorInfo;
     private LicenseRequest licenseRequest;
     private byte[] connectResponseFrame;
+    private Stage stopAfter;
 
     public SessionSequence(int selectedProtocol, int requestedProtocols, SessionSettings settings, RandomSource random,
                            LogonInfo logon) {
@@ -167,6 +168,22 @@ public final class SessionSequence {
 
     public State state() {
         return state;
+    }
+
+    /**
+     * {@code --stop-after}: end the sequence right after this stage's result (MCS, SECURITY_EXCHANGE, LICENSING; under
+     * Enhanced RDP Security SECURITY_EXCHANGE is skipped, so it stops where that stage would have been), with a
+     * Disconnect Provider Ultimatum as after ACTIVATION. Null, ACTIVATION or an earlier stage: run to the end.
+     */
+    public SessionSequence stopAfter(Stage s) {
+        this.stopAfter = s;
+        return this;
+    }
+
+    /** The stop point was reached: say goodbye and close, as after the Demand Active. */
+    private Step stop() {
+        state = State.DONE;
+        return new Step(List.of(Mcs.frame(DisconnectProviderUltimatum.USER_REQUESTED)), true);
     }
 
     public boolean isDone() {
@@ -288,7 +305,7 @@ public final class SessionSequence {
                 ServerDisconnect.Judgement j = ServerDisconnect.judge(waitingFor(), d.reason(), null);
                 return fail(nowMs, j.cause(), j.summary(), j.evidence());
             }
-            return switch (state) {
+            Step step = switch (state) {
                 case AWAIT_ATTACH_USER_CONFIRM -> pdu instanceof AttachUserConfirm a ? onAttachUserConfirm(a, nowMs)
                         : unexpected(pdu, nowMs);
                 case AWAIT_CHANNEL_JOIN_CONFIRM -> pdu instanceof ChannelJoinConfirm c ? onChannelJoinConfirm(c, nowMs)
@@ -297,6 +314,10 @@ public final class SessionSequence {
                         ? onSendData(sd, nowMs) : unexpected(pdu, nowMs);
                 default -> unexpected(pdu, nowMs);
             };
+            // a stage completed by a PDU that asks nothing back (licensing): stop there if asked
+            boolean stopHere = state != State.DONE && stopAfter != null && stopAfter != Stage.ACTIVATION
+                    && results.containsKey(stopAfter);
+            return stopHere ? stop() : step;
         } catch (DecodeException e) {
             return fail(nowMs, Causes.MALFORMED_RESPONSE, "malformed server PDU: " + e.getMessage(),
                     Map.of("decodeError", e.getMessage()));
@@ -446,8 +467,31 @@ public final class SessionSequence {
         if (!pendingJoins.isEmpty()) {
             return Step.of(List.of(Mcs.frame(new ChannelJoinRequest(userId, pendingJoins.peek()))));
         }
-        ev.put("channelJoin", "joined " + ev.get("joinedChannels") + " channel(s)");
+        ev.put("channelJoin", "joined " + ev.get("joinedChannels") + " channel(s): " + joinedChannels(true));
         return afterMcs(nowMs);
+    }
+
+    /**
+     * What the joins were (MS-RDPBCGR 1.3.1.1 Channel Connection): the user channel, the I/O channel, the message
+     * channel if the server has one, then each static virtual channel the server assigned an id, e.g. "user 1008,
+     * I/O 1003, 4 static virtual channels (rdpdr 1004, rdpsnd 1005, cliprdr 1006, drdynvc 1007)".
+     */
+    private String joinedChannels(boolean names) {
+        StringBuilder b = new StringBuilder("user ").append(userId).append(", I/O ").append(ioChannel());
+        serverData.messageChannel().ifPresent(m -> b.append(", message ").append(m.channelId()));
+        List<String> svc = new ArrayList<>();
+        for (Map<String, Object> c : channelEvidence) {
+            if (!Integer.valueOf(0).equals(c.get("id"))) {
+                svc.add(c.get("name") + " " + c.get("id"));
+            }
+        }
+        if (!svc.isEmpty()) {
+            b.append(", ").append(svc.size()).append(" static virtual channel").append(svc.size() == 1 ? "" : "s");
+            if (names) {
+                b.append(" (").append(String.join(", ", svc)).append(')');
+            }
+        }
+        return b.toString();
     }
 
     private String channelLabel(int id) {
@@ -462,6 +506,9 @@ public final class SessionSequence {
     /** MCS done: security exchange (if any) and Client Info. */
     private Step afterMcs(long nowMs) {
         complete(Stage.MCS, nowMs, Status.OK, null, mcsSummary());
+        if (stopAfter == Stage.MCS) {
+            return stop(); // before the Security Exchange and Client Info
+        }
         List<byte[]> out = new ArrayList<>();
         if (standardSecurity()) {
             started.put(Stage.SECURITY_EXCHANGE, nowMs);
@@ -496,6 +543,9 @@ public final class SessionSequence {
             results.put(Stage.SECURITY_EXCHANGE, StageResult.skipped(Stage.SECURITY_EXCHANGE,
                     selectedProtocol == Protocols.RDP ? "the server selected ENCRYPTION_METHOD_NONE: no Standard RDP Security"
                             : "Enhanced RDP Security (" + Protocols.name(selectedProtocol) + ") protects the connection"));
+            if (stopAfter == Stage.SECURITY_EXCHANGE) {
+                return stop(); // where the exchange would have been, before Client Info
+            }
         }
         started.put(Stage.LICENSING, nowMs);
         evidence.get(Stage.LICENSING).put("clientInfo", logon == null ? "empty logon (no user, no password)"
@@ -509,8 +559,9 @@ public final class SessionSequence {
     private String mcsSummary() {
         Map<String, Object> ev = evidence.get(Stage.MCS);
         String version = serverData == null ? "?" : serverData.core().map(c -> c.rdpVersion().name()).orElse("?");
-        return "server " + version + ", user " + userId + ", "
-                + ev.getOrDefault("channelJoin", "") + (standardSecurity() ? ", " + method.label() + " Standard RDP Security" : "");
+        String join = String.valueOf(ev.getOrDefault("channelJoin", ""));
+        return "server " + version + ", " + (join.startsWith("joined") ? "joined " + ev.get("joinedChannels") + " channel(s): "
+                + joinedChannels(false) : "user " + userId + ", channel join " + join) + (standardSecurity() ? ", " + method.label() + " Standard RDP Security" : "");
     }
 
     private RsaPublicKey serverKey(ServerCertificate cert, Map<String, Object> ev) {
@@ -623,6 +674,9 @@ public final class SessionSequence {
                 confirmSecurityExchange(nowMs, true);
             } else if (securityExchangePending && (flags & SecurityFlags.SEC_LICENSE_PKT) != 0) {
                 confirmSecurityExchange(nowMs, false);
+            }
+            if (stopAfter == Stage.SECURITY_EXCHANGE && results.containsKey(Stage.SECURITY_EXCHANGE)) {
+                return stop(); // the keys are proven; the licensing PDU that proved them is not answered
             }
         } else {
             flags = enhancedSecurityFlags(data);
@@ -842,6 +896,9 @@ public final class SessionSequence {
                 // some servers skip licensing entirely
                 complete(Stage.LICENSING, nowMs, Status.OK, null, "no licensing PDU before Demand Active");
                 started.put(Stage.ACTIVATION, nowMs);
+                if (stopAfter == Stage.LICENSING) {
+                    return stop();
+                }
             }
             return onDemandActive(d, nowMs);
         }

@@ -5,13 +5,13 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.regex.Pattern;
 
 /**
- * NSS key log writer (the SSLKEYLOGFILE format tshark reads). Appends to an existing key log; refuses to
- * touch a file with other content unless forced.
+ * NSS key log writer (the SSLKEYLOGFILE format tshark reads). A new file is created owner-only (0600); an existing
+ * key log is appended to, as SSLKEYLOGFILE files are; a file with other content is refused; forced, the old file is
+ * removed and a new one created. A symbolic link is never followed.
  */
 public final class KeyLog {
     private static final Pattern LINE = Pattern.compile("^(#.*|[A-Z_0-9]+ [0-9a-fA-F]+ [0-9a-fA-F]+)?$");
@@ -22,13 +22,19 @@ public final class KeyLog {
     }
 
     /**
-     * Opens {@code file} for appending key log lines.
+     * Opens {@code file} for key log lines: appends to an existing key log, or (forced, or when there is none) creates
+     * it anew with mode 0600.
      *
-     * @throws IllegalArgumentException when the file holds something other than a key log and {@code force} is off
+     * @throws IllegalArgumentException when the file holds something other than a key log and {@code force} is off, or
+     *                                  it is a symbolic link
      */
     public static KeyLog open(Path file, boolean force) {
         try {
-            if (Files.exists(file) && Files.size(file) > 0) {
+            if (Files.isSymbolicLink(file)) {
+                throw new IllegalArgumentException("Invalid value for option '--keylog': " + file + " is a symbolic link: "
+                        + "rdp-probe does not follow it; give the file itself");
+            }
+            if (!force && Files.exists(file) && Files.size(file) > 0) {
                 boolean isKeyLog;
                 try {
                     isKeyLog = Files.readAllLines(file, StandardCharsets.US_ASCII).stream().allMatch(l -> LINE.matcher(l).matches());
@@ -36,12 +42,12 @@ public final class KeyLog {
                     isKeyLog = false;
                 }
                 if (!isKeyLog) {
-                    if (!force) {
-                        throw new IllegalArgumentException(file + " exists and is not a key log; use --force to overwrite it");
-                    }
-                    Files.writeString(file, "", StandardOpenOption.TRUNCATE_EXISTING);
+                    throw new IllegalArgumentException("Invalid value for option '--keylog': " + file
+                            + " exists and is not a key log; use --force to replace it");
                 }
+                return new KeyLog(file); // appended to
             }
+            io.rdpprobe.report.OutputFiles.create(file, true, true, "--keylog").close();
             return new KeyLog(file);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -58,8 +64,8 @@ public final class KeyLog {
         }
         String line = label + " " + io.rdpprobe.protocol.codec.Wire.hex(clientRandom) + " "
                 + io.rdpprobe.protocol.codec.Wire.hex(secret) + "\n";
-        try {
-            Files.writeString(file, line, StandardCharsets.US_ASCII, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        try (java.io.OutputStream out = io.rdpprobe.report.OutputFiles.append(file, true)) {
+            out.write(line.getBytes(StandardCharsets.US_ASCII));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -52,7 +52,7 @@ class XrdpStdSecReplayTest {
         assertThat(mcs.evidence()).containsEntry("userId", 1007)
                 .containsEntry("encryptionMethod", "ENCRYPTION_METHOD_128BIT (0x00000002)").containsEntry("encryptionLevel", "ENCRYPTION_LEVEL_HIGH (0x00000003)")
                 .containsEntry("certificateType", "RSA").containsEntry("certificatePermanent", true)
-                .containsEntry("channelJoin", "joined 5 channel(s)").containsEntry("ioChannel", 1003)
+                .containsEntry("channelJoin", "joined 5 channel(s): user 1007, I/O 1003, 3 static virtual channels (rdpdr 1004, rdpsnd 1005, drdynvc 1006)").containsEntry("ioChannel", 1003)
                 .containsEntry("serverRdpVersion", "RDP 5.0-8.1 (0x00080004)");
 
         seq.receive(server.get(8), 40);

@@ -54,7 +54,7 @@ class ZeekReplayTest {
         assertThat(mcs.evidence()).containsEntry("serverRdpVersion", "RDP 5.0-8.1 (0x00080004)").containsEntry("userId", 1008)
                 .containsEntry("encryptionMethod", "ENCRYPTION_METHOD_128BIT (0x00000002)").containsEntry("encryptionLevel", "ENCRYPTION_LEVEL_HIGH (0x00000003)")
                 .containsEntry("certificateType", "RSA").containsEntry("certificatePermanent", true)
-                .containsEntry("channelJoin", "joined 6 channel(s)");
+                .containsEntry("channelJoin", "joined 6 channel(s): user 1008, I/O 1003, 4 static virtual channels (rdpdr 1004, rdpsnd 1005, drdynvc 1006, cliprdr 1007)");
 
         // frame 35: the server's first SDin, an RC4-encrypted licensing PDU
         seq.receive(SharedFrames.first(SharedFrames.PROPRIETARY, false,

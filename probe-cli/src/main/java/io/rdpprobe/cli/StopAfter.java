@@ -1,0 +1,33 @@
+package io.rdpprobe.cli;
+
+import io.rdpprobe.probe.model.Stage;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.stream.Collectors;
+import picocli.CommandLine;
+
+/**
+ * {@code --stop-after STAGE}: a stage name, any case. Every stage is a stop point: the probe ends the connection right
+ * after that stage's result (DNS: no connection at all; TCP: closed before the X.224 Connection Request; a session
+ * stage: a Disconnect Provider Ultimatum). The gateway stages are stop points only with {@code --gateway}.
+ */
+final class StopAfter implements CommandLine.ITypeConverter<Stage> {
+    /** The accepted names, lowercase, in handshake order. */
+    static final String NAMES = Arrays.stream(Stage.values()).map(s -> s.name().toLowerCase(Locale.ROOT))
+            .collect(Collectors.joining(", "));
+
+    @Override
+    public Stage convert(String value) {
+        String v = value.trim().toUpperCase(Locale.ROOT).replace('-', '_');
+        for (Stage s : Stage.values()) {
+            if (s.name().equals(v)) {
+                return s;
+            }
+        }
+        throw new CommandLine.TypeConversionException("'" + value + "' is not a stage (use one of " + NAMES + ")");
+    }
+
+    static boolean isGatewayStage(Stage s) {
+        return s != null && s.name().startsWith("GATEWAY_");
+    }
+}
