@@ -31,6 +31,11 @@ final class ProbeOptions {
             description = "Also make one connection per security protocol request and tabulate what the server accepts.")
     boolean enumerate;
 
+    @Option(names = "--rtt", paramLabel = "N", defaultValue = "0",
+            description = "Also make N extra TCP handshakes, 100 ms apart, and report min/median/max RTT and the jitter "
+                    + "(PATH_JITTER above 15 ms). 0-100, default ${DEFAULT-VALUE}.")
+    int rtt;
+
     @Option(names = "--stop-after", paramLabel = "STAGE",
             description = "Stop after this stage: X224, TLS or CREDSSP (default: as far as the handshake goes).")
     io.rdpprobe.probe.model.Stage stopAfter;
@@ -166,6 +171,9 @@ final class ProbeOptions {
     }
 
     ProbeSettings settings() {
+        if (rtt < 0 || rtt > 100) {
+            throw new IllegalArgumentException("Invalid value for option '--rtt': " + rtt + " (use 0-100)");
+        }
         if (cookie != null && routingToken != null) {
             throw new IllegalArgumentException("--cookie and --routing-token are exclusive (MS-RDPBCGR 2.2.1.1)");
         }
