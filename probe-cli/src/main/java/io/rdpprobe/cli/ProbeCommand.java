@@ -216,9 +216,13 @@ public final class ProbeCommand implements Callable<Integer> {
             }
             boolean tlsReached = report.stages().stream().anyMatch(s -> s.stage() == Stage.TLS
                     && s.status() != io.rdpprobe.probe.model.Status.NOT_REACHED);
+            TlsFollowUps.Table tlsTable = null;
             if (tlsReached) {
-                report = report.withExtra(Map.of("tlsVersions", TlsFollowUps.enumerate(runner, t, settings)));
+                tlsTable = TlsFollowUps.enumerate(runner, t, settings);
+                report = report.withExtra(Map.of("tlsVersions", tlsTable));
             }
+            report = report.withExtra(Map.of("clients",
+                    io.rdpprobe.probe.enumerate.ClientCompatibility.assess(report, protocols, tlsTable)));
         }
         return report;
     }
