@@ -195,6 +195,7 @@ class NetnsPathTest {
             assertThat(tcp.get("status").asText()).as(k.toString()).isEqualTo("FAILED");
             assertThat(tcp.at("/evidence/reachability").asText()).as(k.toString()).isEqualTo(k.reachability());
             assertThat(tcp.get("cause").asText()).as(k.toString()).isEqualTo(k.cause());
+            assertThat(tcp.at("/evidence/transport").asText()).isEqualTo("epoll");
             assertThat(report.at("/verdict/stage").asText()).isEqualTo("TCP");
         }
     }

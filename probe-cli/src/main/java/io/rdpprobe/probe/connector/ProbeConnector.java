@@ -198,9 +198,17 @@ public final class ProbeConnector {
     static final long NEIGHBOUR_TIMEOUT_MS = 2_000;
 
     public void tcpFailed(TcpFailure kind, String remote, String detail, long elapsedMs) {
+        tcpFailed(kind, remote, detail, elapsedMs, null);
+    }
+
+    /** @param transport the socket transport that ran ({@code epoll} or {@code nio}), or null when not told */
+    public void tcpFailed(TcpFailure kind, String remote, String detail, long elapsedMs, String transport) {
         Map<String, Object> ev = new LinkedHashMap<>();
         ev.put("remote", remote);
         ev.put("error", detail);
+        if (transport != null) {
+            ev.put("transport", transport);
+        }
         boolean gw = state.peer().viaGateway();
         if (gw) {
             ev.put("role", "RD Gateway");

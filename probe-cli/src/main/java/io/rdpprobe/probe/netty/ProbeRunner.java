@@ -210,7 +210,8 @@ public final class ProbeRunner implements AutoCloseable {
             } else {
                 Throwable c = f.cause();
                 TcpFailure kind = classify(c);
-                connector.tcpFailed(kind, remoteText, io.rdpprobe.probe.connector.HostNames.readableError(c.getMessage(), remote), ms(t1));
+                connector.tcpFailed(kind, remoteText, io.rdpprobe.probe.connector.HostNames.readableError(c.getMessage(), remote),
+                        ms(t1), transport.label());
                 finished.trySuccess(null);
             }
         });
