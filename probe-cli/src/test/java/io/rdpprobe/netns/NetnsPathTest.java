@@ -196,6 +196,7 @@ class NetnsPathTest {
             assertThat(tcp.at("/evidence/reachability").asText()).as(k.toString()).isEqualTo(k.reachability());
             assertThat(tcp.get("cause").asText()).as(k.toString()).isEqualTo(k.cause());
             assertThat(tcp.at("/evidence/transport").asText()).isEqualTo("epoll");
+            assertThat(tcp.at("/evidence/error").asText()).doesNotStartWith("null");
             assertThat(report.at("/verdict/stage").asText()).isEqualTo("TCP");
         }
     }

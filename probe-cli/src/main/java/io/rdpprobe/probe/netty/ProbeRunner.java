@@ -210,7 +210,7 @@ public final class ProbeRunner implements AutoCloseable {
             } else {
                 Throwable c = f.cause();
                 TcpFailure kind = classify(c);
-                connector.tcpFailed(kind, remoteText, io.rdpprobe.probe.connector.HostNames.readableError(c.getMessage(), remote),
+                connector.tcpFailed(kind, remoteText, io.rdpprobe.probe.connector.HostNames.readableError(errorText(c), remote),
                         ms(t1), transport.label());
                 finished.trySuccess(null);
             }
@@ -282,6 +282,18 @@ public final class ProbeRunner implements AutoCloseable {
 
     private String source() {
         return transport == Transport.EPOLL ? "TCP_INFO" : "connect time";
+    }
+
+    /**
+     * The exception's message; the epoll transport raises EHOSTUNREACH as a NoRouteToHostException whose message is
+     * "null: ADDRESS" (no errno text), so the errno's own text is put in.
+     */
+    static String errorText(Throwable c) {
+        String m = c.getMessage();
+        if (c instanceof NoRouteToHostException && (m == null || m.startsWith("null"))) {
+            return "No route to host" + (m == null ? "" : m.substring(4));
+        }
+        return m;
     }
 
     /** The socket error as NIO ({@code ConnectException: ...}) and epoll ({@code connect(..) failed: ...}) word it. */
