@@ -51,6 +51,7 @@ PKGS=(
   "nmap:/usr/bin/nmap"
   "openssl:/usr/bin/openssl"
   "iproute2:/usr/bin/ss"
+  "nftables:/usr/sbin/nft"
   "procps:/usr/bin/ps"
   "util-linux:/usr/bin/setsid"
   "python3:/usr/bin/python3"

@@ -186,10 +186,10 @@ public final class DemoCommand implements Callable<Integer> {
                         GatewaySettings.AuthMode.AUTO, gwUser, null, pin(settings.tls(), lab.gateway().certificateSha256()),
                         DemoGatewayLab.DEMO_RESOURCE, DemoGatewayLab.DEMO_RESOURCE_PORT, "rdp-probe-demo");
                 report = ProbeCommand.runGateway(runner, new Target(DemoGatewayLab.DEMO_RESOURCE,
-                        DemoGatewayLab.DEMO_RESOURCE_PORT), settings, gw, options.transcript);
+                        DemoGatewayLab.DEMO_RESOURCE_PORT), settings, gw, options.transcript, options.rtt);
             } else {
                 report = ProbeCommand.run(runner, new Target("127.0.0.1", server.port()), settings, options.enumerate,
-                        options.transcript);
+                        options.transcript, options.rtt);
             }
             ReportOutput.print(spec.commandLine(), report, options, started);
             return report.exitCode();

@@ -107,8 +107,8 @@ public final class ProbeCommand implements Callable<Integer> {
         }
         try (setup) {
             ProbeRunner runner = setup.runner;
-            Report report = gw != null ? runGateway(runner, t, settings, gw, options.transcript)
-                    : io.rdpprobe.probe.enumerate.PortCheck.explain(runner, t, settings, run(runner, t, settings, options.enumerate, options.transcript));
+            Report report = gw != null ? runGateway(runner, t, settings, gw, options.transcript, options.rtt)
+                    : io.rdpprobe.probe.enumerate.PortCheck.explain(runner, t, settings, run(runner, t, settings, options.enumerate, options.transcript, options.rtt));
             if (fileSection != null) {
                 report = report.withExtra(Map.of("rdpFile", fileSection));
             }
@@ -179,7 +179,14 @@ public final class ProbeCommand implements Callable<Integer> {
     /** Through an RD Gateway: one connection (the TLS version and enumeration follow-ups go direct, so they are not run). */
     static Report runGateway(ProbeRunner runner, Target t, ProbeSettings settings,
                              io.rdpprobe.probe.gateway.GatewaySettings gw, boolean transcript) {
+        return runGateway(runner, t, settings, gw, transcript, 0);
+    }
+
+    /** @param rtt {@code --rtt}: extra TCP handshakes with the gateway (its TCP stage is the path measured) */
+    static Report runGateway(ProbeRunner runner, Target t, ProbeSettings settings,
+                             io.rdpprobe.probe.gateway.GatewaySettings gw, boolean transcript, int rtt) {
         Report r = transcript ? runner.probeWithTranscript(t, settings, gw) : runner.probe(t, settings, gw);
+        r = rttFollowUp(runner, new Target(gw.host(), gw.port()), settings, r, rtt);
         r = honestVerdict(r, settings);
         return r.withExtra(Map.of("gateway", gw.address()));
     }
@@ -189,7 +196,13 @@ public final class ProbeCommand implements Callable<Integer> {
     }
 
     static Report run(ProbeRunner runner, Target t, ProbeSettings settings, boolean enumerate, boolean transcript) {
+        return run(runner, t, settings, enumerate, transcript, 0);
+    }
+
+    static Report run(ProbeRunner runner, Target t, ProbeSettings settings, boolean enumerate, boolean transcript,
+                      int rtt) {
         Report report = transcript ? runner.probeWithTranscript(t, settings) : runner.probe(t, settings);
+        report = rttFollowUp(runner, t, settings, report, rtt);
         report = honestVerdict(report, settings);
         Object tr = report.extra().get("transcript");
         report = TlsFollowUps.confirmVersionMismatch(runner, t, settings, report);
@@ -209,11 +222,26 @@ public final class ProbeCommand implements Callable<Integer> {
             }
             boolean tlsReached = report.stages().stream().anyMatch(s -> s.stage() == Stage.TLS
                     && s.status() != io.rdpprobe.probe.model.Status.NOT_REACHED);
+            TlsFollowUps.Table tlsTable = null;
             if (tlsReached) {
-                report = report.withExtra(Map.of("tlsVersions", TlsFollowUps.enumerate(runner, t, settings)));
+                tlsTable = TlsFollowUps.enumerate(runner, t, settings);
+                report = report.withExtra(Map.of("tlsVersions", tlsTable));
             }
+            report = report.withExtra(Map.of("clients",
+                    io.rdpprobe.probe.enumerate.ClientCompatibility.assess(report, protocols, tlsTable)));
         }
         return report;
+    }
+
+    /** {@code --rtt N}: N extra handshakes with {@code t} once the probe's own TCP stage connected. */
+    static Report rttFollowUp(ProbeRunner runner, Target t, ProbeSettings settings, Report report, int rtt) {
+        boolean connected = report.stages().stream().anyMatch(s -> s.stage() == Stage.TCP
+                && s.status() != io.rdpprobe.probe.model.Status.FAILED);
+        if (rtt <= 0 || !connected) {
+            return report;
+        }
+        return io.rdpprobe.probe.connector.PathVerdicts.withRtt(report,
+                runner.rttSeries(t, rtt, Math.min(settings.stageTimeoutMillis(), 5_000)));
     }
 
     /**

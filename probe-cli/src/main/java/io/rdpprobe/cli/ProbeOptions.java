@@ -31,6 +31,11 @@ final class ProbeOptions {
             description = "Also make one connection per security protocol request and tabulate what the server accepts.")
     boolean enumerate;
 
+    @Option(names = "--rtt", paramLabel = "N", defaultValue = "0",
+            description = "Also make N extra TCP handshakes, 100 ms apart, and report min/median/max RTT and the jitter "
+                    + "(PATH_JITTER above 15 ms). 0-100, default ${DEFAULT-VALUE}.")
+    int rtt;
+
     @Option(names = "--stop-after", paramLabel = "STAGE", converter = StopAfter.class,
             description = "Stop after this stage: dns, tcp, x224, tls, credssp, mcs, security_exchange, licensing, "
                     + "activation; with --gateway also gateway_tls, gateway_http, gateway_tunnel, gateway_channel "
@@ -209,6 +214,9 @@ final class ProbeOptions {
 
     ProbeSettings settings() {
         checkOutputOptions();
+        if (rtt < 0 || rtt > 100) {
+            throw new IllegalArgumentException("Invalid value for option '--rtt': " + rtt + " (use 0-100)");
+        }
         if (cookie != null && routingToken != null) {
             throw new IllegalArgumentException("--cookie and --routing-token are exclusive (MS-RDPBCGR 2.2.1.1)");
         }

@@ -85,6 +85,11 @@ public final class DemoServer implements AutoCloseable {
 
     private DemoServer(int port, Negotiator negotiator, Fault fault, DemoCertificate certificate, String... tlsProtocols)
             throws InterruptedException {
+        this("127.0.0.1", port, negotiator, fault, certificate, tlsProtocols);
+    }
+
+    private DemoServer(String bindAddress, int port, Negotiator negotiator, Fault fault, DemoCertificate certificate,
+                       String... tlsProtocols) throws InterruptedException {
         this.negotiator = negotiator;
         this.fault = fault;
         this.certificate = certificate;
@@ -112,7 +117,7 @@ public final class DemoServer implements AutoCloseable {
                     }
                 });
         try {
-            this.server = b.bind(new InetSocketAddress("127.0.0.1", port)).sync().channel();
+            this.server = b.bind(new InetSocketAddress(bindAddress, port)).sync().channel();
         } catch (RuntimeException | InterruptedException e) {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             throw e;
@@ -130,6 +135,14 @@ public final class DemoServer implements AutoCloseable {
     /** As {@link #start(Fault)}, on 127.0.0.1:{@code port} (0 = ephemeral), with the given certificate. */
     public static DemoServer start(Fault fault, int port, DemoCertificate certificate) throws InterruptedException {
         return new DemoServer(port, negotiatorFor(fault), fault, certificate);
+    }
+
+    /**
+     * As {@link #start(Fault)}, listening on {@code bindAddress}:{@code port}: for the network-namespace path tests,
+     * where the endpoint runs inside a namespace of its own and is reached over a veth pair.
+     */
+    public static DemoServer startOn(String bindAddress, int port, Fault fault) throws InterruptedException {
+        return new DemoServer(bindAddress, port, negotiatorFor(fault), fault, DemoCertificate.demo());
     }
 
     /** The protocols the demo target supports with {@code fault}. */

@@ -93,6 +93,12 @@ public final class HostNames {
         }
         String raw = remote.getAddress().getHostAddress();
         String nice = endpoint(remote);
+        // the epoll transport words it "finishConnect(..) failed with error(-111): Connection refused": the same text as NIO
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("^(?:finishConnect|connect)\\(\\.\\.\\) failed"
+                + "(?: with error\\((-?\\d+)\\))?: (.*)$", java.util.regex.Pattern.DOTALL).matcher(message);
+        if (m.matches()) {
+            message = m.group(2);
+        }
         return message.replace("/[" + raw + "]:" + remote.getPort(), nice)
                 .replace("/" + raw + ":" + remote.getPort(), nice);
     }

@@ -52,6 +52,9 @@ public final class ProbeConnector {
     /** How the current stage's bytes arrived, and how many were left pending after the last {@link #onData}. */
     private Arrivals arrivals = Arrivals.NONE;
     private int pendingAfter;
+    /** The first and the latest TCP_INFO reading (null without TCP_INFO). */
+    private io.rdpprobe.probe.model.TcpInfoSample pathFirst;
+    private io.rdpprobe.probe.model.TcpInfoSample pathLast;
 
     public ProbeConnector(ProbeSettings settings) {
         this.settings = settings;
@@ -155,6 +158,15 @@ public final class ProbeConnector {
     }
 
     public void tcpConnected(String local, String remote, long elapsedMs) {
+        tcpConnected(local, remote, elapsedMs, null, null);
+    }
+
+    /**
+     * @param transport the socket transport that ran ({@code epoll} or {@code nio}), or null when not told
+     * @param info      the kernel's TCP_INFO right after the handshake, or null when the transport cannot read it
+     */
+    public void tcpConnected(String local, String remote, long elapsedMs, String transport,
+                             io.rdpprobe.probe.model.TcpInfoSample info) {
         Map<String, Object> ev = new LinkedHashMap<>();
         ev.put("remote", remote);
         ev.put("local", local);
@@ -162,6 +174,16 @@ public final class ProbeConnector {
         if (gw) {
             ev.put("role", "RD Gateway");
         }
+        if (transport != null) {
+            ev.put("transport", transport);
+            if (info != null) {
+                ev.put("tcpInfo", info.toEvidence());
+            } else {
+                ev.put("tcpInfo", "not available (" + transport + " transport: TCP_INFO needs the Linux epoll transport)");
+            }
+        }
+        pathFirst = info;
+        pathLast = info;
         StageResult r = StageResult.ok(Stage.TCP, elapsedMs, ev, "connected to " + (gw ? "the RD Gateway " : "") + remote);
         // --stop-after TCP: the driver closes the connection before the X.224 Connection Request (or the gateway's TLS)
         transition(settings.stopAfter() == Stage.TCP ? Transition.to(Done.after(state, ctx, Stage.TCP), Action.DONE, r)
@@ -177,22 +199,118 @@ public final class ProbeConnector {
                 .replace("on this port", "on port " + port), c.clientError());
     }
 
+    /** An EHOSTUNREACH later than this (ms) is the kernel's own: no ARP/neighbour answer (about 3 s on Linux). */
+    static final long NEIGHBOUR_TIMEOUT_MS = 2_000;
+
     public void tcpFailed(TcpFailure kind, String remote, String detail, long elapsedMs) {
+        tcpFailed(kind, remote, detail, elapsedMs, null);
+    }
+
+    /** @param transport the socket transport that ran ({@code epoll} or {@code nio}), or null when not told */
+    public void tcpFailed(TcpFailure kind, String remote, String detail, long elapsedMs, String transport) {
         Map<String, Object> ev = new LinkedHashMap<>();
         ev.put("remote", remote);
         ev.put("error", detail);
+        if (transport != null) {
+            ev.put("transport", transport);
+        }
+        boolean gw = state.peer().viaGateway();
+        if (gw) {
+            ev.put("role", "RD Gateway");
+        }
+        boolean noNeighbour = kind == TcpFailure.HOST_UNREACHABLE && elapsedMs >= NEIGHBOUR_TIMEOUT_MS;
+        // what the socket error says about the path: one name per outcome (README "Filtered, closed or down")
+        String reachability = switch (kind) {
+            case REFUSED -> "CLOSED";
+            case TIMEOUT -> "SILENCE";
+            case HOST_UNREACHABLE -> noNeighbour ? "NO_NEIGHBOUR" : "ICMP_UNREACHABLE";
+            case NET_UNREACHABLE -> "NO_ROUTE";
+            case OTHER -> "UNKNOWN";
+        };
+        ev.put("reachability", reachability);
+        String meaning = switch (reachability) {
+            case "CLOSED" -> "closed: the host is up and answered with a TCP RST (nothing listens on the port, or a "
+                    + "firewall rejects it with a reset)";
+            case "SILENCE" -> "filtered or down: no answer at all (a firewall drops the SYN, or the host is down "
+                    + "behind a router)";
+            case "NO_NEIGHBOUR" -> "down: no ARP/neighbour answer on the host's subnet for " + elapsedMs
+                    + " ms (the host is off or not on that subnet)";
+            case "ICMP_UNREACHABLE" -> "rejected on the path: an ICMP unreachable came back within " + elapsedMs
+                    + " ms (a firewall rejecting the port with admin-prohibited, or a router with no route to the "
+                    + "host; Linux reports both as EHOSTUNREACH)";
+            case "NO_ROUTE" -> "no route: the network is unreachable (no local route, or ICMP net-unreachable)";
+            default -> "unknown: the socket error does not say";
+        };
+        ev.put("meaning", meaning);
+        if (gw) {
+            ev.put("blocked", "the RD Gateway's port (the target was not tried)");
+        }
         Cause cause = switch (kind) {
             case REFUSED -> refusedOn(remote);
             case TIMEOUT -> Causes.CONNECT_TIMEOUT;
-            case UNREACHABLE, OTHER -> Causes.HOST_UNREACHABLE;
+            case HOST_UNREACHABLE, NET_UNREACHABLE, OTHER -> Causes.HOST_UNREACHABLE;
         };
+        String who = gw ? "the RD Gateway " + remote : remote;
         String summary = switch (kind) {
-            case REFUSED -> "connection refused by " + remote + " (TCP RST in answer to SYN)";
-            case TIMEOUT -> "no answer from " + remote + " within " + settings.stageTimeoutMillis() + " ms";
-            case UNREACHABLE -> remote + " is unreachable: " + detail;
-            case OTHER -> "cannot connect to " + remote + ": " + detail;
+            case REFUSED -> "connection refused by " + who + " (TCP RST in answer to SYN)";
+            case TIMEOUT -> "no answer from " + who + " within " + settings.stageTimeoutMillis() + " ms";
+            case HOST_UNREACHABLE, NET_UNREACHABLE -> who + " is unreachable: " + detail;
+            case OTHER -> "cannot connect to " + who + ": " + detail;
         };
+        summary += "; " + (meaning.indexOf(':') > 0 ? meaning.substring(0, meaning.indexOf(':')) : meaning)
+                + (gw ? "; the RD Gateway's port is what is blocked, the target was not tried" : "");
         transition(Transition.fail(state, ctx, Stage.TCP, elapsedMs, ev, cause, summary), UNTIMED);
+    }
+
+    // ---- the network path: TCP_INFO at the end of each stage ---------------------------------------------
+
+    /**
+     * A TCP_INFO reading taken when {@code ended} ended (or at the deadline): the figures that changed since the
+     * previous reading go into that stage's evidence as {@code path}.
+     */
+    public void pathSample(Stage ended, io.rdpprobe.probe.model.TcpInfoSample s) {
+        if (s == null) {
+            return;
+        }
+        Map<String, Object> changed = PathVerdicts.changes(pathLast, s);
+        pathLast = s;
+        if (changed.isEmpty()) {
+            return;
+        }
+        for (int i = results.size() - 1; i >= 0; i--) {
+            StageResult r = results.get(i);
+            if (r.stage() == ended) {
+                Map<String, Object> ev = new LinkedHashMap<>(r.evidence());
+                ev.put("path", changed);
+                results.set(i, new StageResult(r.stage(), r.status(), r.elapsedMs(), ev, r.cause(), r.summary(), r.inferred()));
+                return;
+            }
+        }
+    }
+
+    /** The latest TCP_INFO reading, or null. */
+    public io.rdpprobe.probe.model.TcpInfoSample lastPathSample() {
+        return pathLast;
+    }
+
+    /**
+     * The connection is over: the last reading goes into the TCP stage ({@code tcpInfoAtEnd}) and the loss and MTU
+     * findings ({@link PathVerdicts#judge}) make it a WARNING.
+     */
+    public void finishPath() {
+        for (int i = 0; i < results.size(); i++) {
+            StageResult r = results.get(i);
+            if (r.stage() == Stage.TCP && r.status() != Status.FAILED) {
+                StageResult amended = r;
+                if (pathLast != null && pathLast != pathFirst) {
+                    Map<String, Object> ev = new LinkedHashMap<>(r.evidence());
+                    ev.put("tcpInfoAtEnd", pathLast.toEvidence());
+                    amended = new StageResult(r.stage(), r.status(), r.elapsedMs(), ev, r.cause(), r.summary(), r.inferred());
+                }
+                results.set(i, PathVerdicts.withFindings(amended, PathVerdicts.judge(pathLast, results)));
+                return;
+            }
+        }
     }
 
     // ---- RD Gateway: the gateway's stages run below the driver and report here -----------------------

@@ -156,4 +156,16 @@ public final class CredSspCauses {
             "a reached ACTIVATION says nothing about the password: test it with a real logon, or require NLA on the "
                     + "server (System Properties > Remote > 'Allow connections only from computers running Remote "
                     + "Desktop with Network Level Authentication') and probe again", null);
+
+    /**
+     * CVE-2018-0886 (Microsoft advisory KB4093492): the CredSSP update of March/May 2018 raised the TSRequest version to
+     * 6 and, from May 2018, made patched clients refuse unpatched servers by default (policy "Encryption Oracle
+     * Remediation" = Mitigated). A server that answers with CredSSP version 5 or lower lacks that update.
+     */
+    public static final Cause CREDSSP_ENCRYPTION_ORACLE = def("CREDSSP_ENCRYPTION_ORACLE",
+            "CredSSP encryption oracle remediation mismatch (CVE-2018-0886): the server speaks a CredSSP version below 6, "
+                    + "so updated clients refuse it ('This could be due to CredSSP encryption oracle remediation')",
+            "install the CredSSP update on the server (KB4093492 lists the update per Windows version); as a stopgap only, "
+                    + "set 'Encryption Oracle Remediation' to Vulnerable on the client (gpedit: Computer Configuration > "
+                    + "Administrative Templates > System > Credentials Delegation)", null);
 }

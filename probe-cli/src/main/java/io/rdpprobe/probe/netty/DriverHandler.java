@@ -35,6 +35,8 @@ public final class DriverHandler extends ChannelInboundHandlerAdapter {
     private ScheduledFuture<?> deadlineTask;
     private long scheduledDeadline = Long.MAX_VALUE;
     private boolean reset;
+    /** Reads the socket's TCP_INFO (null: the transport has none). */
+    private java.util.function.Supplier<io.rdpprobe.probe.model.TcpInfoSample> pathSource;
 
     /**
      * @param tlsFactory makes the RDP TLS handler (its layer must be {@link TlsLayer#RDP}) when the
@@ -50,6 +52,18 @@ public final class DriverHandler extends ChannelInboundHandlerAdapter {
     public DriverHandler transcript(Transcript t) {
         connector.transcript(t);
         return this;
+    }
+
+    /** Reads TCP_INFO at the end of each stage (and at a deadline) and hands it to the connector. */
+    public DriverHandler pathSource(java.util.function.Supplier<io.rdpprobe.probe.model.TcpInfoSample> source) {
+        this.pathSource = source;
+        return this;
+    }
+
+    private void samplePath(Stage ended) {
+        if (pathSource != null) {
+            connector.pathSample(ended, pathSource.get());
+        }
     }
 
     private static long now(ChannelHandlerContext ctx) {
@@ -185,6 +199,9 @@ public final class DriverHandler extends ChannelInboundHandlerAdapter {
         } else {
             out.release();
         }
+        if (before != connector.stage() || a == Action.DONE) {
+            samplePath(before);
+        }
         switch (a) {
             case WAIT -> reschedule(ctx);
             case DONE -> {
@@ -226,11 +243,13 @@ public final class DriverHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         long now = now(ctx);
+        Stage before = connector.stage();
         if (inTlsHandshake()) {
             tlsEndedEarly(ctx, tls.outcome(false, false, true), now);
         } else {
             connector.onDeadline(cumulation, now);
         }
+        samplePath(before);
         if (transcript() != null) {
             transcript().event(now, connector.stage().name(), "deadline passed: closing the connection");
         }

@@ -9,9 +9,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.Promise;
 import io.rdpprobe.probe.connector.ProbeConnector;
 import io.rdpprobe.probe.connector.ProbeSettings;
@@ -40,19 +38,31 @@ import java.util.function.Supplier;
 public final class ProbeRunner implements AutoCloseable {
     private final EventLoopGroup group;
     private final boolean ownsGroup;
+    private final Transport transport;
     private final ExecutorService dnsExecutor;
     private final List<Supplier<ChannelHandler>> wireTaps = new ArrayList<>();
     private KeyLog keyLog;
     private volatile boolean transcriptEnabled;
     private volatile io.rdpprobe.probe.connector.Transcript lastTranscript;
 
+    /** epoll on Linux (TCP_INFO in the evidence), NIO elsewhere: {@link Transport#preferred()}. */
     public ProbeRunner() {
-        this(new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory()), true);
+        this(Transport.preferred());
     }
 
+    public ProbeRunner(Transport transport) {
+        this(new MultiThreadIoEventLoopGroup(1, transport.ioHandlerFactory()), true, transport);
+    }
+
+    /** On a caller's NIO event loop group. */
     public ProbeRunner(EventLoopGroup group, boolean ownsGroup) {
+        this(group, ownsGroup, Transport.NIO);
+    }
+
+    public ProbeRunner(EventLoopGroup group, boolean ownsGroup, Transport transport) {
         this.group = group;
         this.ownsGroup = ownsGroup;
+        this.transport = transport;
         this.dnsExecutor = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "rdp-probe-dns");
             t.setDaemon(true);
@@ -155,7 +165,7 @@ public final class ProbeRunner implements AutoCloseable {
         Promise<Void> finished = group.next().newPromise();
         Bootstrap b = new Bootstrap()
                 .group(group)
-                .channel(NioSocketChannel.class)
+                .channel(transport.socketChannel())
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, timeout))
                 .option(ChannelOption.TCP_NODELAY, true)
                 .handler(new ChannelInitializer<SocketChannel>() {
@@ -179,6 +189,9 @@ public final class ProbeRunner implements AutoCloseable {
                                     settings.credssp().options().skewWarnMillis()), gateway, connector, keyLog,
                                     wireTaps, t, timeout));
                         }
+                        if (transport == Transport.EPOLL) {
+                            driver.pathSource(() -> Transport.tcpInfo(ch));
+                        }
                         ch.pipeline().addLast("driver", driver);
                     }
                 });
@@ -197,11 +210,13 @@ public final class ProbeRunner implements AutoCloseable {
         cf.addListener(f -> {
             if (f.isSuccess()) {
                 Channel ch = cf.channel();
-                connector.tcpConnected(io.rdpprobe.probe.connector.HostNames.endpoint((InetSocketAddress) ch.localAddress()), remoteText, ms(t1));
+                connector.tcpConnected(io.rdpprobe.probe.connector.HostNames.endpoint((InetSocketAddress) ch.localAddress()),
+                        remoteText, ms(t1), transport.label(), Transport.tcpInfo(ch));
             } else {
                 Throwable c = f.cause();
                 TcpFailure kind = classify(c);
-                connector.tcpFailed(kind, remoteText, io.rdpprobe.probe.connector.HostNames.readableError(c.getMessage(), remote), ms(t1));
+                connector.tcpFailed(kind, remoteText, io.rdpprobe.probe.connector.HostNames.readableError(errorText(c), remote),
+                        ms(t1), transport.label());
                 finished.trySuccess(null);
             }
         });
@@ -217,16 +232,87 @@ public final class ProbeRunner implements AutoCloseable {
         }
         Channel ch = cf.channel();
         ch.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        connector.finishPath();
         return connector;
     }
 
+    /** The transport this runner's connections use. */
+    public Transport transport() {
+        return transport;
+    }
+
+    /**
+     * {@code --rtt N}: N extra TCP handshakes with {@code target}, 100 ms apart, each closed at once. The RTT of each is
+     * the kernel's first RTT sample (TCP_INFO, the SYN/SYN+ACK exchange) on epoll, else the time connect() took.
+     */
+    public io.rdpprobe.probe.model.RttSeries rttSeries(Target target, int n, long timeoutMillis) {
+        List<Long> samples = new ArrayList<>();
+        int failed = 0;
+        InetSocketAddress remote;
+        try {
+            remote = new InetSocketAddress(InetAddress.getByName(target.host()), target.port());
+        } catch (UnknownHostException e) {
+            return new io.rdpprobe.probe.model.RttSeries(List.of(), n, source());
+        }
+        for (int i = 0; i < n; i++) {
+            if (i > 0) {
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+            Bootstrap b = new Bootstrap().group(group).channel(transport.socketChannel())
+                    .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, timeoutMillis))
+                    .handler(new ChannelInitializer<SocketChannel>() {
+                        @Override
+                        protected void initChannel(SocketChannel ch) {
+                            // nothing is read or written: the handshake is the measurement
+                        }
+                    });
+            long t0 = System.nanoTime();
+            ChannelFuture cf = b.connect(remote);
+            boolean done = cf.awaitUninterruptibly(timeoutMillis + 1_000, TimeUnit.MILLISECONDS);
+            long micros = (System.nanoTime() - t0) / 1_000L;
+            if (done && cf.isSuccess()) {
+                io.rdpprobe.probe.model.TcpInfoSample info = Transport.tcpInfo(cf.channel());
+                samples.add(info != null && info.srttMicros() > 0 ? info.srttMicros() : micros);
+            } else {
+                failed++;
+            }
+            cf.channel().close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        }
+        return new io.rdpprobe.probe.model.RttSeries(samples, failed, source());
+    }
+
+    private String source() {
+        return transport == Transport.EPOLL ? "TCP_INFO" : "connect time";
+    }
+
+    /**
+     * The exception's message; the epoll transport raises EHOSTUNREACH as a NoRouteToHostException whose message is
+     * "null: ADDRESS" (no errno text), so the errno's own text is put in.
+     */
+    static String errorText(Throwable c) {
+        String m = c.getMessage();
+        if (c instanceof NoRouteToHostException && (m == null || m.startsWith("null"))) {
+            return "No route to host" + (m == null ? "" : m.substring(4));
+        }
+        return m;
+    }
+
+    /** The socket error as NIO ({@code ConnectException: ...}) and epoll ({@code connect(..) failed: ...}) word it. */
     static TcpFailure classify(Throwable c) {
         String msg = String.valueOf(c.getMessage()).toLowerCase();
         if (c instanceof ConnectTimeoutException || msg.contains("timed out")) {
             return TcpFailure.TIMEOUT;
         }
+        if (msg.contains("network is unreachable") || msg.contains("network unreachable")) {
+            return TcpFailure.NET_UNREACHABLE;
+        }
         if (c instanceof NoRouteToHostException || msg.contains("unreachable") || msg.contains("no route")) {
-            return TcpFailure.UNREACHABLE;
+            return TcpFailure.HOST_UNREACHABLE;
         }
         if (c instanceof ConnectException && msg.contains("refused")) {
             return TcpFailure.REFUSED;

@@ -102,9 +102,19 @@ class DemoFaultsTest {
         assertThat(ProbeRunner.classify(new io.netty.channel.ConnectTimeoutException("connection timed out after 10000 ms")))
                 .isEqualTo(io.rdpprobe.probe.connector.TcpFailure.TIMEOUT);
         assertThat(ProbeRunner.classify(new java.net.NoRouteToHostException("No route to host")))
-                .isEqualTo(io.rdpprobe.probe.connector.TcpFailure.UNREACHABLE);
+                .isEqualTo(io.rdpprobe.probe.connector.TcpFailure.HOST_UNREACHABLE);
         assertThat(ProbeRunner.classify(new java.net.ConnectException("Network is unreachable")))
-                .isEqualTo(io.rdpprobe.probe.connector.TcpFailure.UNREACHABLE);
+                .isEqualTo(io.rdpprobe.probe.connector.TcpFailure.NET_UNREACHABLE);
+        // the epoll transport's wording (io.netty.channel.unix.Errors.NativeConnectException)
+        assertThat(ProbeRunner.classify(new java.net.ConnectException("finishConnect(..) failed: No route to host")))
+                .isEqualTo(io.rdpprobe.probe.connector.TcpFailure.HOST_UNREACHABLE);
+        assertThat(ProbeRunner.classify(new java.net.ConnectException("connect(..) failed: Network is unreachable")))
+                .isEqualTo(io.rdpprobe.probe.connector.TcpFailure.NET_UNREACHABLE);
+        // epoll's EHOSTUNREACH carries no text (measured: "null: 10.216.0.2:3390"); the errno's text is put in
+        assertThat(ProbeRunner.errorText(new java.net.NoRouteToHostException("null: 10.216.0.2:3390")))
+                .isEqualTo("No route to host: 10.216.0.2:3390");
+        assertThat(ProbeRunner.classify(new java.net.ConnectException("finishConnect(..) failed: Connection refused")))
+                .isEqualTo(io.rdpprobe.probe.connector.TcpFailure.REFUSED);
         assertThat(ProbeRunner.classify(new java.net.ConnectException("Connection refused")))
                 .isEqualTo(io.rdpprobe.probe.connector.TcpFailure.REFUSED);
     }
