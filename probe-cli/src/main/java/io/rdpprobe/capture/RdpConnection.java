@@ -120,7 +120,7 @@ public final class RdpConnection {
     long tLastLate = -1;
     final long[] lateBy = new long[2];
     String lastPdu;
-    /** One PDU of the ladder: capture time (µs), who sent it, its name and size. */
+    /** One PDU of the ladder: capture time (ns since the epoch), who sent it, its name and size. */
     public record LadderPdu(long ts, Side from, String name, int size) {}
     /** PDUs kept per connection for the ladder diagram (bounded: the rest is only counted). */
     static final int MAX_LADDER = 200;
@@ -280,7 +280,7 @@ public final class RdpConnection {
         return ladderDropped;
     }
 
-    /** The capture time (µs) of the first packet of this connection. */
+    /** The capture time (ns since the epoch) of the first packet of this connection. */
     public long firstSeen() {
         return firstSeen;
     }

@@ -165,6 +165,7 @@ public final class DemoCommand implements Callable<Integer> {
                             + " (the built-in demo-only account, see --help), credentials delegated to the pinned certificate");
                 }
             }
+            java.time.Instant started = java.time.Instant.now();
             Report report;
             if (lab != null) {
                 if (!options.json) {
@@ -178,13 +179,14 @@ public final class DemoCommand implements Callable<Integer> {
                         GatewaySettings.AuthMode.AUTO, gwUser, null, pin(settings.tls(), lab.gateway().certificateSha256()),
                         DemoGatewayLab.DEMO_RESOURCE, DemoGatewayLab.DEMO_RESOURCE_PORT, "rdp-probe-demo");
                 report = ProbeCommand.runGateway(runner, new Target(DemoGatewayLab.DEMO_RESOURCE,
-                        DemoGatewayLab.DEMO_RESOURCE_PORT), settings, gw, options.transcript);
+                        DemoGatewayLab.DEMO_RESOURCE_PORT), settings, gw, options.recordTranscript());
             } else {
                 report = ProbeCommand.run(runner, new Target("127.0.0.1", server.port()), settings, options.enumerate,
-                        options.transcript);
+                        options.recordTranscript());
             }
             ProbeCommand.print(spec.commandLine().getOut(), report, options);
-            return report.exitCode();
+            return ProbeCommand.writeFiles(spec.commandLine().getErr(), report, options, started, "rdp-probe demo")
+                    ? report.exitCode() : 1;
         }
     }
 

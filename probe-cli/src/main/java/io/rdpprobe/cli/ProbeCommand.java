@@ -104,13 +104,47 @@ public final class ProbeCommand implements Callable<Integer> {
         }
         try (setup) {
             ProbeRunner runner = setup.runner;
-            Report report = gw != null ? runGateway(runner, t, settings, gw, options.transcript)
-                    : io.rdpprobe.probe.enumerate.PortCheck.explain(runner, t, settings, run(runner, t, settings, options.enumerate, options.transcript));
+            java.time.Instant started = java.time.Instant.now();
+            Report report = gw != null ? runGateway(runner, t, settings, gw, options.recordTranscript())
+                    : io.rdpprobe.probe.enumerate.PortCheck.explain(runner, t, settings, run(runner, t, settings, options.enumerate, options.recordTranscript()));
             if (fileSection != null) {
                 report = report.withExtra(Map.of("rdpFile", fileSection));
             }
             print(spec.commandLine().getOut(), report, options);
-            return report.exitCode();
+            return writeFiles(spec.commandLine().getErr(), report, options, started, "rdp-probe " + t.host() + ":" + t.port())
+                    ? report.exitCode() : 1;
+        }
+    }
+
+    /**
+     * Writes the {@code --html} and {@code --junit} files; false (after a one-line message on {@code err}) when
+     * one cannot be written.
+     */
+    static boolean writeFiles(PrintWriter err, Report report, ProbeOptions options, java.time.Instant started, String title) {
+        boolean ok = true;
+        if (options.html != null) {
+            ok &= writeFile(err, options.html, "--html",
+                    io.rdpprobe.report.HtmlReport.probe(report, java.time.Instant.now(), title));
+        }
+        if (options.junit != null) {
+            java.io.StringWriter sw = new java.io.StringWriter();
+            try (io.rdpprobe.report.JUnitXmlWriter w = new io.rdpprobe.report.JUnitXmlWriter(sw)) {
+                io.rdpprobe.report.ReportJUnit.writeProbe(w, report, started);
+            }
+            ok &= writeFile(err, options.junit, "--junit", sw.toString());
+        }
+        return ok;
+    }
+
+    static boolean writeFile(PrintWriter err, java.nio.file.Path file, String option, String content) {
+        try {
+            java.nio.file.Files.writeString(file, content, java.nio.charset.StandardCharsets.UTF_8);
+            return true;
+        } catch (java.io.IOException | RuntimeException e) {
+            err.println("rdp-probe: " + option + ": cannot write " + file + ": "
+                    + (e instanceof java.nio.file.NoSuchFileException ? "no such directory" : e.getMessage()));
+            err.flush();
+            return false;
         }
     }
 
@@ -289,6 +323,12 @@ public final class ProbeCommand implements Callable<Integer> {
     }
 
     static void print(PrintWriter out, Report report, ProbeOptions options) {
+        if (!options.transcript && report.extra().containsKey("transcript")) {
+            // recorded for the HTML ladder only: not printed
+            Map<String, Object> extra = new java.util.LinkedHashMap<>(report.extra());
+            extra.remove("transcript");
+            report = new Report(report.target(), report.stages(), report.verdict(), extra);
+        }
         if (options.json) {
             out.println(ReportJson.render(report));
         } else {
