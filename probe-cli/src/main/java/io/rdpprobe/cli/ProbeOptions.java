@@ -42,8 +42,9 @@ final class ProbeOptions {
     boolean brief;
 
     @Option(names = {"-t", "--transcript"},
-            description = "Add a transcript: every stage transition and PDU with its time, size and first bytes "
-                    + "(plaintext inside TLS; CredSSP messages by size only).")
+            description = "Add a transcript: every stage transition and every PDU by name (X.224, the TLS handshake, "
+                    + "TSRequest/NTLM, MCS, licensing, share PDUs; a gateway's HTTP and RDG packets) with its time, size "
+                    + "and first bytes (plaintext inside TLS; CredSSP and TLS records by name and size only).")
     boolean transcript;
 
     @Option(names = "--html", paramLabel = "FILE",

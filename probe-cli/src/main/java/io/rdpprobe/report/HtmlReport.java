@@ -168,7 +168,7 @@ public final class HtmlReport {
             return;
         }
         int w = 960, top = 56, row = 24, h = top + row * as.size() + 16;
-        int xc = 170, xs = l.gateway() ? 900 : 860, xg = 535;
+        int xc = 200, xs = l.gateway() ? 910 : 860, xg = 555;
         // the failing or last step: the last PDU of the verdict's stage, else the last PDU
         int mark = as.size() - 1;
         if (v.stage() != null) {
@@ -223,7 +223,7 @@ public final class HtmlReport {
                     .append(marked ? 3 : 1.5).append("\" marker-end=\"url(#").append(id).append(marked ? "-am" : "-ah").append(")\"/>")
                     .append("<text x=\"").append((x1 + x2) / 2).append("\" y=\"").append(y - 4).append("\" text-anchor=\"middle\"")
                     .append(marked ? " fill=\"" + col + "\" font-weight=\"bold\"" : "").append('>')
-                    .append(esc(shorten(a.name(), far == xg ? 58 : 110) + " (" + a.bytes() + " B)")).append("</text>")
+                    .append(esc(shorten(a.name(), far == xg ? 52 : 108) + " (" + a.bytes() + " B)")).append("</text>")
                     .append("<text class=\"t\" x=\"").append(xc - 8).append("\" y=\"").append(y + 4).append("\" text-anchor=\"end\">+")
                     .append(a.tMs()).append(" ms</text></g></a>\n");
         }
