@@ -57,6 +57,7 @@ PKGS=(
   "python3:/usr/bin/python3"
   "gcc:/usr/bin/gcc"
   "libssl-dev:/usr/include/openssl/ssl.h"
+  "chromium:/usr/bin/chromium"              # headless browser test of the HTML report (HtmlBrowserTest)
 )
 
 do_install() {
@@ -83,7 +84,7 @@ do_install() {
     [ "$own_policy" = 1 ] && rm -f "$policy"
     [ "$rc" = 0 ] || die "apt-get failed (rc=$rc)"
   fi
-  dpkg-query -W -f='${Package} ${Version}\n' xrdp freerdp2-x11 freerdp2-shadow-x11 tshark tcpdump xvfb nmap openssl 2>/dev/null | sed 's/^/[lab]   /' >&2 || true
+  dpkg-query -W -f='${Package} ${Version}\n' xrdp freerdp2-x11 freerdp2-shadow-x11 tshark tcpdump xvfb nmap openssl chromium 2>/dev/null | sed 's/^/[lab]   /' >&2 || true
 }
 
 # ---------------------------------------------------------------- certificates

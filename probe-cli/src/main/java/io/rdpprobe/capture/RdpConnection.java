@@ -7,6 +7,7 @@ import io.rdpprobe.protocol.tls.Alert;
 import io.rdpprobe.protocol.tls.CertificateMessage;
 import io.rdpprobe.protocol.tls.ClientHello;
 import io.rdpprobe.protocol.tls.HandshakeHeader;
+import io.rdpprobe.protocol.tls.HandshakeReassembler;
 import io.rdpprobe.protocol.tls.ServerHello;
 import io.rdpprobe.protocol.tls.TlsRecordHeader;
 import io.rdpprobe.protocol.tls.TlsVersions;
@@ -83,7 +84,7 @@ public final class RdpConnection {
     long[] appRecords = new long[2];
     long[] appBytes = new long[2];
     long[] tFirstApp = {-1, -1};
-    private ByteBuf[] handshake = new ByteBuf[2];
+    private final HandshakeReassembler[] handshake = new HandshakeReassembler[2];
 
     // ---- Standard RDP Security
     final GccFields gcc = new GccFields();
@@ -123,6 +124,14 @@ public final class RdpConnection {
     boolean probeOwn;
     /** rdp-probe's stop marker on its close ({@link ProbeCaptureFile#STOP_PREFIX} or GAVE_UP_PREFIX), or null. */
     String probeStop;
+    /** One PDU of the ladder: capture time (ns since the epoch), who sent it, its name and size. */
+    public record LadderPdu(long ts, Side from, String name, int size) {}
+    /** PDUs kept per connection for the ladder diagram (bounded: the rest is only counted). */
+    static final int MAX_LADDER = 200;
+    private final List<LadderPdu> ladder = new ArrayList<>();
+    private int ladderDropped;
+    private long curTs;
+    private int curSize;
     final long[] lost = new long[2];
     final List<String> notes = new ArrayList<>();
 
@@ -281,8 +290,28 @@ public final class RdpConnection {
         serverFramer.stop();
     }
 
-    private void pdu(Side side, String what) {
+    /** Names the PDU being decoded (time and size set by the framer's callback) and adds it to the ladder. */
+    void pdu(Side side, String what) {
         lastPdu = side.lower() + ": " + what;
+        if (ladder.size() < MAX_LADDER) {
+            ladder.add(new LadderPdu(curTs, side, what, curSize));
+        } else {
+            ladderDropped++;
+        }
+    }
+
+    /** The PDUs in the order the reassembled streams delivered them (per direction in capture order). */
+    public List<LadderPdu> ladder() {
+        return List.copyOf(ladder);
+    }
+
+    public int ladderDropped() {
+        return ladderDropped;
+    }
+
+    /** The capture time (ns since the epoch) of the first packet of this connection. */
+    public long firstSeen() {
+        return firstSeen;
     }
 
     // ------------------------------------------------------------------------------------------------------
@@ -322,6 +351,8 @@ public final class RdpConnection {
 
         @Override
         public void skipped(int firstByte, int len, long ts) {
+            curTs = ts;
+            curSize = len;
             int i = side.ordinal();
             if (firstByte == TlsRecordHeader.APPLICATION_DATA) {
                 appRecords[i]++;
@@ -342,6 +373,8 @@ public final class RdpConnection {
 
         @Override
         public void bad(DecodeException e, ByteBuf acc, long ts) {
+            curTs = ts;
+            curSize = acc.readableBytes();
             if (side == Side.CLIENT && cr == null && crError == null) {
                 crError = "the client's first bytes are not an X.224 Connection Request: " + e.getMessage();
                 if (!rdpLikely) {
@@ -370,6 +403,8 @@ public final class RdpConnection {
 
         @Override
         public void frame(ByteBuf f, long ts) {
+            curTs = ts;
+            curSize = f.readableBytes();
             int b0 = f.getUnsignedByte(f.readerIndex());
             if (b0 == 0x03) {
                 tpktDecoded[side.ordinal()]++;
@@ -394,7 +429,7 @@ public final class RdpConnection {
                     try {
                         cr = ConnectionRequest.decode(f.duplicate());
                         rdpLikely = true;
-                        pdu(side, "X.224 Connection Request");
+                        pdu(side, io.rdpprobe.probe.pdu.PduNames.connectionRequest(cr));
                     } catch (DecodeException e) {
                         crError = "malformed X.224 Connection Request: " + e.getMessage();
                         pdu(side, "malformed X.224 Connection Request");
@@ -420,7 +455,7 @@ public final class RdpConnection {
                         case 0xD0 -> {
                             cc = ConnectionConfirm.decode(f.duplicate());
                             rdpLikely = true;
-                            pdu(side, "X.224 Connection Confirm");
+                            pdu(side, io.rdpprobe.probe.pdu.PduNames.connectionConfirm(cc));
                             if (cc.negotiation() instanceof NegotiationResponse r) {
                                 selectedProtocol = r.selectedProtocol();
                             } else if (cc.negotiation() instanceof NegotiationFailure nf) {
@@ -511,37 +546,24 @@ public final class RdpConnection {
 
         private void handshakeBytes(ByteBuf f, long ts) {
             int i = side.ordinal();
-            ByteBuf hs = handshake[i];
-            if (hs == null) {
-                hs = handshake[i] = Unpooled.buffer(f.readableBytes());
+            if (handshake[i] == null) {
+                handshake[i] = new HandshakeReassembler(MAX_HANDSHAKE_BUFFER);
             }
-            if (hs.readableBytes() + f.readableBytes() > MAX_HANDSHAKE_BUFFER) {
-                tlsError = side.lower() + ": handshake message larger than " + MAX_HANDSHAKE_BUFFER + " bytes";
-                hs.clear();
-                return;
+            int[] type = {-1};
+            try {
+                handshake[i].feed(f, (t, body, total) -> {
+                    type[0] = t;
+                    curSize = total;
+                    handshakeMessage(t, body, ts);
+                });
+            } catch (DecodeException e) {
+                handshake[i].clear();
+                tlsError = side.lower() + (type[0] >= 0 ? " " + HandshakeHeader.typeName(type[0]) : "") + ": " + e.getMessage();
             }
-            hs.writeBytes(f);
-            while (hs.readableBytes() >= HandshakeHeader.SIZE) {
-                int len = hs.getUnsignedMedium(hs.readerIndex() + 1);
-                if (hs.readableBytes() < HandshakeHeader.SIZE + len) {
-                    break;
-                }
-                int type = hs.getUnsignedByte(hs.readerIndex());
-                try {
-                    HandshakeHeader.decode(hs);
-                    ByteBuf body = hs.readSlice(len);
-                    handshakeMessage(type, body, ts);
-                } catch (DecodeException e) {
-                    tlsError = side.lower() + " " + HandshakeHeader.typeName(type) + ": " + e.getMessage();
-                    hs.clear();
-                    return;
-                }
-            }
-            hs.discardReadBytes();
         }
 
         private void handshakeMessage(int type, ByteBuf body, long ts) {
-            pdu(side, "TLS " + HandshakeHeader.typeName(type));
+            pdu(side, "TLS " + HandshakeHeader.messageName(type));
             switch (type) {
                 case HandshakeHeader.CLIENT_HELLO -> {
                     if (side == Side.CLIENT && clientHello == null) {

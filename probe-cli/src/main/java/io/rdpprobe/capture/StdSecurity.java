@@ -93,7 +93,7 @@ final class StdSecurity {
     }
 
     private static void pdu(RdpConnection c, Side side, String what) {
-        c.lastPdu = side.lower() + ": " + what;
+        c.pdu(side, what);
     }
 
     /** Send Data Request/Indication: b0, initiator u16, channelId u16, priority u8, PER length, data. */

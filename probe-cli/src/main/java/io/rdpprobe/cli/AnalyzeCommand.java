@@ -73,6 +73,18 @@ public final class AnalyzeCommand implements Callable<Integer> {
     @Option(names = "--no-progress", description = "never print progress on stderr")
     boolean noProgress;
 
+    @Option(names = "--html", paramLabel = "FILE",
+            description = "also write a self-contained HTML page: an index of the connections with their verdicts, and per "
+                    + "connection its handshake ladder (capture timestamps), verdict and stages")
+    Path html;
+
+    @Option(names = "--junit", paramLabel = "FILE",
+            description = "also write JUnit XML: one testcase per connection, FAILED verdicts as failures")
+    Path junit;
+
+    /** Connections kept for --html/--junit (the rest are counted; the page would be unreadable anyway). */
+    static final int MAX_COLLECTED = 2000;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -139,6 +151,8 @@ public final class AnalyzeCommand implements Callable<Integer> {
         }
         Progress progress = !noProgress && size > PROGRESS_THRESHOLD ? new Progress(err, size) : null;
         boolean[] begun = {false};
+        List<Map.Entry<String, Report>> collected = html != null || junit != null ? new ArrayList<>() : null;
+        int[] notCollected = {0};
         try {
             CaptureAnalyzer.Summary s = CaptureAnalyzer.analyze(capture, c -> {
                 if (!begun[0]) {
@@ -146,6 +160,13 @@ public final class AnalyzeCommand implements Callable<Integer> {
                     begun[0] = true;
                 }
                 o.connection(c);
+                if (collected != null) {
+                    if (collected.size() < MAX_COLLECTED) {
+                        collected.add(Map.entry(label(c), withLadder(c)));
+                    } else {
+                        notCollected[0]++;
+                    }
+                }
             }, progress);
             if (progress != null) {
                 progress.done();
@@ -164,6 +185,9 @@ public final class AnalyzeCommand implements Callable<Integer> {
             out.flush();
             if (error != null) {
                 err.println("rdp-probe analyze: " + capture + ": " + error);
+            }
+            if (collected != null && !writeFiles(err, collected, notCollected[0])) {
+                return code == 0 ? 1 : code;
             }
             return code;
         } catch (CaptureFormatException e) {
@@ -299,6 +323,62 @@ public final class AnalyzeCommand implements Callable<Integer> {
         public void end(CaptureAnalyzer.Summary s, List<String> warnings, String error) {
             out.flush();
         }
+    }
+
+    /** A connection's label in the HTML index and as a JUnit testcase name: first packet time and target. */
+    static String label(AnalyzedConnection c) {
+        return java.time.Instant.ofEpochSecond(0, c.firstSeen()) + " " + c.report().target();
+    }
+
+    /** The report with its ladder: every PDU the capture shows, at capture time since the first packet. */
+    static Report withLadder(AnalyzedConnection c) {
+        if (c.tcp() == null) {
+            return c.report();
+        }
+        List<io.rdpprobe.report.HtmlReport.Arrow> arrows = new ArrayList<>();
+        String stage = "X224";
+        for (io.rdpprobe.capture.RdpConnection.LadderPdu p : c.tcp().ladder()) {
+            stage = bandOf(p.name(), stage);
+            arrows.add(new io.rdpprobe.report.HtmlReport.Arrow((p.ts() - c.tcp().firstSeen()) / 1_000_000L,
+                    p.from() == io.rdpprobe.capture.RdpConnection.Side.CLIENT, "server", stage, p.name(), p.size(),
+                    p.name() + ", " + p.size() + " bytes"));
+        }
+        return c.report().withExtra(Map.of("transcript",
+                new io.rdpprobe.report.HtmlReport.Ladder(arrows, false, c.tcp().ladderDropped())));
+    }
+
+    /** The stage band a PDU of the capture is drawn in, by the PDU's name; encrypted data stays in a band of its own. */
+    static String bandOf(String name, String previous) {
+        if (name.startsWith("X.224")) return "X224";
+        if (name.startsWith("TLS application data")) return "encrypted (TLS)";
+        if (name.startsWith("TLS")) return previous.startsWith("encrypted") ? previous : "TLS";
+        if (name.startsWith("TSRequest")) return "CREDSSP";
+        if (name.startsWith("MCS")) return "MCS";
+        if (name.startsWith("Security Exchange")) return "SECURITY_EXCHANGE";
+        if (name.startsWith("Client Info") || name.startsWith("licensing")) return "LICENSING";
+        if (name.startsWith("Demand Active") || name.startsWith("Confirm Active")) return "ACTIVATION";
+        return previous;
+    }
+
+    private boolean writeFiles(PrintWriter err, List<Map.Entry<String, Report>> collected, int notCollected) {
+        boolean ok = true;
+        String name = capture.getFileName() == null ? capture.toString() : capture.getFileName().toString();
+        if (html != null) {
+            String page = io.rdpprobe.report.HtmlReport.analyze(name, collected, java.time.Instant.now());
+            if (notCollected > 0) {
+                page = page.replace("</body>", "<p class=\"note\">" + notCollected + " more connection(s) not shown (at most "
+                        + MAX_COLLECTED + ").</p>\n</body>");
+            }
+            ok &= ProbeCommand.writeFile(err, html, "--html", page);
+        }
+        if (junit != null) {
+            java.io.StringWriter sw = new java.io.StringWriter();
+            try (io.rdpprobe.report.JUnitXmlWriter w = new io.rdpprobe.report.JUnitXmlWriter(sw)) {
+                io.rdpprobe.report.ReportJUnit.writeCapture(w, name, collected);
+            }
+            ok &= ProbeCommand.writeFile(err, junit, "--junit", sw.toString());
+        }
+        return ok;
     }
 
     /** {@code <first packet> <target> <status> <stage> <cause or -> <summary>}. */

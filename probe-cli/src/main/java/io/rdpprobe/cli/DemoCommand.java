@@ -186,13 +186,14 @@ public final class DemoCommand implements Callable<Integer> {
                         GatewaySettings.AuthMode.AUTO, gwUser, null, pin(settings.tls(), lab.gateway().certificateSha256()),
                         DemoGatewayLab.DEMO_RESOURCE, DemoGatewayLab.DEMO_RESOURCE_PORT, "rdp-probe-demo");
                 report = ProbeCommand.runGateway(runner, new Target(DemoGatewayLab.DEMO_RESOURCE,
-                        DemoGatewayLab.DEMO_RESOURCE_PORT), settings, gw, options.transcript, options.rtt);
+                        DemoGatewayLab.DEMO_RESOURCE_PORT), settings, gw, options.recordTranscript(), options.rtt);
             } else {
                 report = ProbeCommand.run(runner, new Target("127.0.0.1", server.port()), settings, options.enumerate,
-                        options.transcript, options.rtt);
+                        options.recordTranscript(), options.rtt);
             }
             ReportOutput.print(spec.commandLine(), report, options, started);
-            return report.exitCode();
+            return ProbeCommand.writeFiles(spec.commandLine().getErr(), report, options, started, "rdp-probe demo")
+                    ? report.exitCode() : 1;
         }
     }
 

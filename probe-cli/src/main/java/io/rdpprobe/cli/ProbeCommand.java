@@ -107,13 +107,49 @@ public final class ProbeCommand implements Callable<Integer> {
         }
         try (setup) {
             ProbeRunner runner = setup.runner;
-            Report report = gw != null ? runGateway(runner, t, settings, gw, options.transcript, options.rtt)
-                    : io.rdpprobe.probe.enumerate.PortCheck.explain(runner, t, settings, run(runner, t, settings, options.enumerate, options.transcript, options.rtt));
+            Report report = gw != null ? runGateway(runner, t, settings, gw, options.recordTranscript(), options.rtt)
+                    : io.rdpprobe.probe.enumerate.PortCheck.explain(runner, t, settings, run(runner, t, settings, options.enumerate, options.recordTranscript(), options.rtt));
             if (fileSection != null) {
                 report = report.withExtra(Map.of("rdpFile", fileSection));
             }
             ReportOutput.print(spec.commandLine(), report, options, started);
-            return report.exitCode();
+            return writeFiles(spec.commandLine().getErr(), report, options, started, "rdp-probe " + t.host() + ":" + t.port())
+                    ? report.exitCode() : 1;
+        }
+    }
+
+    /**
+     * Writes the {@code --html} and {@code --junit} files; false (after a one-line message on {@code err}) when
+     * one cannot be written.
+     */
+    static boolean writeFiles(java.io.PrintWriter err, Report report, ProbeOptions options, java.time.Instant started, String title) {
+        boolean ok = true;
+        if (options.html != null) {
+            ok &= writeFile(err, options.html, "--html",
+                    io.rdpprobe.report.HtmlReport.probe(report, java.time.Instant.now(), title));
+        }
+        if (options.junit != null) {
+            java.io.StringWriter sw = new java.io.StringWriter();
+            try (io.rdpprobe.report.JUnitXmlWriter w = new io.rdpprobe.report.JUnitXmlWriter(sw)) {
+                io.rdpprobe.report.ReportJUnit.writeProbe(w, report, started);
+            }
+            ok &= writeFile(err, options.junit, "--junit", sw.toString());
+        }
+        return ok;
+    }
+
+    static boolean writeFile(java.io.PrintWriter err, java.nio.file.Path file, String option, String content) {
+        try {
+            // a report file: replaced when it exists, but never written through a symbolic link
+            try (java.io.OutputStream o = io.rdpprobe.report.OutputFiles.create(file, true, false, option)) {
+                o.write(content.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            }
+            return true;
+        } catch (java.io.IOException | RuntimeException e) {
+            err.println("rdp-probe: " + option + ": cannot write " + file + ": "
+                    + (e instanceof java.nio.file.NoSuchFileException ? "no such directory" : e.getMessage()));
+            err.flush();
+            return false;
         }
     }
 

@@ -66,9 +66,23 @@ final class ProbeOptions {
     java.nio.file.Path output;
 
     @Option(names = {"-t", "--transcript"},
-            description = "Add a transcript: every stage transition and PDU with its time, size and first bytes "
-                    + "(plaintext inside TLS; CredSSP messages by size only).")
+            description = "Add a transcript: every stage transition and every PDU by name (X.224, the TLS handshake, "
+                    + "TSRequest/NTLM, MCS, licensing, share PDUs; a gateway's HTTP and RDG packets) with its time, size "
+                    + "and first bytes (plaintext inside TLS; CredSSP and TLS records by name and size only).")
     boolean transcript;
+
+    @Option(names = "--html", paramLabel = "FILE",
+            description = "Also write a self-contained HTML report (handshake ladder, verdict, stages, certificates) to FILE.")
+    java.nio.file.Path html;
+
+    @Option(names = "--junit", paramLabel = "FILE",
+            description = "Also write JUnit XML to FILE: one testcase per stage, FAILED as a failure with the verdict.")
+    java.nio.file.Path junit;
+
+    /** Whether the PDUs are recorded: for --transcript, and for the HTML ladder. */
+    boolean recordTranscript() {
+        return transcript || html != null;
+    }
 
     @Option(names = "--tls-versions", paramLabel = "LIST", defaultValue = "1.0,1.1,1.2,1.3",
             description = "TLS versions the ClientHello offers (default ${DEFAULT-VALUE}).")

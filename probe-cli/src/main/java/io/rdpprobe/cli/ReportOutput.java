@@ -35,6 +35,12 @@ final class ReportOutput {
     }
 
     static void print(CommandLine cl, Report report, ProbeOptions o, Instant started) {
+        if (!o.transcript && report.extra().containsKey("transcript")) {
+            // recorded for the HTML ladder only (--html): not printed
+            Map<String, Object> extra = new LinkedHashMap<>(report.extra());
+            extra.remove("transcript");
+            report = new Report(report.target(), report.stages(), report.verdict(), extra);
+        }
         String text;
         if (o.summary) {
             text = TextRenderer.summaryLine(started.truncatedTo(ChronoUnit.MILLIS), report) + System.lineSeparator();

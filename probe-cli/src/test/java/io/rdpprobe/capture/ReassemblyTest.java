@@ -172,6 +172,6 @@ class ReassemblyTest {
         AnalyzedConnection c = TestCaptures.analyze(f).get(0);
         assertThat(c.report().verdict().stage()).isEqualTo(Stage.TLS);
         assertThat(c.report().verdict().cause()).isEqualTo(Causes.CONNECTION_RESET.code());
-        assertThat(c.report().verdict().summary()).contains("after client: TLS client_hello");
+        assertThat(c.report().verdict().summary()).contains("after client: TLS ClientHello");
     }
 }

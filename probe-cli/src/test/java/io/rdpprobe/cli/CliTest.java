@@ -244,12 +244,33 @@ class CliTest {
         assertThat(t).isNotNull();
         java.util.List<String> texts = new java.util.ArrayList<>();
         t.forEach(e -> texts.add(e.get("stage").asText() + " " + e.get("dir").asText() + " " + e.get("text").asText()));
-        assertThat(texts).anyMatch(x -> x.startsWith("X224 > 19 bytes: 03 00 00 13"))
+        // issue 17 finding 14: every PDU is named, the TLS handshake included
+        assertThat(texts).anyMatch(x -> x.startsWith("X224 > X.224 Connection Request (RDP_NEG_REQ SSL|HYBRID|HYBRID_EX), 19 bytes: 03 00 00 13"))
+                .anyMatch(x -> x.startsWith("X224 < X.224 Connection Confirm (RDP_NEG_RSP HYBRID_EX), 19 bytes"))
                 .anyMatch(x -> x.contains("X224 --> TLS"))
+                .anyMatch(x -> x.startsWith("TLS > TLS ClientHello, "))
+                .anyMatch(x -> x.startsWith("TLS < TLS ServerHello, "))
+                .anyMatch(x -> x.startsWith("MCS > MCS Connect-Initial, "))
+                .anyMatch(x -> x.startsWith("MCS < MCS Attach User Confirm (rt-successful"))
+                .anyMatch(x -> x.startsWith("MCS < MCS Channel Join Confirm (channel 1003, rt-successful)"))
+                .anyMatch(x -> x.startsWith("LICENSING > Client Info PDU, "))
+                .anyMatch(x -> x.startsWith("LICENSING < Demand Active PDU, "))
                 .anyMatch(x -> x.contains("MCS --> LICENSING") || x.contains("--> LICENSING"));
-        // CredSSP messages carry NTLM material: sizes only
+        // CredSSP messages carry NTLM material: the NTLM message's name and the size, never bytes
         assertThat(texts).filteredOn(x -> x.startsWith("CREDSSP > ") || x.startsWith("CREDSSP < "))
-                .isNotEmpty().allMatch(x -> x.matches("CREDSSP [<>] \\d+ bytes"));
+                .isNotEmpty().allMatch(x -> x.matches("CREDSSP [<>] (TSRequest v\\d+(: [A-Za-z ()+]+)?|Early User Authorization Result \\(\\w+\\)), \\d+ bytes"));
+        assertThat(texts).contains("CREDSSP > TSRequest v6: NTLM NEGOTIATE + clientNonce, 93 bytes")
+                .anyMatch(x -> x.startsWith("CREDSSP < TSRequest v6: NTLM CHALLENGE, "))
+                .anyMatch(x -> x.startsWith("CREDSSP > TSRequest v6: NTLM AUTHENTICATE + pubKeyAuth"))
+                .anyMatch(x -> x.startsWith("CREDSSP > TSRequest v6: authInfo (TSCredentials), "));
+        JsonNode pdu = null;
+        for (JsonNode e : t) {
+            if (e.has("pdu")) { pdu = e; break; }
+        }
+        assertThat(pdu).isNotNull();
+        assertThat(pdu.get("pdu").asText()).isEqualTo("X.224 Connection Request (RDP_NEG_REQ SSL|HYBRID|HYBRID_EX)");
+        assertThat(pdu.get("bytes").asInt()).isEqualTo(19);
+        assertThat(pdu.get("peer").asText()).isEqualTo("server");
     }
 
     /** Issue 17 finding 10: a usage error is the error, the one option concerned and where the help is; not the help. */

@@ -55,6 +55,19 @@ public final class BcTlsHandler extends ChannelDuplexHandler {
      */
     public static final int DEFAULT_MAX_HANDSHAKE_BYTES = 1 << 20;
 
+    /** Sees the raw TLS bytes of the handshake, both ways (the transcript names the records). */
+    public interface Tap {
+        void bytes(boolean sent, ByteBuf raw);
+    }
+
+    private Tap tap;
+
+    /** Sets the tap; call before the handler is added. */
+    public BcTlsHandler tap(Tap t) {
+        this.tap = t;
+        return this;
+    }
+
     private final int maxHandshakeBytes;
     private io.rdpprobe.probe.model.Arrivals arrivals = io.rdpprobe.probe.model.Arrivals.NONE;
     private boolean flooded;
@@ -96,6 +109,9 @@ public final class BcTlsHandler extends ChannelDuplexHandler {
             data = ByteBufUtil.getBytes(in);
         } finally {
             ReferenceCountUtil.release(msg);
+        }
+        if (!done && tap != null) {
+            tap.bytes(false, Unpooled.wrappedBuffer(data));
         }
         if (!done) {
             if (firstBytes == null) {
@@ -196,6 +212,9 @@ public final class BcTlsHandler extends ChannelDuplexHandler {
         if (n > 0) {
             byte[] out = new byte[n];
             protocol.readOutput(out, 0, n);
+            if (!done && tap != null) {
+                tap.bytes(true, Unpooled.wrappedBuffer(out));
+            }
             ctx.writeAndFlush(Unpooled.wrappedBuffer(out));
         }
     }

@@ -120,6 +120,7 @@ public final class DriverHandler extends ChannelInboundHandlerAdapter {
             Stage before = connector.stage();
             long now = now(ctx);
             if (transcript() != null) {
+                transcript().standardSecurity(connector.selectedProtocol() == io.rdpprobe.protocol.x224.Protocols.RDP);
                 transcript().pdu(now, false, before.name(), in, before == Stage.CREDSSP);
             }
             cumulation.writeBytes(in);
@@ -188,6 +189,7 @@ public final class DriverHandler extends ChannelInboundHandlerAdapter {
         Transcript t = transcript();
         long now = now(ctx);
         if (t != null && out.isReadable()) {
+            t.standardSecurity(connector.selectedProtocol() == io.rdpprobe.protocol.x224.Protocols.RDP);
             // CredSSP messages carry NTLM material, also the last one written together with MCS Connect Initial
             t.pdu(now, true, connector.stage().name(), out, before == Stage.CREDSSP || connector.stage() == Stage.CREDSSP);
         }
@@ -215,6 +217,10 @@ public final class DriverHandler extends ChannelInboundHandlerAdapter {
             }
             case START_TLS -> {
                 tls = tlsFactory.apply(connector);
+                Transcript tt = transcript();
+                if (tt != null) {
+                    tls.tap((sent, raw) -> tt.tls(now(ctx), sent, connector.stage().name(), Transcript.SERVER, null, raw));
+                }
                 if (tls.layer() != TlsLayer.RDP) {
                     throw new IllegalStateException("the driver's TLS handler must be the RDP layer, not " + tls.layer());
                 }

@@ -78,6 +78,8 @@ public final class GatewayHandler extends ChannelDuplexHandler {
     private final KeyLog keyLog;
     private final List<Supplier<ChannelHandler>> wireTaps;
     private final Transcript transcript;
+    /** Size of the HTTP response being read (status line, headers, body so far), for the transcript. */
+    private int responseBytes;
     private final long timeoutMillis;
     private ChannelHandlerContext ctx;
     private BcTlsHandler outTls;
@@ -157,6 +159,9 @@ public final class GatewayHandler extends ChannelDuplexHandler {
         seq.start(now());
         note("TCP to the gateway up; TLS");
         outTls = new BcTlsHandler(TlsLayer.GATEWAY, settings.tls().versions(), sni(), keyLog);
+        if (transcript != null) {
+            outTls.tap((sent, raw) -> transcript.tls(now(), sent, seq.stage().name(), Transcript.GATEWAY, "out", raw));
+        }
         ctx.pipeline().addBefore(HTTP, TlsLayer.GATEWAY.handlerName(), outTls);
         reschedule();
     }
@@ -197,6 +202,7 @@ public final class GatewayHandler extends ChannelDuplexHandler {
                 if (leg == Leg.OUT && rawOut) {
                     feed(c.content());
                 } else if (pendingReply != null && pendingLeg == leg) {
+                    responseBytes += c.content().readableBytes();
                     int room = HttpReply.MAX_BODY_PREFIX - pendingBody.readableBytes();
                     if (room > 0) {
                         pendingBody.writeBytes(c.content(), c.content().readerIndex(), Math.min(room, c.content().readableBytes()));
@@ -225,6 +231,10 @@ public final class GatewayHandler extends ChannelDuplexHandler {
             pairs.add(new String[] {e.getKey(), e.getValue()});
         }
         HttpReply rep = HttpReply.of(r.status().code(), r.status().reasonPhrase(), pairs);
+        responseBytes = 15 + r.status().reasonPhrase().length() + 2;
+        for (String[] p : pairs) {
+            responseBytes += p[0].length() + p[1].length() + 4;
+        }
         if (!r.decoderResult().isSuccess()) {
             apply(seq.onMalformed(DecodeException.invalid(io.rdpprobe.protocol.codec.Layer.HTTP, "status line",
                     0, String.valueOf(r.decoderResult().cause())), now()));
@@ -243,18 +253,57 @@ public final class GatewayHandler extends ChannelDuplexHandler {
     }
 
     private void deliver(Leg leg, HttpReply rep) {
-        note((leg == Leg.IN ? "IN: " : "") + "HTTP " + rep.status() + " " + rep.reason()
-                + (rep.all("www-authenticate").isEmpty() ? "" : " (WWW-Authenticate: " + schemesOnly(rep) + ")"));
+        if (transcript != null) {
+            List<String> what = new ArrayList<>();
+            if (rep.status() == 101) {
+                what.add("WebSocket upgrade accepted");
+            }
+            if (!rep.all("www-authenticate").isEmpty()) {
+                what.add("WWW-Authenticate: " + schemesOnly(rep));
+            }
+            pdu(false, (leg == Leg.IN ? "IN: " : "") + "HTTP " + rep.status() + " " + rep.reason()
+                    + (what.isEmpty() ? "" : " (" + String.join(", ", what) + ")"), responseBytes);
+        }
         apply(seq.onHttpReply(leg, rep, now(), System.currentTimeMillis()));
     }
 
     private static String schemesOnly(HttpReply r) {
         List<String> s = new ArrayList<>();
         for (String v : r.all("www-authenticate")) {
-            int sp = v.trim().indexOf(' ');
-            s.add(sp < 0 ? v.trim() : v.trim().substring(0, sp) + " ...");
+            s.add(authName(v));
         }
         return String.join(", ", s);
+    }
+
+    /**
+     * An Authorization or WWW-Authenticate value reduced to its scheme and, for NTLM (and Negotiate carrying raw
+     * NTLM), the message type: {@code NTLM CHALLENGE}. Never the token, never Basic's credentials.
+     */
+    static String authName(String value) {
+        String v = value.trim();
+        int sp = v.indexOf(' ');
+        if (sp < 0) {
+            return v;
+        }
+        String scheme = v.substring(0, sp);
+        if (scheme.equalsIgnoreCase("NTLM") || scheme.equalsIgnoreCase("Negotiate")) {
+            try {
+                byte[] tok = java.util.Base64.getDecoder().decode(v.substring(sp + 1).trim());
+                if (io.rdpprobe.protocol.ntlm.NtlmMessages.isNtlm(tok)) {
+                    int t = io.rdpprobe.protocol.ntlm.NtlmMessages.peekType(Unpooled.wrappedBuffer(tok));
+                    return scheme + " " + (t == 1 ? "NEGOTIATE" : t == 2 ? "CHALLENGE" : t == 3 ? "AUTHENTICATE" : "message " + t);
+                }
+            } catch (IllegalArgumentException e) {
+                // not base64: the scheme alone
+            }
+        }
+        return scheme + " ...";
+    }
+
+    private void pdu(boolean sent, String name, int size) {
+        if (transcript != null) {
+            transcript.named(now(), sent, seq.stage().name(), Transcript.GATEWAY, name, size, null);
+        }
     }
 
     private void onFrame(WebSocketFrame f) {
@@ -295,7 +344,7 @@ public final class GatewayHandler extends ChannelDuplexHandler {
                     continue;
                 }
                 RdgPacket p = RdgPacket.decode(stream);
-                note("<- " + RdgPacketType.name(p.packetType()) + " (" + p.encodedLength() + " bytes)");
+                pdu(false, "RDG " + RdgPacketType.name(p.packetType()), p.encodedLength());
                 apply(seq.onPacket(p, now()));
             } catch (DecodeException e) {
                 stream.clear();
@@ -461,7 +510,7 @@ public final class GatewayHandler extends ChannelDuplexHandler {
             } else if (c instanceof GatewaySequence.Send s) {
                 ByteBuf b = ctx.alloc().buffer(s.packet().encodedLength());
                 s.packet().encode(b);
-                note("-> " + RdgPacketType.name(s.packet().packetType()) + " (" + s.packet().encodedLength() + " bytes)");
+                pdu(true, "RDG " + RdgPacketType.name(s.packet().packetType()), s.packet().encodedLength());
                 sendRaw(b, ctx.voidPromise(), true);
             } else if (c instanceof GatewaySequence.TunnelOpen) {
                 open = true;
@@ -487,9 +536,25 @@ public final class GatewayHandler extends ChannelDuplexHandler {
         HttpHeaders hh = req.headers();
         h.headers().forEach(p -> hh.add(p[0], p[1]));
         hh.set(HttpHeaderNames.CONTENT_LENGTH, 0);
-        boolean auth = hh.contains(HttpHeaderNames.AUTHORIZATION);
-        note((h.leg() == Leg.IN ? "IN: " : "") + "-> " + h.method() + " " + h.path()
-                + (auth ? " (Authorization: " + hh.get(HttpHeaderNames.AUTHORIZATION).split(" ")[0] + " ...)" : ""));
+        if (transcript != null) {
+            int size = h.method().length() + h.path().length() + 12; // "M P HTTP/1.1\r\n"
+            for (Map.Entry<String, String> e : hh) {
+                size += e.getKey().length() + e.getValue().length() + 4;
+            }
+            size += 2;
+            List<String> what = new ArrayList<>();
+            if (hh.contains(HttpHeaderNames.UPGRADE)) {
+                what.add("WebSocket upgrade");
+            }
+            if (hh.contains(HttpHeaderNames.AUTHORIZATION)) {
+                what.add("Authorization: " + authName(hh.get(HttpHeaderNames.AUTHORIZATION)));
+            }
+            if (hh.contains("RDG-Auth-Scheme")) {
+                what.add("RDG-Auth-Scheme: " + hh.get("RDG-Auth-Scheme"));
+            }
+            pdu(true, (h.leg() == Leg.IN ? "IN: " : "") + "HTTP " + h.method() + " " + h.path()
+                    + (what.isEmpty() ? "" : " (" + String.join(", ", what) + ")"), size);
+        }
         if (h.leg() == Leg.OUT) {
             ctx.writeAndFlush(req);
         } else if (in != null) {
@@ -530,6 +595,9 @@ public final class GatewayHandler extends ChannelDuplexHandler {
         @Override
         public void channelActive(ChannelHandlerContext c) {
             inTls = new BcTlsHandler(TlsLayer.GATEWAY, settings.tls().versions(), sni(), keyLog);
+            if (transcript != null) {
+                inTls.tap((sent, raw) -> transcript.tls(now(), sent, seq.stage().name(), Transcript.GATEWAY, "in", raw));
+            }
             c.pipeline().addBefore(HTTP, "gw-in-tls", inTls);
         }
 

@@ -715,7 +715,7 @@ public final class SessionSequence {
      * flagsHi is meaningful only with SEC_FLAGSHI_VALID, so it must not decide: xrdp 0.9.21 writes the PDU length
      * into it (License Request {@code 80 00 3e 01}). Returns the header's flags, or 0 for a share PDU.
      */
-    static int enhancedSecurityFlags(ByteBuf data) {
+    public static int enhancedSecurityFlags(ByteBuf data) {
         int at = data.readerIndex();
         int n = data.readableBytes();
         if (n < 4) {

@@ -44,6 +44,28 @@ public record HandshakeHeader(int type, int length) {
         return SIZE;
     }
 
+    /**
+     * The message's name as RFC 8446 / RFC 5246 name its structure ({@code ClientHello}, {@code ServerHelloDone},
+     * ...): how a transcript or a capture names the PDU. Unknown types are {@code handshake(N)}.
+     */
+    public static String messageName(int type) {
+        return switch (type) {
+            case 0 -> "HelloRequest";
+            case CLIENT_HELLO -> "ClientHello";
+            case SERVER_HELLO -> "ServerHello";
+            case NEW_SESSION_TICKET -> "NewSessionTicket";
+            case ENCRYPTED_EXTENSIONS -> "EncryptedExtensions";
+            case CERTIFICATE -> "Certificate";
+            case SERVER_KEY_EXCHANGE -> "ServerKeyExchange";
+            case CERTIFICATE_REQUEST -> "CertificateRequest";
+            case SERVER_HELLO_DONE -> "ServerHelloDone";
+            case CERTIFICATE_VERIFY -> "CertificateVerify";
+            case CLIENT_KEY_EXCHANGE -> "ClientKeyExchange";
+            case FINISHED -> "Finished";
+            default -> "handshake(" + type + ")";
+        };
+    }
+
     public static String typeName(int type) {
         return switch (type) {
             case 0 -> "hello_request";
