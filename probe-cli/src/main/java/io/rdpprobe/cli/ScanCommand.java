@@ -17,6 +17,7 @@ import io.rdpprobe.probe.model.Report;
 import io.rdpprobe.probe.model.Stage;
 import io.rdpprobe.probe.netty.ProbeRunner;
 import io.rdpprobe.probe.netty.Target;
+import io.rdpprobe.report.JUnitXmlWriter;
 import io.rdpprobe.report.ReportJson;
 import io.rdpprobe.report.ScanCsvWriter;
 import io.rdpprobe.scan.FleetSummary;
@@ -99,6 +100,11 @@ public final class ScanCommand implements Callable<Integer> {
     @Option(names = "--csv", paramLabel = "FILE", description = "Also write one CSV row per target (headline fields).")
     Path csv;
 
+    @Option(names = "--junit", paramLabel = "FILE",
+            description = "Also write JUnit XML: one testcase per target, failing when its verdict is FAILED (warnings pass, "
+                    + "with the verdict in system-out).")
+    Path junit;
+
     @Option(names = "--resume", paramLabel = "FILE",
             description = "Go on with an interrupted scan: skip the targets FILE (its JSON Lines) already reports, append "
                     + "the others to it, and summarise both.")
@@ -166,12 +172,17 @@ public final class ScanCommand implements Callable<Integer> {
 
         Writer jsonWriter;
         ScanCsvWriter csvWriter = null;
+        JUnitXmlWriter junitWriter = null;
         try {
             jsonWriter = jsonl == null ? stdout : Files.newBufferedWriter(jsonl, StandardCharsets.UTF_8,
                     StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                     resume != null ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING);
             if (csv != null) {
                 csvWriter = new ScanCsvWriter(Files.newBufferedWriter(csv, StandardCharsets.UTF_8));
+            }
+            if (junit != null) {
+                junitWriter = new JUnitXmlWriter(Files.newBufferedWriter(junit, StandardCharsets.UTF_8));
+                junitWriter.startSuite("rdp-probe scan", null, null, Instant.now(), null);
             }
         } catch (IOException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), "cannot write " + e.getMessage());
@@ -191,6 +202,7 @@ public final class ScanCommand implements Callable<Integer> {
         }
         Map<String, Credentials> rowCredentials = new HashMap<>();
         ScanCsvWriter csvw = csvWriter;
+        JUnitXmlWriter junitw = junitWriter;
         Scanner scanner = new Scanner(todo, plan.concurrency(), plan.rate(),
                 t -> probe(setup.runner, t, plan.base(), rowCredentials),
                 (t, r) -> {
@@ -205,6 +217,10 @@ public final class ScanCommand implements Callable<Integer> {
                     if (csvw != null) {
                         csvw.row(m);
                         csvw.flush();
+                    }
+                    if (junitw != null) {
+                        junitw.testCase(testCase(t, r));
+                        junitw.flush();
                     }
                     summary.add(m, false);
                 },
@@ -252,6 +268,9 @@ public final class ScanCommand implements Callable<Integer> {
             if (csvWriter != null) {
                 csvWriter.close();
             }
+            if (junitWriter != null) {
+                junitWriter.close(); // ends the suite: a well-formed file after an interrupt too
+            }
             summaryOut.print(options.json ? ReportJson.write(summary.toJson()) + "\n" : summary.toText());
             summaryOut.flush();
             stderr.flush();
@@ -264,6 +283,20 @@ public final class ScanCommand implements Callable<Integer> {
             }
         }
         return outcome.stopped() ? EXIT_INTERRUPTED : 0;
+    }
+
+    /** A target's JUnit test case: FAILED verdicts fail (type = the cause), everything else passes. */
+    static JUnitXmlWriter.TestCase testCase(ScanTarget t, Report r) {
+        long ms = r.stages().stream().mapToLong(io.rdpprobe.probe.model.StageResult::elapsedMs).sum();
+        io.rdpprobe.probe.model.Verdict v = r.verdict();
+        String head = v.status() + (v.stage() == null ? "" : " at " + v.stage()) + (v.cause() == null ? "" : " - " + v.cause())
+                + (v.inferred() ? " (inferred)" : "");
+        JUnitXmlWriter.Outcome o = v.status() == io.rdpprobe.probe.model.Status.FAILED
+                ? new JUnitXmlWriter.Failed(head + ": " + v.summary(), v.cause(), v.summary()
+                        + (v.remedy() == null ? "" : "\nFix: " + v.remedy()))
+                : JUnitXmlWriter.PASSED;
+        return new JUnitXmlWriter.TestCase("rdp-probe.scan", t.toString(), Duration.ofMillis(ms), o,
+                head + ": " + v.summary() + "\n", null);
     }
 
     /** One target, exactly as {@code probe} would probe it with these options. */

@@ -277,6 +277,14 @@ public final class DemoServer implements AutoCloseable {
         return List.copyOf(receivedClientInfo);
     }
 
+    /** Every address and port this endpoint listens on (one for {@link #start}, many for {@link #startOn}). */
+    public List<InetSocketAddress> listenAddresses() {
+        List<InetSocketAddress> l = new ArrayList<>();
+        l.add((InetSocketAddress) server.localAddress());
+        extraServers.forEach(c -> l.add((InetSocketAddress) c.localAddress()));
+        return l;
+    }
+
     public int port() {
         return ((InetSocketAddress) server.localAddress()).getPort();
     }

@@ -103,7 +103,9 @@ class ScanCommandTest {
         String d = "127.0.0.1:" + closedPort;
         Path out = dir.resolve("scan.jsonl");
         Path csv = dir.resolve("scan.csv");
-        Run r = run("scan", a, b, c, d, a, "--timeout", "2s", "--out", out.toString(), "--csv", csv.toString());
+        Path junit = dir.resolve("scan.xml");
+        Run r = run("scan", a, b, c, d, a, "--timeout", "2s", "--out", out.toString(), "--csv", csv.toString(),
+                "--junit", junit.toString());
         assertThat(r.code()).as(r.err()).isZero();
         List<JsonNode> rows = rows(Files.readString(out));
         assertThat(rows).hasSize(4); // the duplicate once
@@ -125,6 +127,18 @@ class ScanCommandTest {
                 .contains("Certificates expiring within 30 days (by date): 1").containsPattern("in (9|10) days +" + a + "  CN=soon.example")
                 .contains("Hosts without NLA: 1").contains(b + "  selected SSL (requested SSL|HYBRID|HYBRID_EX)")
                 .contains("Hosts with legacy RDP security (Standard RDP Security): none");
+        org.w3c.dom.Document x = javax.xml.parsers.DocumentBuilderFactory.newInstance().newDocumentBuilder()
+                .parse(junit.toFile());
+        org.w3c.dom.NodeList cases = x.getElementsByTagName("testcase");
+        assertThat(cases.getLength()).isEqualTo(4);
+        org.w3c.dom.NodeList failures = x.getElementsByTagName("failure");
+        assertThat(failures.getLength()).isEqualTo(2);
+        List<String> failedNames = new ArrayList<>();
+        for (int i = 0; i < failures.getLength(); i++) {
+            org.w3c.dom.Element f = (org.w3c.dom.Element) failures.item(i);
+            failedNames.add(((org.w3c.dom.Element) f.getParentNode()).getAttribute("name") + " " + f.getAttribute("type"));
+        }
+        assertThat(failedNames).containsExactlyInAnyOrder(c + " NO_RESPONSE", d + " CONNECTION_REFUSED");
         List<String> csvLines = Files.readAllLines(csv);
         assertThat(csvLines).hasSize(5);
         assertThat(csvLines.get(0)).startsWith("target,gateway,status,stage,cause,inferred,selected,tlsVersion");
