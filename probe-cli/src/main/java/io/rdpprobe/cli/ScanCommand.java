@@ -142,6 +142,8 @@ public final class ScanCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
+        long filesBefore = openFiles();
+        HeapSampler heap = new HeapSampler();
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter stderr = spec.commandLine().getErr();
         FleetSummary summary = new FleetSummary(plan.expiryWarn(), Instant.now());
@@ -271,6 +273,8 @@ public final class ScanCommand implements Callable<Integer> {
             if (junitWriter != null) {
                 junitWriter.close(); // ends the suite: a well-formed file after an interrupt too
             }
+            heap.close();
+            summary.process(filesBefore, openFiles(), heap.peak(), Runtime.getRuntime().maxMemory());
             summaryOut.print(options.json ? ReportJson.write(summary.toJson()) + "\n" : summary.toText());
             summaryOut.flush();
             stderr.flush();
@@ -438,7 +442,8 @@ public final class ScanCommand implements Callable<Integer> {
         long max = u.getMaxFileDescriptorCount();
         long open = u.getOpenFileDescriptorCount();
         long reserve = 32 + dns;
-        long fit = Math.max(1, (max - open - reserve) / fdsPerTarget);
+        // half of what is left: a closed socket's descriptor is freed only when its selector deregisters it
+        long fit = Math.max(1, (max - open - reserve) / (2L * fdsPerTarget));
         if (fit >= wanted) {
             return wanted;
         }
@@ -477,6 +482,50 @@ public final class ScanCommand implements Callable<Integer> {
             // below
         }
         throw new IllegalArgumentException("'" + v + "' is not a number of days (use e.g. 30 or 30d)");
+    }
+
+    /** The process's open file descriptors, or -1 where the JVM cannot tell. */
+    static long openFiles() {
+        return java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                instanceof com.sun.management.UnixOperatingSystemMXBean u ? u.getOpenFileDescriptorCount() : -1;
+    }
+
+    /** The largest heap in use, sampled every 100 ms while the scan runs. */
+    static final class HeapSampler implements AutoCloseable {
+        private final java.util.concurrent.atomic.AtomicLong peak = new java.util.concurrent.atomic.AtomicLong();
+        private final Thread thread;
+        private volatile boolean closed;
+
+        HeapSampler() {
+            thread = new Thread(() -> {
+                while (!closed) {
+                    sample();
+                    try {
+                        Thread.sleep(100);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            }, "rdp-probe-scan-heap");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        private void sample() {
+            Runtime r = Runtime.getRuntime();
+            peak.accumulateAndGet(r.totalMemory() - r.freeMemory(), Math::max);
+        }
+
+        long peak() {
+            return peak.get();
+        }
+
+        @Override
+        public void close() {
+            sample();
+            closed = true;
+            thread.interrupt();
+        }
     }
 
     /** Keeps every open connection of the scan in a group, so that Ctrl-C can close them all. */

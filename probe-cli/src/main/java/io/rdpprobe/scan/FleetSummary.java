@@ -145,6 +145,13 @@ public final class FleetSummary implements Renderable {
         this.elapsedMs = elapsedMs;
     }
 
+    /** The scan process's own figures: open files before and after the scan, the sampled peak heap, the heap limit. */
+    public synchronized void process(long openFilesBefore, long openFilesAfter, long peakHeapBytes, long maxHeapBytes) {
+        this.process = new long[] {openFilesBefore, openFilesAfter, peakHeapBytes, maxHeapBytes};
+    }
+
+    private long[] process;
+
     public synchronized void note(String n) {
         notes.add(n);
     }
@@ -204,6 +211,10 @@ public final class FleetSummary implements Renderable {
         for (String n : notes) {
             sb.append("  note: ").append(n).append('\n');
         }
+        if (process != null) {
+            sb.append(String.format("  process: open files %d before, %d after; peak heap %d MB (limit %d MB)%n",
+                    process[0], process[1], process[2] >> 20, process[3] >> 20));
+        }
         sb.append("Verdicts:\n");
         verdicts.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed()
                 .thenComparing(Map.Entry.comparingByKey()))
@@ -253,6 +264,14 @@ public final class FleetSummary implements Renderable {
         m.put("elapsedMs", elapsedMs);
         m.put("targetsPerSecond", elapsedMs > 0 ? Math.round((reports - resumed) * 10_000.0 / elapsedMs) / 10.0 : null);
         m.put("notes", List.copyOf(notes));
+        if (process != null) {
+            Map<String, Object> p = new LinkedHashMap<>();
+            p.put("openFilesBefore", process[0]);
+            p.put("openFilesAfter", process[1]);
+            p.put("peakHeapBytes", process[2]);
+            p.put("maxHeapBytes", process[3]);
+            m.put("process", p);
+        }
         m.put("verdicts", new LinkedHashMap<>(verdicts));
         m.put("failuresByCause", new LinkedHashMap<>(failuresByCause));
         m.put("expiryWarnDays", expiryWarn.toDays());

@@ -233,7 +233,9 @@ public final class ProbeRunner implements AutoCloseable {
         reg.awaitUninterruptibly(timeout, TimeUnit.MILLISECONDS);
         if (!reg.isSuccess()) {
             connector.tcpFailed(TcpFailure.OTHER, remoteText, "cannot create a socket: " + reg.cause(), 0);
-            reg.channel().close();
+            if (reg.channel().isRegistered()) {
+                reg.channel().close(); // a socket that could not even be created (EMFILE) has no event loop to close on
+            }
             return connector;
         }
         long t1 = System.nanoTime();
