@@ -13,8 +13,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "rdp-probe", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Drives a real RDP handshake and reports, stage by stage, where and why it fails.",
-        subcommands = {ProbeCommand.class, DemoCommand.class, AnalyzeCommand.class, CompletionCommand.class, ManPage.class,
-                CommandLine.HelpCommand.class},
+        subcommands = {ProbeCommand.class, ScanCommand.class, DemoCommand.class, AnalyzeCommand.class, CompletionCommand.class,
+                ManPage.class, CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 OK; 2 usage; 1 internal error; 10 DNS, 11 TCP, 12 X224, 13 TLS, 14 CREDSSP, "
                 + "15 MCS, 16 SECURITY_EXCHANGE, 17 LICENSING, 18 ACTIVATION, 20-23 GATEWAY_*.",
                 "analyze: " + AnalyzeCommand.EXIT_CODES})
@@ -27,7 +27,7 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required: probe, demo or analyze");
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required: probe, scan, demo or analyze");
     }
 
     public static void main(String[] args) {

@@ -107,8 +107,7 @@ public final class ProbeCommand implements Callable<Integer> {
         }
         try (setup) {
             ProbeRunner runner = setup.runner;
-            Report report = gw != null ? runGateway(runner, t, settings, gw, options.recordTranscript(), options.rtt)
-                    : io.rdpprobe.probe.enumerate.PortCheck.explain(runner, t, settings, run(runner, t, settings, options.enumerate, options.recordTranscript(), options.rtt));
+            Report report = probeOne(runner, t, settings, gw, options.enumerate, options.recordTranscript(), options.rtt);
             if (fileSection != null) {
                 report = report.withExtra(Map.of("rdpFile", fileSection));
             }
@@ -210,6 +209,22 @@ public final class ProbeCommand implements Callable<Integer> {
             section.put("notes", notes);
         }
         return section;
+    }
+
+    /**
+     * One target's whole probe, as {@code probe} runs it: directly (with the TLS version retry, the {@code --enumerate}
+     * follow-ups and the wrong-port check) or through an RD Gateway. {@code scan} runs exactly this per target.
+     */
+    static Report probeOne(ProbeRunner runner, Target t, ProbeSettings settings,
+                           io.rdpprobe.probe.gateway.GatewaySettings gw, boolean enumerate, boolean transcript) {
+        return probeOne(runner, t, settings, gw, enumerate, transcript, 0);
+    }
+
+    /** As {@link #probeOne(ProbeRunner, Target, ProbeSettings, io.rdpprobe.probe.gateway.GatewaySettings, boolean, boolean)}, with {@code rtt} extra TCP handshakes. */
+    static Report probeOne(ProbeRunner runner, Target t, ProbeSettings settings,
+                           io.rdpprobe.probe.gateway.GatewaySettings gw, boolean enumerate, boolean transcript, int rtt) {
+        return gw != null ? runGateway(runner, t, settings, gw, transcript, rtt)
+                : io.rdpprobe.probe.enumerate.PortCheck.explain(runner, t, settings, run(runner, t, settings, enumerate, transcript, rtt));
     }
 
     /** Through an RD Gateway: one connection (the TLS version and enumeration follow-ups go direct, so they are not run). */

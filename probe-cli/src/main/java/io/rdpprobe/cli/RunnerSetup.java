@@ -15,7 +15,12 @@ final class RunnerSetup implements AutoCloseable {
     private ProbeCaptureFile pcap;
 
     RunnerSetup(ProbeOptions o) {
-        runner = new ProbeRunner();
+        this(o, new ProbeRunner());
+    }
+
+    /** With a given runner (scan: shared event loops); it is closed with this setup. */
+    RunnerSetup(ProbeOptions o, ProbeRunner r) {
+        runner = r;
         try {
             if (o.keyLog != null) {
                 runner.keyLog(KeyLog.open(o.keyLog, o.force));

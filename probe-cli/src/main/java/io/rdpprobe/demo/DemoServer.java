@@ -71,7 +71,9 @@ public final class DemoServer implements AutoCloseable {
     private enum Phase { X224, CREDSSP, RDP, DONE }
 
     private final EventLoopGroup group;
+    private final boolean ownsGroup;
     private final Channel server;
+    private final List<Channel> extraServers = new ArrayList<>();
     private final Negotiator negotiator;
     private final Fault fault;
     private final DemoCertificate certificate;
@@ -85,11 +87,15 @@ public final class DemoServer implements AutoCloseable {
 
     private DemoServer(int port, Negotiator negotiator, Fault fault, DemoCertificate certificate, String... tlsProtocols)
             throws InterruptedException {
-        this("127.0.0.1", port, negotiator, fault, certificate, tlsProtocols);
+        this(null, List.of(new InetSocketAddress("127.0.0.1", port)), negotiator, fault, certificate, tlsProtocols);
     }
 
-    private DemoServer(String bindAddress, int port, Negotiator negotiator, Fault fault, DemoCertificate certificate,
-                       String... tlsProtocols) throws InterruptedException {
+    /**
+     * @param sharedGroup an event loop group to serve on (not shut down by {@link #close}), or null for an own one
+     * @param binds       the loopback addresses and ports to listen on (one server, many listening sockets)
+     */
+    private DemoServer(EventLoopGroup sharedGroup, List<InetSocketAddress> binds, Negotiator negotiator, Fault fault,
+                       DemoCertificate certificate, String... tlsProtocols) throws InterruptedException {
         this.negotiator = negotiator;
         this.fault = fault;
         this.certificate = certificate;
@@ -106,7 +112,8 @@ public final class DemoServer implements AutoCloseable {
         } catch (javax.net.ssl.SSLException e) {
             throw new IllegalStateException(e);
         }
-        this.group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        this.ownsGroup = sharedGroup == null;
+        this.group = sharedGroup != null ? sharedGroup : new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         ServerBootstrap b = new ServerBootstrap()
                 .group(group)
                 .channel(NioServerSocketChannel.class)
@@ -116,12 +123,44 @@ public final class DemoServer implements AutoCloseable {
                         ch.pipeline().addLast(new Session());
                     }
                 });
+        Channel first = null;
         try {
-            this.server = b.bind(new InetSocketAddress(bindAddress, port)).sync().channel();
+            for (InetSocketAddress a : binds) {
+                Channel c = b.bind(a).sync().channel();
+                if (first == null) {
+                    first = c;
+                } else {
+                    extraServers.add(c);
+                }
+            }
+            if (first == null) {
+                throw new IllegalArgumentException("no address to listen on");
+            }
         } catch (RuntimeException | InterruptedException e) {
-            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            if (first != null) {
+                first.close();
+            }
+            extraServers.forEach(Channel::close);
+            if (ownsGroup) {
+                group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            }
             throw e;
         }
+        this.server = first;
+    }
+
+    /**
+     * One endpoint listening on many loopback addresses and ports at once, on a shared event loop group (a fleet
+     * scan's lab: thousands of targets in one process). {@link #close} closes the listeners, not the group.
+     */
+    public static DemoServer startOn(EventLoopGroup group, List<InetSocketAddress> binds, Negotiator negotiator, Fault fault,
+                                     DemoCertificate certificate, String... tlsProtocols) throws InterruptedException {
+        for (InetSocketAddress a : binds) {
+            if (!a.getAddress().isLoopbackAddress()) {
+                throw new IllegalArgumentException("the demo endpoint listens on loopback only, not " + a);
+            }
+        }
+        return new DemoServer(group, binds, negotiator, fault, certificate, tlsProtocols);
     }
 
     /**
@@ -142,7 +181,8 @@ public final class DemoServer implements AutoCloseable {
      * where the endpoint runs inside a namespace of its own and is reached over a veth pair.
      */
     public static DemoServer startOn(String bindAddress, int port, Fault fault) throws InterruptedException {
-        return new DemoServer(bindAddress, port, negotiatorFor(fault), fault, DemoCertificate.demo());
+        return new DemoServer(null, List.of(new InetSocketAddress(bindAddress, port)), negotiatorFor(fault), fault,
+                DemoCertificate.demo());
     }
 
     /** The protocols the demo target supports with {@code fault}. */
@@ -248,6 +288,14 @@ public final class DemoServer implements AutoCloseable {
         return List.copyOf(receivedClientInfo);
     }
 
+    /** Every address and port this endpoint listens on (one for {@link #start}, many for {@link #startOn}). */
+    public List<InetSocketAddress> listenAddresses() {
+        List<InetSocketAddress> l = new ArrayList<>();
+        l.add((InetSocketAddress) server.localAddress());
+        extraServers.forEach(c -> l.add((InetSocketAddress) c.localAddress()));
+        return l;
+    }
+
     public int port() {
         return ((InetSocketAddress) server.localAddress()).getPort();
     }
@@ -263,7 +311,12 @@ public final class DemoServer implements AutoCloseable {
     @Override
     public void close() {
         server.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
-        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
+        for (Channel c : extraServers) {
+            c.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        }
+        if (ownsGroup) {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
+        }
     }
 
     private final class Session extends ChannelInboundHandlerAdapter {

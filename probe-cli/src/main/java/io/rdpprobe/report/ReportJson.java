@@ -89,6 +89,23 @@ public final class ReportJson {
         }
     }
 
+    /** One report as a single line (JSON Lines: {@code scan}'s stream), the same keys as {@link #render}. */
+    public static String line(Report r) {
+        return line(toMap(r));
+    }
+
+    /** A value as one JSON line (no indentation, no line break). */
+    public static String line(Object value) {
+        try {
+            return LINE.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static final com.fasterxml.jackson.databind.ObjectWriter LINE =
+            MAPPER.writer().without(SerializationFeature.INDENT_OUTPUT);
+
     public static String render(Report r) {
         return write(toMap(r));
     }

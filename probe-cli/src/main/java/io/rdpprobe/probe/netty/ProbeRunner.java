@@ -44,6 +44,8 @@ public final class ProbeRunner implements AutoCloseable {
     private KeyLog keyLog;
     private volatile boolean transcriptEnabled;
     private volatile io.rdpprobe.probe.connector.Transcript lastTranscript;
+    private java.util.concurrent.Semaphore dnsPermits;
+    private Runnable connectGate;
 
     /** epoll on Linux (TCP_INFO in the evidence), NIO elsewhere: {@link Transport#preferred()}. */
     public ProbeRunner() {
@@ -79,6 +81,24 @@ public final class ProbeRunner implements AutoCloseable {
     /** Writes NSS key log lines for every TLS session of this runner. */
     public ProbeRunner keyLog(KeyLog k) {
         this.keyLog = k;
+        return this;
+    }
+
+    /**
+     * Bounds the number of concurrent name look-ups (a fleet scan): a look-up waits for a permit before its DNS
+     * stage starts, so the stage's deadline counts only the look-up itself. Address literals need none.
+     */
+    public ProbeRunner dnsPermits(java.util.concurrent.Semaphore permits) {
+        this.dnsPermits = permits;
+        return this;
+    }
+
+    /**
+     * Called on the probing thread before every new TCP connection (a fleet scan's rate limit and stop switch); a
+     * RuntimeException it throws propagates to the caller before any socket exists.
+     */
+    public ProbeRunner connectGate(Runnable gate) {
+        this.connectGate = gate;
         return this;
     }
 
@@ -126,11 +146,37 @@ public final class ProbeRunner implements AutoCloseable {
         Target target = gateway == null ? probed : new Target(gateway.host(), gateway.port());
 
         // DNS
-        long t0 = System.nanoTime();
         InetAddress address;
         boolean literal = isLiteral(target.host());
+        java.util.concurrent.Semaphore permits = literal ? null : dnsPermits;
+        if (permits != null) {
+            try {
+                permits.acquire();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                connector.dnsFailed(target.host(), "interrupted", 0);
+                return connector;
+            }
+        }
+        long t0 = System.nanoTime();
         try {
-            Future<InetAddress[]> f = dnsExecutor.submit(() -> InetAddress.getAllByName(target.host()));
+            Future<InetAddress[]> f;
+            try {
+                f = dnsExecutor.submit(() -> {
+                    try {
+                        return InetAddress.getAllByName(target.host());
+                    } finally {
+                        if (permits != null) {
+                            permits.release(); // when the look-up ends, even after its deadline
+                        }
+                    }
+                });
+            } catch (RuntimeException e) {
+                if (permits != null) {
+                    permits.release();
+                }
+                throw e;
+            }
             InetAddress[] all;
             try {
                 all = f.get(timeout, TimeUnit.MILLISECONDS);
@@ -160,6 +206,9 @@ public final class ProbeRunner implements AutoCloseable {
         }
 
         // TCP + stages
+        if (connectGate != null) {
+            connectGate.run();
+        }
         InetSocketAddress remote = new InetSocketAddress(address, target.port());
         String remoteText = io.rdpprobe.probe.connector.HostNames.endpoint(remote);
         Promise<Void> finished = group.next().newPromise();
@@ -200,7 +249,9 @@ public final class ProbeRunner implements AutoCloseable {
         reg.awaitUninterruptibly(timeout, TimeUnit.MILLISECONDS);
         if (!reg.isSuccess()) {
             connector.tcpFailed(TcpFailure.OTHER, remoteText, "cannot create a socket: " + reg.cause(), 0);
-            reg.channel().close();
+            if (reg.channel().isRegistered()) {
+                reg.channel().close(); // a socket that could not even be created (EMFILE) has no event loop to close on
+            }
             return connector;
         }
         long t1 = System.nanoTime();
