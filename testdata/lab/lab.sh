@@ -20,7 +20,7 @@
 #   lab.sh kdc-env                   print KRB5_CONFIG=... for kinit/kvno against the lab realm (eval)
 #   lab.sh stop kdc                  stop the KDC on $KDC_PORT ("stop all" stops every lab KDC)
 #
-# Kerberos realm LAB.TEST (lab only, throwaway): rdptest / Passw0rd! (ok), rdplocked (-allow_tix:
+# Kerberos realm LAB.TEST (lab only, throwaway; every user +requires_preauth as in AD): rdptest / Passw0rd! (ok), rdplocked (-allow_tix:
 # KDC_ERR_CLIENT_REVOKED), rdpexpired (password expired: KDC_ERR_KEY_EXPIRED), TERMSRV/localhost (keytab
 # $LAB/kdc/termsrv.keytab); no principal for TERMSRV/127.0.0.1. The host's /etc/krb5.conf is never used:
 # KRB5_CONFIG and KRB5_KDC_PROFILE point into $LAB/kdc.
@@ -534,9 +534,9 @@ kdc_init() {
     || { cat "$LOGS/kdc-init.log" >&2; die "kdb5_util create failed"; }
   local q=(kadmin.local -r "$KRB_REALM" -q)
   {
-    "${q[@]}" "addprinc -pw $TEST_PASS $TEST_USER"
-    "${q[@]}" "addprinc -pw $TEST_PASS -allow_tix rdplocked"
-    "${q[@]}" "addprinc -pw $TEST_PASS -pwexpire yesterday rdpexpired"
+    "${q[@]}" "addprinc +requires_preauth -pw $TEST_PASS $TEST_USER"
+    "${q[@]}" "addprinc +requires_preauth -pw $TEST_PASS -allow_tix rdplocked"
+    "${q[@]}" "addprinc +requires_preauth -pw $TEST_PASS -pwexpire yesterday rdpexpired"
     "${q[@]}" "addprinc -randkey TERMSRV/localhost"
     "${q[@]}" "ktadd -k $KDCDIR/termsrv.keytab TERMSRV/localhost"
   } >> "$LOGS/kdc-init.log" 2>&1 || { cat "$LOGS/kdc-init.log" >&2; die "kadmin.local failed"; }
