@@ -50,6 +50,9 @@ public final class ProbeCommand implements Callable<Integer> {
     @Mixin
     GatewayOptions gatewayOptions = new GatewayOptions();
 
+    @Mixin
+    KerberosOptions kerberosOptions = new KerberosOptions();
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -59,6 +62,7 @@ public final class ProbeCommand implements Callable<Integer> {
         ProbeSettings settings;
         io.rdpprobe.probe.gateway.GatewaySettings gw;
         Map<String, Object> fileSection = null;
+        io.rdpprobe.probe.kerberos.KerberosSettings kerberos;
         try {
             if (port != null && (port < 1 || port > 65535)) {
                 throw new IllegalArgumentException("Invalid value for option '--port': " + port + " (use 1-65535)");
@@ -76,6 +80,7 @@ public final class ProbeCommand implements Callable<Integer> {
                 t = ProbeOptions.option("HOST[:PORT]", target, () -> Target.parse(target, port));
             }
             settings = options.settings();
+            kerberos = kerberosOptions.settings(t, settings.credssp().credentials(), settings.stageTimeoutMillis());
             gw = gatewayOptions.settings(t, settings, settings.credssp().credentials(), options.passwordStdin);
             if (gw != null && options.keyLog != null && options.capture != null && !options.force) {
                 // HTTP Basic carries the password base64-encoded inside the gateway's TLS: capture + key log would reveal it
@@ -104,6 +109,7 @@ public final class ProbeCommand implements Callable<Integer> {
         }
         try (setup) {
             ProbeRunner runner = setup.runner;
+            runner.kerberos(kerberos);
             Report report = gw != null ? runGateway(runner, t, settings, gw, options.transcript)
                     : io.rdpprobe.probe.enumerate.PortCheck.explain(runner, t, settings, run(runner, t, settings, options.enumerate, options.transcript));
             if (fileSection != null) {

@@ -43,6 +43,7 @@ public final class ProbeRunner implements AutoCloseable {
     private final ExecutorService dnsExecutor;
     private final List<Supplier<ChannelHandler>> wireTaps = new ArrayList<>();
     private KeyLog keyLog;
+    private io.rdpprobe.probe.kerberos.KerberosSettings kerberos;
     private volatile boolean transcriptEnabled;
     private volatile io.rdpprobe.probe.connector.Transcript lastTranscript;
 
@@ -69,6 +70,15 @@ public final class ProbeRunner implements AutoCloseable {
     /** Writes NSS key log lines for every TLS session of this runner. */
     public ProbeRunner keyLog(KeyLog k) {
         this.keyLog = k;
+        return this;
+    }
+
+    /**
+     * Runs the KERBEROS stage (against the KDC, before the target's DNS) once, in the next probe of this runner
+     * (the main one; follow-up connections such as --enumerate's do not repeat it); null: none.
+     */
+    public ProbeRunner kerberos(io.rdpprobe.probe.kerberos.KerberosSettings k) {
+        this.kerberos = k;
         return this;
     }
 
@@ -114,6 +124,16 @@ public final class ProbeRunner implements AutoCloseable {
             connector.viaGateway(probed.host());
         }
         Target target = gateway == null ? probed : new Target(gateway.host(), gateway.port());
+
+        // KERBEROS: the KDC is not the target; a failure that mstsc would not fall back from ends the probe here
+        if (kerberos != null) {
+            io.rdpprobe.probe.kerberos.KerberosSettings k = kerberos;
+            kerberos = null;
+            connector.externalStage(io.rdpprobe.probe.kerberos.KerberosProbe.run(k));
+            if (connector.isDone()) {
+                return connector;
+            }
+        }
 
         // DNS
         long t0 = System.nanoTime();
