@@ -14,6 +14,16 @@
 #   lab.sh wait-port PORT [SECONDS]  wait until 127.0.0.1:PORT listens (default 15 s)
 #   lab.sh probe PORT [REQ...]       send X.224 CRs (REQ = none | requestedProtocols) and print the raw CC hex
 #   lab.sh env                       print shell assignments (LAB, ports, CLIENT_DISPLAY) for eval
+#   lab.sh kdc-init [--force]        MIT Kerberos realm LAB.TEST in $LAB/kdc (database, principals, keytab)
+#   lab.sh start-kdc [OFFSET]        krb5kdc -n on 127.0.0.1:$KDC_PORT (TCP+UDP, default 33888); OFFSET (e.g. +6m,
+#                                    -2m) runs it under libfaketime, for clock skew. One KDC per port ("kdc-PORT").
+#   lab.sh kdc-env                   print KRB5_CONFIG=... for kinit/kvno against the lab realm (eval)
+#   lab.sh stop kdc                  stop the KDC on $KDC_PORT ("stop all" stops every lab KDC)
+#
+# Kerberos realm LAB.TEST (lab only, throwaway; every user +requires_preauth as in AD): rdptest / Passw0rd! (ok), rdplocked (-allow_tix:
+# KDC_ERR_CLIENT_REVOKED), rdpexpired (password expired: KDC_ERR_KEY_EXPIRED), TERMSRV/localhost (keytab
+# $LAB/kdc/termsrv.keytab); no principal for TERMSRV/127.0.0.1. The host's /etc/krb5.conf is never used:
+# KRB5_CONFIG and KRB5_KDC_PROFILE point into $LAB/kdc.
 #
 # Environment: LAB (work dir, default <repo>/lab-run, git-ignored), XRDP_PORT, SHADOW_PORT.
 # Throwaway test account of the shadow server's SAM file (lab only, never a real credential):
@@ -27,12 +37,14 @@ REPO=$(cd "$HERE/../.." && pwd)
 LAB=${LAB:-$REPO/lab-run}
 XRDP_PORT=${XRDP_PORT:-33891}
 SHADOW_PORT=${SHADOW_PORT:-33892}
+KDC_PORT=${KDC_PORT:-33888}
+KRB_REALM=LAB.TEST
 TEST_USER=rdptest
 TEST_PASS='Passw0rd!'   # throwaway lab account, see header
 RUN=$LAB/run LOGS=$LAB/logs CERTS=$LAB/certs
 
 valid_port() { [[ $2 =~ ^[0-9]+$ ]] && [ "$2" -ge 1 ] && [ "$2" -le 65535 ] || { printf '[lab] ERROR: %s=%s is not a TCP port\n' "$1" "$2" >&2; exit 2; }; }
-valid_port XRDP_PORT "$XRDP_PORT"; valid_port SHADOW_PORT "$SHADOW_PORT"
+valid_port XRDP_PORT "$XRDP_PORT"; valid_port SHADOW_PORT "$SHADOW_PORT"; valid_port KDC_PORT "$KDC_PORT"
 log() { printf '[lab] %s\n' "$*" >&2; }
 die() { printf '[lab] ERROR: %s\n' "$*" >&2; exit 1; }
 need_root() { [ "$(id -u)" = 0 ] || die "$1 needs root"; }
@@ -58,6 +70,10 @@ PKGS=(
   "gcc:/usr/bin/gcc"
   "libssl-dev:/usr/include/openssl/ssl.h"
   "chromium:/usr/bin/chromium"              # headless browser test of the HTML report (HtmlBrowserTest)
+  "krb5-kdc:/usr/sbin/krb5kdc"
+  "krb5-admin-server:/usr/sbin/kadmind"
+  "krb5-user:/usr/bin/kinit"
+  "faketime:/usr/bin/faketime"
 )
 
 do_install() {
@@ -84,7 +100,7 @@ do_install() {
     [ "$own_policy" = 1 ] && rm -f "$policy"
     [ "$rc" = 0 ] || die "apt-get failed (rc=$rc)"
   fi
-  dpkg-query -W -f='${Package} ${Version}\n' xrdp freerdp2-x11 freerdp2-shadow-x11 tshark tcpdump xvfb nmap openssl chromium 2>/dev/null | sed 's/^/[lab]   /' >&2 || true
+  dpkg-query -W -f='${Package} ${Version}\n' xrdp freerdp2-x11 freerdp2-shadow-x11 tshark tcpdump xvfb nmap openssl chromium krb5-kdc krb5-user faketime 2>/dev/null | sed 's/^/[lab]   /' >&2 || true
 }
 
 # ---------------------------------------------------------------- certificates
@@ -464,6 +480,98 @@ for r in reqs:
 PY
 }
 
+
+# ---------------------------------------------------------------- Kerberos KDC (MIT krb5kdc)
+KDCDIR=$LAB/kdc
+kdc_files() {  # the client profile (krb5.conf) and the KDC profile (kdc.conf), both under $LAB/kdc
+  mkdir -p "$KDCDIR"
+  cat > "$KDCDIR/kdc-$KDC_PORT.conf" <<CNF
+[kdcdefaults]
+ kdc_listen = 127.0.0.1:$KDC_PORT
+ kdc_tcp_listen = 127.0.0.1:$KDC_PORT
+[realms]
+ $KRB_REALM = {
+  database_name = $KDCDIR/principal
+  key_stash_file = $KDCDIR/stash
+  acl_file = $KDCDIR/kadm5.acl
+  max_life = 10h 0m 0s
+  max_renewable_life = 7d 0h 0m 0s
+  supported_enctypes = aes256-cts-hmac-sha1-96:normal aes128-cts-hmac-sha1-96:normal
+ }
+[dbmodules]
+ $KRB_REALM = {
+  disable_last_success = true
+  disable_lockout = true
+ }
+[logging]
+ kdc = STDERR
+CNF
+  cat > "$KDCDIR/krb5.conf" <<CNF
+[libdefaults]
+ default_realm = $KRB_REALM
+ dns_lookup_kdc = false
+ dns_lookup_realm = false
+ kdc_timesync = 0
+ udp_preference_limit = 1
+ rdns = false
+[realms]
+ $KRB_REALM = {
+  kdc = 127.0.0.1:$KDC_PORT
+ }
+CNF
+  : > "$KDCDIR/kadm5.acl"
+}
+kdc_env() { export KRB5_CONFIG=$KDCDIR/krb5.conf KRB5_KDC_PROFILE=$KDCDIR/kdc-$KDC_PORT.conf KRB5CCNAME=FILE:$KDCDIR/ccache; }
+
+kdc_init() {
+  mkdirs
+  kdc_files; kdc_env
+  if [ "${1:-}" != --force ] && [ -s "$KDCDIR/principal" ] && [ -s "$KDCDIR/termsrv.keytab" ]; then
+    log "kdc-init: realm $KRB_REALM present in $KDCDIR (use 'kdc-init --force' to recreate)"
+    return 0
+  fi
+  rm -f "$KDCDIR"/principal* "$KDCDIR/stash" "$KDCDIR/termsrv.keytab"
+  # master password: a throwaway, random per lab
+  kdb5_util create -s -r "$KRB_REALM" -P "$(head -c 18 /dev/urandom | base64)" > "$LOGS/kdc-init.log" 2>&1 \
+    || { cat "$LOGS/kdc-init.log" >&2; die "kdb5_util create failed"; }
+  local q=(kadmin.local -r "$KRB_REALM" -q)
+  {
+    "${q[@]}" "addprinc +requires_preauth -pw $TEST_PASS $TEST_USER"
+    "${q[@]}" "addprinc +requires_preauth -pw $TEST_PASS -allow_tix rdplocked"
+    "${q[@]}" "addprinc +requires_preauth -pw $TEST_PASS -pwexpire yesterday rdpexpired"
+    "${q[@]}" "addprinc -randkey TERMSRV/localhost"
+    "${q[@]}" "ktadd -k $KDCDIR/termsrv.keytab TERMSRV/localhost"
+  } >> "$LOGS/kdc-init.log" 2>&1 || { cat "$LOGS/kdc-init.log" >&2; die "kadmin.local failed"; }
+  log "kdc-init: realm $KRB_REALM in $KDCDIR: $TEST_USER, rdplocked, rdpexpired, TERMSRV/localhost (keytab)"
+}
+
+start_kdc() {  # start_kdc [OFFSET]
+  local offset=${1:-} name=kdc-$KDC_PORT
+  kdc_init
+  kdc_files; kdc_env
+  stop_one "$name"
+  listening "$KDC_PORT" && die "127.0.0.1:$KDC_PORT is already in use"
+  local cmd=(krb5kdc -n -r "$KRB_REALM")
+  if [ -n "$offset" ]; then
+    [[ $offset =~ ^[+-][0-9]+[smhd]?$ ]] || die "start-kdc OFFSET must look like +6m, -2m, +30s"
+    cmd=(faketime -f "$offset" "${cmd[@]}")
+  fi
+  spawn "$name" "$LOGS/$name.log" env KRB5_CONFIG="$KRB5_CONFIG" KRB5_KDC_PROFILE="$KRB5_KDC_PROFILE" "${cmd[@]}" \
+    || fail_start "$name" "$LOGS/$name.log"
+  echo "${offset:-none}" > "$RUN/$name.mode"
+  wait_port "$KDC_PORT" 10 "$name" || fail_start "$name" "$LOGS/$name.log"
+  log "KDC $KRB_REALM on 127.0.0.1:$KDC_PORT (tcp+udp), clock offset ${offset:-none}, pid $(cat "$RUN/$name.pid")"
+}
+
+stop_kdcs() {  # stop_kdcs [all]: the KDC on $KDC_PORT, or every lab KDC
+  local f n
+  if [ "${1:-}" = all ]; then
+    for f in "$RUN"/kdc-*.pid; do [ -e "$f" ] || continue; n=$(basename "$f" .pid); stop_one "$n"; done
+  else
+    stop_one "kdc-$KDC_PORT"
+  fi
+}
+
 # ---------------------------------------------------------------- stop / status
 stop_xrdp() {  # in the no-unshare fallback our xrdp wrote the global pid file: remove it if it is ours
   local p=""
@@ -479,8 +587,9 @@ do_stop() {
     xrdp) stop_xrdp ;;
     shadow) stop_one shadow; stop_one xvfb-shadow ;;
     clientx) stop_one xvfb-client ;;
-    all) stop_xrdp; stop_one shadow; stop_one xvfb-shadow; stop_one xvfb-client ;;
-    *) die "stop [xrdp|shadow|clientx|all]" ;;
+    kdc) stop_kdcs ;;
+    all) stop_xrdp; stop_one shadow; stop_one xvfb-shadow; stop_one xvfb-client; stop_kdcs all ;;
+    *) die "stop [xrdp|shadow|clientx|kdc|all]" ;;
   esac
 }
 
@@ -516,5 +625,8 @@ case "$cmd" in
   wait-port) wait_port "${1:?wait-port PORT [SECONDS]}" "${2:-15}" || die "nothing listens on 127.0.0.1:$1" ;;
   probe) do_probe "$@" ;;
   env) do_env ;;
+  kdc-init) kdc_init "$@" ;;
+  start-kdc) start_kdc "$@" ;;
+  kdc-env) mkdirs; kdc_files; printf 'export KRB5_CONFIG=%q KRB5CCNAME=%q\n' "$KDCDIR/krb5.conf" "FILE:$KDCDIR/ccache" ;;
   *) sed -n '2,22p' "$0"; exit 2 ;;
 esac

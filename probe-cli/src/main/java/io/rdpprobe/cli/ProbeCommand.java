@@ -47,6 +47,9 @@ public final class ProbeCommand implements Callable<Integer> {
     @Mixin
     GatewayOptions gatewayOptions = new GatewayOptions();
 
+    @Mixin
+    KerberosOptions kerberosOptions = new KerberosOptions();
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -57,6 +60,7 @@ public final class ProbeCommand implements Callable<Integer> {
         ProbeSettings settings;
         io.rdpprobe.probe.gateway.GatewaySettings gw;
         Map<String, Object> fileSection = null;
+        io.rdpprobe.probe.kerberos.KerberosSettings kerberos;
         try {
             if (port != null && (port < 1 || port > 65535)) {
                 throw new IllegalArgumentException("Invalid value for option '--port': " + port + " (use 1-65535)");
@@ -75,6 +79,7 @@ public final class ProbeCommand implements Callable<Integer> {
             }
             settings = options.settings();
             ReportOutput.check(options);
+            kerberos = kerberosOptions.settings(t, settings.credssp().credentials(), settings.stageTimeoutMillis());
             gw = gatewayOptions.settings(t, settings, settings.credssp().credentials(), options.passwordStdin);
             if (gw == null && StopAfter.isGatewayStage(options.stopAfter)) {
                 throw new IllegalArgumentException("Invalid value for option '--stop-after': "
@@ -107,6 +112,7 @@ public final class ProbeCommand implements Callable<Integer> {
         }
         try (setup) {
             ProbeRunner runner = setup.runner;
+            runner.kerberos(kerberos);
             Report report = probeOne(runner, t, settings, gw, options.enumerate, options.recordTranscript(), options.rtt);
             if (fileSection != null) {
                 report = report.withExtra(Map.of("rdpFile", fileSection));

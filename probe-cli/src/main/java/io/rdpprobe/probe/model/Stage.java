@@ -13,6 +13,7 @@ public enum Stage {
     GATEWAY_CHANNEL(23, "RD Gateway channel to the target (RAP)"),
     X224(12, "X.224 connection and security negotiation"),
     TLS(13, "TLS handshake and server certificate"),
+    KERBEROS(19, "Kerberos: KDC, pre-authentication and the service ticket for the SPN"),
     CREDSSP(14, "CredSSP / NLA authentication"),
     MCS(15, "MCS connect, GCC conference and channel joins"),
     SECURITY_EXCHANGE(16, "Standard RDP Security exchange"),

@@ -42,6 +42,7 @@ public final class ProbeRunner implements AutoCloseable {
     private final ExecutorService dnsExecutor;
     private final List<Supplier<ChannelHandler>> wireTaps = new ArrayList<>();
     private KeyLog keyLog;
+    private io.rdpprobe.probe.kerberos.KerberosSettings kerberos;
     private volatile boolean transcriptEnabled;
     private volatile io.rdpprobe.probe.connector.Transcript lastTranscript;
     private java.util.concurrent.Semaphore dnsPermits;
@@ -102,6 +103,15 @@ public final class ProbeRunner implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Runs the KERBEROS stage (against the KDC, before the target's DNS) once, in the next probe of this runner
+     * (the main one; follow-up connections such as --enumerate's do not repeat it); null: none.
+     */
+    public ProbeRunner kerberos(io.rdpprobe.probe.kerberos.KerberosSettings k) {
+        this.kerberos = k;
+        return this;
+    }
+
     public Report probe(Target target, ProbeSettings settings) {
         return run(target, settings).report(target.toString());
     }
@@ -144,6 +154,16 @@ public final class ProbeRunner implements AutoCloseable {
             connector.viaGateway(probed.host());
         }
         Target target = gateway == null ? probed : new Target(gateway.host(), gateway.port());
+
+        // KERBEROS: the KDC is not the target; a failure that mstsc would not fall back from ends the probe here
+        if (kerberos != null) {
+            io.rdpprobe.probe.kerberos.KerberosSettings k = kerberos;
+            kerberos = null;
+            connector.externalStage(io.rdpprobe.probe.kerberos.KerberosProbe.run(k));
+            if (connector.isDone()) {
+                return connector;
+            }
+        }
 
         // DNS
         InetAddress address;

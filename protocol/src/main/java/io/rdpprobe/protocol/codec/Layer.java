@@ -23,5 +23,6 @@ public enum Layer {
     PCAP,
     LINK,
     IP,
-    TCP
+    TCP,
+    KERBEROS
 }
