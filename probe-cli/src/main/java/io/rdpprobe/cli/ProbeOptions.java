@@ -76,7 +76,8 @@ final class ProbeOptions {
     java.nio.file.Path html;
 
     @Option(names = "--junit", paramLabel = "FILE",
-            description = "Also write JUnit XML to FILE: one testcase per stage, FAILED as a failure with the verdict.")
+            description = "Also write JUnit XML to FILE: one testcase per stage (scan: per target), FAILED as a failure "
+                    + "with the verdict.")
     java.nio.file.Path junit;
 
     /** Whether the PDUs are recorded: for --transcript, and for the HTML ladder. */

@@ -100,11 +100,6 @@ public final class ScanCommand implements Callable<Integer> {
     @Option(names = "--csv", paramLabel = "FILE", description = "Also write one CSV row per target (headline fields).")
     Path csv;
 
-    @Option(names = "--junit", paramLabel = "FILE",
-            description = "Also write JUnit XML: one testcase per target, failing when its verdict is FAILED (warnings pass, "
-                    + "with the verdict in system-out).")
-    Path junit;
-
     @Option(names = "--resume", paramLabel = "FILE",
             description = "Go on with an interrupted scan: skip the targets FILE (its JSON Lines) already reports, append "
                     + "the others to it, and summarise both.")
@@ -138,6 +133,11 @@ public final class ScanCommand implements Callable<Integer> {
     public Integer call() {
         Plan plan;
         try {
+            if (options.html != null || options.output != null || options.summary) {
+                throw new IllegalArgumentException((options.html != null ? "--html" : options.output != null ? "--output"
+                        : "--summary") + " is for one probe; a scan streams JSON Lines (--out FILE), --csv, --junit and "
+                        + "prints the fleet summary");
+            }
             plan = plan();
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
@@ -182,8 +182,8 @@ public final class ScanCommand implements Callable<Integer> {
             if (csv != null) {
                 csvWriter = new ScanCsvWriter(Files.newBufferedWriter(csv, StandardCharsets.UTF_8));
             }
-            if (junit != null) {
-                junitWriter = new JUnitXmlWriter(Files.newBufferedWriter(junit, StandardCharsets.UTF_8));
+            if (options.junit != null) {
+                junitWriter = new JUnitXmlWriter(Files.newBufferedWriter(options.junit, StandardCharsets.UTF_8));
                 junitWriter.startSuite("rdp-probe scan", null, null, Instant.now(), null);
             }
         } catch (IOException e) {
