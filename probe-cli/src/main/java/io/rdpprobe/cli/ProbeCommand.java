@@ -356,7 +356,8 @@ public final class ProbeCommand implements Callable<Integer> {
     private static List<String> after(Stage stop, String selected, boolean viaGateway) {
         List<String> out = new ArrayList<>();
         for (Stage s : Stage.values()) {
-            boolean skip = s.ordinal() <= stop.ordinal() || (StopAfter.isGatewayStage(s) && !viaGateway)
+            // KERBEROS runs against the KDC before the target's DNS: after a stop it is never a stage still to come
+            boolean skip = s.ordinal() <= stop.ordinal() || (StopAfter.isGatewayStage(s) && !viaGateway) || s == Stage.KERBEROS
                     || ("RDP".equals(selected) && (s == Stage.TLS || s == Stage.CREDSSP))
                     || ("SSL".equals(selected) && s == Stage.CREDSSP)
                     || (selected != null && !"RDP".equals(selected) && s == Stage.SECURITY_EXCHANGE);

@@ -148,7 +148,7 @@ public final class ScanCommand implements Callable<Integer> {
         PrintWriter stderr = spec.commandLine().getErr();
         FleetSummary summary = new FleetSummary(plan.expiryWarn(), Instant.now());
         plan.notes().forEach(summary::note);
-        if (!options.brief) {
+        if (!options.quiet) {
             plan.notes().forEach(n -> stderr.println("rdp-probe scan: " + n));
         }
 
@@ -159,7 +159,7 @@ public final class ScanCommand implements Callable<Integer> {
             ResumeFile.Done d = ResumeFile.read(resume, row -> summary.add(row, true));
             done = d.keys();
             jsonl = resume;
-            if (d.truncatedTail() && !options.brief) {
+            if (d.truncatedTail() && !options.quiet) {
                 stderr.println("rdp-probe scan: --resume " + resume + ": the last row was cut off by the interrupt; "
                         + "that target is probed again");
             }
@@ -240,7 +240,7 @@ public final class ScanCommand implements Callable<Integer> {
         }, "rdp-probe-scan-interrupt");
         Runtime.getRuntime().addShutdownHook(hook);
         boolean terminal = terminalOverride != null ? terminalOverride : System.console() != null;
-        Progress progress = options.brief ? null : new Progress(stderr, terminal, progressEveryMs,
+        Progress progress = options.quiet ? null : new Progress(stderr, terminal, progressEveryMs,
                 plan.targets().size(), already, scanner::done, summary::failuresByCause);
         long t0 = System.nanoTime();
         Scanner.Outcome outcome;

@@ -9,18 +9,20 @@ import picocli.CommandLine;
 /**
  * {@code --stop-after STAGE}: a stage name, any case. Every stage is a stop point: the probe ends the connection right
  * after that stage's result (DNS: no connection at all; TCP: closed before the X.224 Connection Request; a session
- * stage: a Disconnect Provider Ultimatum). The gateway stages are stop points only with {@code --gateway}.
+ * stage: a Disconnect Provider Ultimatum). The gateway stages are stop points only with {@code --gateway}. KERBEROS is
+ * not one: it talks to the KDC before the target's DNS, so stopping there would probe nothing of the target.
  */
 final class StopAfter implements CommandLine.ITypeConverter<Stage> {
     /** The accepted names, lowercase, in handshake order. */
-    static final String NAMES = Arrays.stream(Stage.values()).map(s -> s.name().toLowerCase(Locale.ROOT))
+    static final String NAMES = Arrays.stream(Stage.values()).filter(s -> s != Stage.KERBEROS)
+            .map(s -> s.name().toLowerCase(Locale.ROOT))
             .collect(Collectors.joining(", "));
 
     @Override
     public Stage convert(String value) {
         String v = value.trim().toUpperCase(Locale.ROOT).replace('-', '_');
         for (Stage s : Stage.values()) {
-            if (s.name().equals(v)) {
+            if (s.name().equals(v) && s != Stage.KERBEROS) {
                 return s;
             }
         }
