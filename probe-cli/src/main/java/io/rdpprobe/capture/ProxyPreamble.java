@@ -336,7 +336,7 @@ final class ProxyPreamble {
         if (cend < 0) return;
         if (destination == null) {
             String head = c.ascii(0, cend);
-            String[] lines = head.split("\r\n");
+            String[] lines = head.split("\r\n", -1); // -1: a head of empty lines still has its first (empty) line
             String[] req = lines[0].split(" ");
             if (req.length != 3 || !req[2].startsWith("HTTP/")) {
                 abandoned = "malformed HTTP CONNECT request line";
@@ -363,7 +363,7 @@ final class ProxyPreamble {
         }
         int send = s.headEnd();
         if (send < 0) return;
-        String status = s.ascii(0, send).split("\r\n")[0];
+        String status = s.ascii(0, send).split("\r\n", -1)[0]; // -1: "\r\n\r\n" alone is an empty status line, not no line
         tReply = s.time(0);
         reply = status;
         String[] st = status.split(" ", 3);
