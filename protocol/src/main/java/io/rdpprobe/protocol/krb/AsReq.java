@@ -89,6 +89,11 @@ public record AsReq(int kdcOptions, PrincipalName cname, String realm, Principal
         }
         byte[] ob = bits.getBytes();
         int options = ((ob[0] & 0xff) << 24) | ((ob[1] & 0xff) << 16) | ((ob[2] & 0xff) << 8) | (ob[3] & 0xff);
+        int nonce = KrbDer.int32(KrbDer.required(b, 7, "KDC-REQ-BODY.nonce"), "KDC-REQ-BODY.nonce");
+        if (nonce < 0) {
+            // UInt32 on the wire (RFC 4120 5.4.1); this codec keeps nonces in 0..2^31-1, as it sends them
+            throw DecodeException.invalid(Layer.KERBEROS, "KDC-REQ-BODY.nonce", 0, "negative nonce " + nonce);
+        }
         List<Integer> et = new ArrayList<>();
         for (ASN1Encodable e : KrbDer.sequence(KrbDer.required(b, 8, "KDC-REQ-BODY.etype"), "KDC-REQ-BODY.etype")) {
             et.add(KrbDer.int32(e.toASN1Primitive(), "KDC-REQ-BODY.etype"));
@@ -97,6 +102,6 @@ public record AsReq(int kdcOptions, PrincipalName cname, String realm, Principal
                 KrbDer.string(KrbDer.required(b, 2, "KDC-REQ-BODY.realm"), "KDC-REQ-BODY.realm"),
                 PrincipalName.decode(KrbDer.required(b, 3, "KDC-REQ-BODY.sname"), "KDC-REQ-BODY.sname"),
                 KrbDer.time(KrbDer.required(b, 5, "KDC-REQ-BODY.till"), "KDC-REQ-BODY.till"),
-                KrbDer.int32(KrbDer.required(b, 7, "KDC-REQ-BODY.nonce"), "KDC-REQ-BODY.nonce"), et, pa);
+                nonce, et, pa);
     }
 }
