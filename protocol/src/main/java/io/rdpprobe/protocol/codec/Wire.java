@@ -83,6 +83,22 @@ public final class Wire {
         return nul >= 0 ? s.substring(0, nul) : s;
     }
 
+    /**
+     * A fixed {@code n}-byte field holding a null-terminated UTF-16LE string (MS-RDPBCGR 2.2.1.3.2 clientName,
+     * imeFileName, clientDigProductId): at most {@code n/2 - 1} characters, since the last unit is the terminator's
+     * place; a field without a NUL is cut there, as the encoders write it. Consumes all {@code n} bytes.
+     */
+    public static String utf16zFixed(ByteBuf buf, int n, Layer layer, String field) {
+        need(buf, n, layer, field);
+        if ((n & 1) != 0 || n < 2) {
+            throw DecodeException.badLength(layer, field, buf.readerIndex(), "UTF-16 field length " + n);
+        }
+        String s = buf.toString(buf.readerIndex(), n - 2, StandardCharsets.UTF_16LE);
+        buf.skipBytes(n);
+        int nul = s.indexOf('\0');
+        return nul >= 0 ? s.substring(0, nul) : s;
+    }
+
     /** ASCII/Latin-1 string of {@code n} bytes, cut at the first NUL. */
     public static String asciiz(ByteBuf buf, int n, Layer layer, String field) {
         need(buf, n, layer, field);

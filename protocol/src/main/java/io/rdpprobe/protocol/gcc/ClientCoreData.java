@@ -147,11 +147,11 @@ public record ClientCoreData(int version, int desktopWidth, int desktopHeight, i
         int sas = Wire.u16le(b, Layer.GCC, "CS_CORE.SASSequence");
         int kl = Wire.i32le(b, Layer.GCC, "CS_CORE.keyboardLayout");
         int build = Wire.i32le(b, Layer.GCC, "CS_CORE.clientBuild");
-        String name = Wire.utf16z(b, 32, Layer.GCC, "CS_CORE.clientName");
+        String name = Wire.utf16zFixed(b, 32, Layer.GCC, "CS_CORE.clientName");
         int kt = Wire.i32le(b, Layer.GCC, "CS_CORE.keyboardType");
         int kst = Wire.i32le(b, Layer.GCC, "CS_CORE.keyboardSubType");
         int kfk = Wire.i32le(b, Layer.GCC, "CS_CORE.keyboardFunctionKey");
-        String ime = Wire.utf16z(b, 64, Layer.GCC, "CS_CORE.imeFileName");
+        String ime = Wire.utf16zFixed(b, 64, Layer.GCC, "CS_CORE.imeFileName");
         Integer pb2 = l.u16(b, "postBeta2ColorDepth");
         Integer pid = l.u16(b, "clientProductId");
         Integer serial = l.i32(b, "serialNumber");
@@ -160,7 +160,7 @@ public record ClientCoreData(int version, int desktopWidth, int desktopHeight, i
         Integer ecf = l.u16(b, "earlyCapabilityFlags");
         String dig = null;
         if (!l.stop && b.isReadable()) {
-            dig = Wire.utf16z(b, 64, Layer.GCC, "CS_CORE.clientDigProductId");
+            dig = Wire.utf16zFixed(b, 64, Layer.GCC, "CS_CORE.clientDigProductId");
         } else {
             l.stop = true;
         }
