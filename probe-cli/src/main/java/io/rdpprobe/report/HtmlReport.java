@@ -385,33 +385,12 @@ public final class HtmlReport {
         return String.valueOf(v);
     }
 
-    /** HTML/XML escaping; characters XML 1.0 forbids become U+FFFD so the page stays well formed. */
+    /**
+     * HTML/XML escaping, for text and attribute values alike: the JUnit writer's one escaper (quotes escaped,
+     * characters XML 1.0 forbids written as the text {@code \\uXXXX}), so the page stays well formed.
+     */
     public static String esc(String s) {
-        if (s == null) {
-            return "";
-        }
-        StringBuilder b = new StringBuilder(s.length() + 8);
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '&' -> b.append("&amp;");
-                case '<' -> b.append("&lt;");
-                case '>' -> b.append("&gt;");
-                case '"' -> b.append("&quot;");
-                case '\'' -> b.append("&#39;");
-                default -> {
-                    if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
-                        b.append(c).append(s.charAt(++i));
-                    } else if ((c < 0x20 && c != '\n' && c != '\t' && c != '\r') || c == 0xFFFE || c == 0xFFFF
-                            || Character.isSurrogate(c)) {
-                        b.append('\uFFFD');
-                    } else {
-                        b.append(c);
-                    }
-                }
-            }
-        }
-        return b.toString();
+        return JUnitXmlWriter.attribute(s);
     }
 
     /** For analyze: a page with an index of connections and one section each. */
