@@ -121,7 +121,11 @@ final class KrbDer {
         if (!(p instanceof ASN1String s)) {
             throw DecodeException.unexpected(Layer.KERBEROS, field, 0, "expected a KerberosString");
         }
-        return s.getString();
+        try {
+            return s.getString();
+        } catch (IllegalArgumentException e) {   // BouncyCastle's UTF8String rejects malformed UTF-8 this way
+            throw DecodeException.invalid(Layer.KERBEROS, field, 0, "not valid UTF-8 (RFC 4120 5.2.1 KerberosString)");
+        }
     }
 
     static String optString(Map<Integer, ASN1Primitive> m, int tag, String field) {
