@@ -583,6 +583,10 @@ final class ReportBuilder {
             add(StageResult.ok(Stage.LICENSING, ms(since, o.tLicense), ev, o.license));
             return;
         }
+        if (o.demandActive != null) {
+            add(StageResult.ok(Stage.LICENSING, ms(since, o.tDemandActive), ev, "no licensing PDU before Demand Active"));
+            return;
+        }
         if (serverEnded() && o.encryptedPdus[1] == 0) {
             StageResult r = serverDisconnect(Stage.LICENSING, since, ev, "a licensing PDU");
             add(new StageResult(r.stage(), r.status(), r.elapsedMs(), r.evidence(), r.cause(), r.summary(), r.inferred()));
@@ -600,6 +604,13 @@ final class ReportBuilder {
         SessionObserver o = c.session;
         if (o.errorInfo != null && o.tLicense >= 0 && o.tErrorInfo > o.tLicense) {
             add(errorInfo(Stage.ACTIVATION, o.tLicense, new LinkedHashMap<>()));
+            return;
+        }
+        if (o.demandActive != null) {
+            Map<String, Object> ev = new LinkedHashMap<>();
+            ev.put("startedAt", at(o.tDemandActive));
+            String summary = io.rdpprobe.probe.session.SessionReading.demandActive(o.demandActive, ev);
+            add(StageResult.ok(Stage.ACTIVATION, ms(o.tLicense >= 0 ? o.tLicense : o.tClientInfo, o.tDemandActive), ev, summary));
             return;
         }
         add(new StageResult(Stage.ACTIVATION, Status.NOT_REACHED, 0, Map.of(), null,

@@ -77,6 +77,9 @@ public final class SessionObserver {
     String license;
     ErrorInfo errorInfo;
     long tErrorInfo = -1;
+    /** The server's Demand Active PDU when it travelled in clear (no encryption, or decrypted), or null. */
+    io.rdpprobe.protocol.rdp.DemandActivePdu demandActive;
+    long tDemandActive = -1;
     DisconnectProviderUltimatum ultimatum;
     boolean ultimatumSeen;
     long tUltimatum = -1;
@@ -216,7 +219,10 @@ public final class SessionObserver {
         } else if (side == Side.SERVER && sd.channelId() == io0()) {
             while (data.isReadable()) {
                 SharePdu p = SharePdu.decode(data);
-                if (p instanceof DataPdu dp) {
+                if (p instanceof io.rdpprobe.protocol.rdp.DemandActivePdu d && demandActive == null) {
+                    demandActive = d;
+                    tDemandActive = ts;
+                } else if (p instanceof DataPdu dp) {
                     Optional<io.rdpprobe.protocol.rdp.SetErrorInfoPdu> sei = dp.setErrorInfo();
                     if (sei.isPresent() && !sei.get().errorInfo().isNone() && errorInfo == null) {
                         errorInfo = sei.get().errorInfo();

@@ -57,6 +57,32 @@ public final class SessionReading {
     }
 
     /**
+     * The Demand Active PDU (MS-RDPBCGR 2.2.1.13.1): ACTIVATION is OK. Puts its summary's evidence (share id,
+     * capability sets, desktop size, colour depth, OS) into {@code ev} and returns the summary.
+     */
+    public static String demandActive(io.rdpprobe.protocol.rdp.DemandActivePdu d, java.util.Map<String, Object> ev) {
+        ev.put("shareId", String.format("0x%08x", d.shareId()));
+        ev.put("sourceDescriptor", d.sourceDescriptorText());
+        ev.put("capabilityCount", d.capabilities().size());
+        ev.put("capabilities", d.capabilityNames());
+        d.bitmap().ifPresent(b -> {
+            ev.put("desktopSize", b.desktopWidth() + "x" + b.desktopHeight());
+            ev.put("colorDepth", b.preferredBitsPerPixel());
+        });
+        d.general().ifPresent(g -> {
+            ev.put("osMajorType", io.rdpprobe.protocol.codec.Named.value(g.osMajorName(), g.osMajorType(), 4));
+            ev.put("osMinorType", io.rdpprobe.protocol.codec.Named.value(g.osMinorName(), g.osMinorType(), 4));
+            ev.put("generalExtraFlags", io.rdpprobe.protocol.codec.Named.flags(
+                    io.rdpprobe.protocol.rdp.CapabilitySet.General.extraFlagNames(g.extraFlags()), g.extraFlags(), 4));
+        });
+        if (d.sessionId() != null) {
+            ev.put("sessionId", d.sessionId());
+        }
+        return "Demand Active with " + d.capabilities().size() + " capability sets"
+                + (ev.containsKey("desktopSize") ? ", desktop " + ev.get("desktopSize") : "");
+    }
+
+    /**
      * A Set Error Info PDU followed by the end of the connection. {@code ultimatum}: an MCS Disconnect Provider
      * Ultimatum came after it (whatever close follows it): the server disconnected the client, and mstsc shows the
      * ERRINFO with the "disconnected by the server" code (0x3...). Without one, only the socket closed (FIN/RST), and

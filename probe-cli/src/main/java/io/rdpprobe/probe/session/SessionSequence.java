@@ -927,25 +927,8 @@ public final class SessionSequence {
     }
 
     private Step onDemandActive(DemandActivePdu d, long nowMs) {
-        Map<String, Object> ev = evidence.get(Stage.ACTIVATION);
-        ev.put("shareId", String.format("0x%08x", d.shareId()));
-        ev.put("sourceDescriptor", d.sourceDescriptorText());
-        ev.put("capabilityCount", d.capabilities().size());
-        ev.put("capabilities", d.capabilityNames());
-        d.bitmap().ifPresent(b -> {
-            ev.put("desktopSize", b.desktopWidth() + "x" + b.desktopHeight());
-            ev.put("colorDepth", b.preferredBitsPerPixel());
-        });
-        d.general().ifPresent(g -> {
-            ev.put("osMajorType", Named.value(g.osMajorName(), g.osMajorType(), 4));
-            ev.put("osMinorType", Named.value(g.osMinorName(), g.osMinorType(), 4));
-            ev.put("generalExtraFlags", Named.flags(CapabilitySet.General.extraFlagNames(g.extraFlags()), g.extraFlags(), 4));
-        });
-        if (d.sessionId() != null) {
-            ev.put("sessionId", d.sessionId());
-        }
-        complete(Stage.ACTIVATION, nowMs, Status.OK, null, "Demand Active with " + d.capabilities().size()
-                + " capability sets" + (ev.containsKey("desktopSize") ? ", desktop " + ev.get("desktopSize") : ""));
+        String summary = SessionReading.demandActive(d, evidence.get(Stage.ACTIVATION));
+        complete(Stage.ACTIVATION, nowMs, Status.OK, null, summary);
         state = State.DONE;
         return new Step(List.of(Mcs.frame(DisconnectProviderUltimatum.USER_REQUESTED)), true);
     }
