@@ -135,17 +135,13 @@ public final class SessionObserver {
                 sendData(side, sd, ts);
             }
         } catch (DecodeException | IllegalArgumentException e) {
-            if (side == Side.SERVER && !ultimatumSeen && isUltimatum(mcs)) {
+            if (side == Side.SERVER && !ultimatumSeen && io.rdpprobe.probe.session.ServerDisconnect.isUltimatum(mcs)) {
                 ultimatumSeen = true; // an Ultimatum whose reason does not decode is still the server's disconnect
                 tUltimatum = ts;
                 return;
             }
             error(side, e);
         }
-    }
-
-    private static boolean isUltimatum(ByteBuf mcs) {
-        return mcs.isReadable() && (mcs.getUnsignedByte(mcs.readerIndex()) >> 2) == DomainPdu.CHOICE_DISCONNECT_PROVIDER_ULTIMATUM;
     }
 
     private void error(Side side, Exception e) {

@@ -1,6 +1,7 @@
 package io.rdpprobe.capture;
 
 import io.rdpprobe.protocol.x224.CrToken;
+import io.rdpprobe.protocol.x224.FailureCode;
 import io.rdpprobe.protocol.x224.NegotiationResponse;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -92,16 +93,10 @@ public final class ZeekMapping {
         };
     }
 
+    /** Zeek's failure_code names are the spec's (the protocol module's {@link FailureCode}); unknown: failure_code-N. */
     public static String failureCode(int v) {
-        return switch (v) {
-            case 1 -> "SSL_REQUIRED_BY_SERVER";
-            case 2 -> "SSL_NOT_ALLOWED_BY_SERVER";
-            case 3 -> "SSL_CERT_NOT_ON_SERVER";
-            case 4 -> "INCONSISTENT_FLAGS";
-            case 5 -> "HYBRID_REQUIRED_BY_SERVER";
-            case 6 -> "SSL_WITH_USER_AUTH_REQUIRED_BY_SERVER";
-            default -> "failure_code-" + Integer.toUnsignedString(v);
-        };
+        FailureCode f = new FailureCode(v);
+        return f.isKnown() ? f.name() : "failure_code-" + Integer.toUnsignedString(v);
     }
 
     public static String gccResult(int v) {

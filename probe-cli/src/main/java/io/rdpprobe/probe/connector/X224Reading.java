@@ -35,7 +35,9 @@ public sealed interface X224Reading permits X224Reading.Selected, X224Reading.Re
     StageResult result(long elapsedMs, Map<String, Object> context);
 
     /** The protocol the later stages run, or -1 when the reply ends the connection. */
-    int selectedProtocol();
+    default int selectedProtocol() {
+        return -1;
+    }
 
     /** Reads {@code reply} as the answer to a request for {@code requested} (null: legacy request). */
     static X224Reading of(Integer requested, X224Tpdu reply, String rawHex) {
@@ -112,11 +114,6 @@ public sealed interface X224Reading permits X224Reading.Selected, X224Reading.Re
     record Refused(Integer requested, ConnectionConfirm confirm, NegotiationFailure failure, String rawHex)
             implements X224Reading {
         @Override
-        public int selectedProtocol() {
-            return -1;
-        }
-
-        @Override
         public StageResult result(long elapsedMs, Map<String, Object> context) {
             Map<String, Object> ev = evidence(requested, context);
             putConfirm(ev, confirm);
@@ -165,11 +162,6 @@ public sealed interface X224Reading permits X224Reading.Selected, X224Reading.Re
 
     /** An X.224 Disconnect Request, a TPDU Error or any other TPDU instead of a Connection Confirm. */
     record Rejected(Integer requested, X224Tpdu reply, String rawHex) implements X224Reading {
-        @Override
-        public int selectedProtocol() {
-            return -1;
-        }
-
         @Override
         public StageResult result(long elapsedMs, Map<String, Object> context) {
             Map<String, Object> ev = evidence(requested, context);
