@@ -1,7 +1,8 @@
 package io.rdpprobe.capture;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
+import io.netty.buffer.ByteBufUtil;
+import io.rdpprobe.probe.connector.X224Reading;
 import io.rdpprobe.protocol.codec.DecodeException;
 import io.rdpprobe.protocol.tls.Alert;
 import io.rdpprobe.protocol.tls.CertificateMessage;
@@ -13,11 +14,9 @@ import io.rdpprobe.protocol.tls.TlsRecordHeader;
 import io.rdpprobe.protocol.tls.TlsVersions;
 import io.rdpprobe.protocol.x224.ConnectionConfirm;
 import io.rdpprobe.protocol.x224.ConnectionRequest;
-import io.rdpprobe.protocol.x224.DisconnectRequest;
-import io.rdpprobe.protocol.x224.ErrorTpdu;
 import io.rdpprobe.protocol.x224.NegotiationFailure;
-import io.rdpprobe.protocol.x224.NegotiationResponse;
 import io.rdpprobe.protocol.x224.Protocols;
+import io.rdpprobe.protocol.x224.X224Tpdu;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -59,11 +58,11 @@ public final class RdpConnection {
     ConnectionRequest cr;
     String crError;
     long tCc = -1;
+    /** The server's decoded reply to the Connection Request (a CC, DR, ER or other TPDU), and its bytes in hex. */
+    X224Tpdu serverReply;
+    String serverReplyHex;
     ConnectionConfirm cc;
     DecodeException ccError;
-    String serverRefusal; // X.224 DR / ER
-    int selectedProtocol = -1;
-    NegotiationFailure failure;
 
     // ---- TLS
     boolean tls;
@@ -85,24 +84,21 @@ public final class RdpConnection {
     long[] appBytes = new long[2];
     long[] tFirstApp = {-1, -1};
     private final HandshakeReassembler[] handshake = new HandshakeReassembler[2];
+    // ---- the encrypted CredSSP exchange, as the order of the TLS application records after the handshake shows it
+    /** Runs of client records (a CredSSP message each: NEGOTIATE, AUTHENTICATE, credentials, ...). */
+    int clientFlights;
+    long tLastClientFlight = -1;
+    private Side lastAppFrom;
+    /** The server sent a record (not of a TLS alert's size) after the client's last flight. */
+    boolean serverAnsweredLastFlight;
+    /** The server sent a TLS alert (encrypted; under TLS 1.3 a record of an alert's size) after the client's last flight. */
+    boolean serverAlertAfterLastFlight;
+    /** A TLS 1.3 record holding an alert: 5-byte header, 2-byte alert, content type, 16-byte AEAD tag. */
+    static final int TLS13_ALERT_RECORD = 24;
 
-    // ---- Standard RDP Security
-    final GccFields gcc = new GccFields();
-    long tConnectInitial = -1;
-    long tConnectResponse = -1;
-    long tSecurityExchange = -1;
-    long tClientInfo = -1;
-    long tLicense = -1;
-    String license;
-    io.rdpprobe.protocol.licensing.LicensePdu licensePdu;
-    long errorInfo = -1;
-    long tErrorInfo = -1;
-    String mcsError;
+    // ---- the session (MCS ... ACTIVATION), in clear under Standard RDP Security
+    final SessionObserver session = new SessionObserver(this, false);
     int[] tpktDecoded = new int[2];
-    long[] encryptedPdus = new long[2];
-    boolean disconnectUltimatum;
-    long tUltimatum = -1;
-    int ultimatumReason = -1;
 
     // ---- close
     Side closedBy;
@@ -124,6 +120,25 @@ public final class RdpConnection {
     boolean probeOwn;
     /** rdp-probe's stop marker on its close ({@link ProbeCaptureFile#STOP_PREFIX} or GAVE_UP_PREFIX), or null. */
     String probeStop;
+    /**
+     * One TPKT frame as a side sent it, in that side's order (at most {@link #MAX_DECODED_TPKT} per direction): the
+     * X.224, MCS and session units of the connection, the bytes the stage readings were given. Encrypted TLS records
+     * are not units (only counted); a decrypting analyser feeds the TPKT frames it recovers from them to
+     * {@link SessionObserver#frame} the same way.
+     */
+    public record Unit(long ts, Side from, byte[] bytes) {}
+
+    private final List<Unit> units = new ArrayList<>();
+
+    /** The TPKT units of both directions in capture order (each direction in its own order). */
+    public List<Unit> units() {
+        return List.copyOf(units);
+    }
+
+    /** Who closed the connection first (null while open) and how ("FIN" or "RST"). */
+    public Side closedBy() { return closedBy; }
+    public String closeKind() { return closeKind; }
+
     /** One PDU of the ladder: capture time (ns since the epoch), who sent it, its name and size. */
     public record LadderPdu(long ts, Side from, String name, int size) {}
     /** PDUs kept per connection for the ladder diagram (bounded: the rest is only counted). */
@@ -195,11 +210,23 @@ public final class RdpConnection {
 
     public Endpoint client() { return client; }
     public Endpoint server() { return server; }
-    public GccFields gcc() { return gcc; }
+    public SessionObserver session() { return session; }
     public ConnectionRequest connectionRequest() { return cr; }
     public ConnectionConfirm connectionConfirm() { return cc; }
-    public int selectedProtocol() { return selectedProtocol; }
-    public NegotiationFailure negotiationFailure() { return failure; }
+    /** The X224 stage's reading of the server's reply (the live probe's {@link X224Reading}), or null before one. */
+    public X224Reading x224() {
+        return serverReply == null ? null : X224Reading.of(X224Reading.requestedBy(cr), serverReply, serverReplyHex);
+    }
+
+    /** The protocol the later stages run, or -1 (no reply, or a reply that ends the connection). */
+    public int selectedProtocol() {
+        X224Reading r = x224();
+        return r == null ? -1 : r.selectedProtocol();
+    }
+
+    public NegotiationFailure negotiationFailure() {
+        return x224() instanceof X224Reading.Refused f ? f.failure() : null;
+    }
     public ClientHello clientHello() { return clientHello; }
     public ServerHello serverHello() { return serverHello; }
     public List<byte[]> certificates() { return certificates == null ? List.of() : certificates; }
@@ -332,7 +359,7 @@ public final class RdpConnection {
                     return false;
                 }
             }
-            if (b0 != 0x03 && side == Side.SERVER && cc == null && ccError == null && serverRefusal == null
+            if (b0 != 0x03 && side == Side.SERVER && serverReply == null && ccError == null
                     && cr == null && !rdpLikely) {
                 abandon();
                 return false;
@@ -358,16 +385,45 @@ public final class RdpConnection {
                 appRecords[i]++;
                 appBytes[i] += len;
                 if (tFirstApp[i] < 0) tFirstApp[i] = ts;
-                if (tTlsDone < 0 && serverHello != null && serverHello.version() == TlsVersions.TLS13 && side == Side.CLIENT) {
-                    tTlsDone = ts;
+                boolean tls13 = serverHello != null && serverHello.version() == TlsVersions.TLS13;
+                if (tTlsDone < 0 && tls13 && side == Side.CLIENT) {
+                    tTlsDone = ts; // the client's Finished
+                } else if (tTlsDone >= 0 && closedBy == null) {
+                    flight(side, tls13 && len == TLS13_ALERT_RECORD, ts);
                 }
                 pdu(side, "TLS application data (encrypted)");
             } else if (firstByte == 0x03) {
-                encryptedPdus[i]++;
-                pdu(side, "slow-path PDU");
+                session.encryptedPdus[i]++;
+                pdu(side, "slow-path PDU (not decoded)");
             } else {
-                encryptedPdus[i]++;
-                pdu(side, "fast-path PDU");
+                session.encryptedPdus[i]++;
+                pdu(side, io.rdpprobe.probe.pdu.PduNames.fastPath(side == Side.CLIENT));
+            }
+        }
+
+        /** One application record after the TLS handshake: counts the client's flights and the server's answers. */
+        private void flight(Side from, boolean alertSized, long ts) {
+            if (from == Side.CLIENT) {
+                if (alertSized) {
+                    return; // the client's close_notify
+                }
+                if (lastAppFrom != Side.CLIENT) {
+                    clientFlights++;
+                    serverAnsweredLastFlight = false;
+                    serverAlertAfterLastFlight = false;
+                }
+                tLastClientFlight = ts;
+                lastAppFrom = Side.CLIENT;
+                return;
+            }
+            if (clientFlights == 0) {
+                return; // TLS 1.3 session tickets before the first CredSSP message
+            }
+            if (alertSized) {
+                serverAlertAfterLastFlight = true;
+            } else {
+                serverAnsweredLastFlight = true;
+                lastAppFrom = Side.SERVER;
             }
         }
 
@@ -380,7 +436,7 @@ public final class RdpConnection {
                 if (!rdpLikely) {
                     abandon();
                 }
-            } else if (side == Side.SERVER && cc == null && ccError == null) {
+            } else if (side == Side.SERVER && serverReply == null && ccError == null) {
                 if (cr == null && !rdpLikely) {
                     abandon();
                     return;
@@ -389,8 +445,8 @@ public final class RdpConnection {
                 tCc = ts;
             } else {
                 note(side.lower() + " stream: unframeable data: " + e.getMessage());
-                if (side == Side.SERVER && mcsError == null && tls == false && cc != null) {
-                    mcsError = e.getMessage();
+                if (side == Side.SERVER && session.serverError == null && !tls && cc != null) {
+                    session.serverError = e.getMessage();
                 }
             }
             pdu(side, "malformed data");
@@ -415,6 +471,7 @@ public final class RdpConnection {
         }
 
         private void tpkt(ByteBuf f, long ts) {
+            units.add(new Unit(ts, side, ByteBufUtil.getBytes(f)));
             int code = f.readableBytes() > 5 ? f.getUnsignedByte(f.readerIndex() + 5) & 0xF0 : -1;
             if (side == Side.CLIENT) {
                 if (cr == null && crError == null) {
@@ -437,57 +494,38 @@ public final class RdpConnection {
                     return;
                 }
                 if (code == 0xF0) {
-                    StdSecurity.clientData(RdpConnection.this, f, ts);
+                    session.frame(side, f, ts);
                 } else {
-                    pdu(side, String.format("X.224 TPDU 0x%02x", code));
+                    pdu(side, io.rdpprobe.probe.pdu.PduNames.tpkt(f, true, session.standardSecurity()));
                 }
                 return;
             }
             // server
-            if (cc == null && ccError == null && serverRefusal == null) {
+            if (serverReply == null && ccError == null) {
                 if (cr == null && !rdpLikely && code != 0xD0) {
                     abandon();
                     return;
                 }
                 tCc = ts;
                 try {
-                    switch (code) {
-                        case 0xD0 -> {
-                            cc = ConnectionConfirm.decode(f.duplicate());
-                            rdpLikely = true;
-                            pdu(side, io.rdpprobe.probe.pdu.PduNames.connectionConfirm(cc));
-                            if (cc.negotiation() instanceof NegotiationResponse r) {
-                                selectedProtocol = r.selectedProtocol();
-                            } else if (cc.negotiation() instanceof NegotiationFailure nf) {
-                                failure = nf;
-                            } else {
-                                selectedProtocol = Protocols.RDP;
-                            }
-                            tls = selectedProtocol > 0;
-                        }
-                        case 0x80 -> {
-                            DisconnectRequest dr = DisconnectRequest.decode(f.duplicate());
-                            serverRefusal = "X.224 Disconnect Request, reason " + dr.reasonName();
-                            pdu(side, "X.224 Disconnect Request");
-                        }
-                        case 0x70 -> {
-                            ErrorTpdu er = ErrorTpdu.decode(f.duplicate());
-                            serverRefusal = "X.224 Error TPDU, cause " + er.causeName();
-                            pdu(side, "X.224 Error TPDU");
-                        }
-                        default -> throw DecodeException.unexpected(io.rdpprobe.protocol.codec.Layer.X224, "TPDU code", 5,
-                                String.format("expected a Connection Confirm (0xD0), got 0x%02x", code));
+                    X224Tpdu reply = X224Tpdu.decode(f.duplicate());
+                    serverReply = reply;
+                    serverReplyHex = ByteBufUtil.hexDump(f);
+                    if (reply instanceof ConnectionConfirm confirm) {
+                        cc = confirm;
+                        rdpLikely = true;
                     }
+                    tls = Protocols.usesTls(selectedProtocol());
                 } catch (DecodeException e) {
                     ccError = e;
-                    pdu(side, "malformed X.224 Connection Confirm");
                 }
+                pdu(side, io.rdpprobe.probe.pdu.PduNames.tpkt(f, false, false));
                 return;
             }
             if (code == 0xF0) {
-                StdSecurity.serverData(RdpConnection.this, f, ts);
+                session.frame(side, f, ts);
             } else {
-                pdu(side, String.format("X.224 TPDU 0x%02x", code));
+                pdu(side, io.rdpprobe.probe.pdu.PduNames.tpkt(f, false, session.standardSecurity()));
             }
         }
 
@@ -516,6 +554,9 @@ public final class RdpConnection {
                 }
                 case TlsRecordHeader.ALERT -> {
                     if (afterCcs || tls13Encrypted || f.readableBytes() != 2) {
+                        if (side == Side.SERVER && clientFlights > 0 && closedBy == null) {
+                            serverAlertAfterLastFlight = true;
+                        }
                         alert(side.lower() + ": encrypted alert");
                         pdu(side, "TLS alert (encrypted)");
                         return;

@@ -1,6 +1,7 @@
 package io.rdpprobe.capture;
 
 import io.rdpprobe.capture.RdpConnection.Side;
+import io.rdpprobe.probe.credssp.CredSspReading;
 import io.rdpprobe.probe.model.Cause;
 import io.rdpprobe.probe.model.Causes;
 import io.rdpprobe.probe.model.SessionCauses;
@@ -10,7 +11,7 @@ import io.rdpprobe.probe.model.StageResult;
 import io.rdpprobe.probe.model.Status;
 import io.rdpprobe.probe.model.Verdict;
 import io.rdpprobe.probe.session.ServerDisconnect;
-import io.rdpprobe.protocol.tls.CipherSuites;
+import io.rdpprobe.protocol.codec.Named;
 import io.rdpprobe.protocol.tls.TlsVersions;
 import io.rdpprobe.protocol.x224.ConnectionRequest;
 import io.rdpprobe.protocol.x224.CrToken;
@@ -49,7 +50,7 @@ final class ReportBuilder {
     private Report build() {
         tcp();
         x224();
-        boolean tlsPath = c.selectedProtocol > 0;
+        boolean tlsPath = Protocols.usesTls(c.selectedProtocol());
         if (tlsPath) {
             tls();
             credssp();
@@ -73,12 +74,7 @@ final class ReportBuilder {
             mcs();
             securityExchange();
             licensing();
-            if (!stopped) {
-                add(new StageResult(Stage.ACTIVATION, Status.NOT_REACHED, 0, Map.of(), null,
-                        "Demand Active is RC4-encrypted under Standard RDP Security: not visible", false));
-            } else {
-                add(StageResult.notReached(Stage.ACTIVATION));
-            }
+            activation();
         }
         Map<String, Object> extra = new LinkedHashMap<>();
         extra.put("capture", captureSection());
@@ -157,8 +153,8 @@ final class ReportBuilder {
      * the same verdict as the live probe's ({@link ServerDisconnect}).
      */
     private StageResult serverDisconnect(Stage st, long since, Map<String, Object> ev, String waitingFor) {
-        io.rdpprobe.protocol.mcs.DisconnectReason reason = c.disconnectUltimatum && c.ultimatumReason >= 0
-                ? new io.rdpprobe.protocol.mcs.DisconnectReason(c.ultimatumReason) : null;
+        SessionObserver o = c.session;
+        io.rdpprobe.protocol.mcs.DisconnectReason reason = o.ultimatum != null ? o.ultimatum.reason() : null;
         String close = c.closedBy == Side.SERVER ? c.closeKind : null;
         ServerDisconnect.Judgement j = ServerDisconnect.judge(waitingFor, reason, close);
         ev.putAll(j.evidence());
@@ -166,9 +162,28 @@ final class ReportBuilder {
             ev.put("closedBy", c.closedBy.lower());
             if (c.closeAfter != null) ev.put("closedAfter", c.closeAfter);
         }
-        if (c.disconnectUltimatum) ev.put("disconnectProviderUltimatum", at(c.tUltimatum));
-        long end = c.disconnectUltimatum ? c.tUltimatum : c.tClose;
+        if (o.ultimatumSeen) ev.put("disconnectProviderUltimatum", at(o.tUltimatum));
+        long end = o.ultimatumSeen ? o.tUltimatum : c.tClose;
         return StageResult.failed(st, ms(since, end), ev, j.cause(), j.summary());
+    }
+
+    /** The server ended the connection (an Ultimatum, or its close), as the live sequence's closed() sees it. */
+    private boolean serverEnded() {
+        return c.session.ultimatumSeen || c.closedBy == Side.SERVER;
+    }
+
+    /** A Set Error Info PDU in clear, then the end: the live probe's reading (SessionReading.errorInfo). */
+    private StageResult errorInfo(Stage st, long since, Map<String, Object> ev) {
+        SessionObserver o = c.session;
+        ev.put("errorInfo", o.errorInfo.toString());
+        if (o.ultimatumSeen) {
+            ev.put("disconnectProviderUltimatum", at(o.tUltimatum));
+            if (o.ultimatum != null) ev.put("ultimatum", o.ultimatum.reason().name());
+        }
+        if (c.closedBy != null) ev.put("close", c.closeKind);
+        io.rdpprobe.probe.session.SessionReading.Reading r = io.rdpprobe.probe.session.SessionReading.errorInfo(o.errorInfo,
+                o.ultimatumAfterErrorInfo());
+        return StageResult.failed(st, ms(since, o.tErrorInfo), ev, r.cause(), r.summary());
     }
 
     // ---- TCP ---------------------------------------------------------------------------------------------
@@ -237,9 +252,9 @@ final class ReportBuilder {
         if (cr != null) {
             if (cr.token() instanceof CrToken.Cookie ck) ev.put("cookie", ck.identifier());
             if (cr.token() instanceof CrToken.RoutingToken rt) ev.put("routingToken", rt.value());
-            ev.put("requestedProtocols", Protocols.describe(cr.requestedProtocols()));
-            if (cr.negotiation() == null) ev.put("negotiation", "legacy request without RDP_NEG_REQ");
-            else if (!cr.negotiation().flagNames().isEmpty()) ev.put("requestFlags", cr.negotiation().flagNames());
+            if (cr.negotiation() != null && !cr.negotiation().flagNames().isEmpty()) {
+                ev.put("requestFlags", cr.negotiation().flagNames());
+            }
             if (cr.correlation() != null) ev.put("correlationInfo", true);
         }
         if (c.crError != null) ev.put("clientError", c.crError);
@@ -249,42 +264,21 @@ final class ReportBuilder {
             return;
         }
         if (c.ccError != null) {
+            ev.put("requested", io.rdpprobe.probe.connector.X224Reading.requestedText(
+                    io.rdpprobe.probe.connector.X224Reading.requestedBy(cr)));
             ev.put("error", c.ccError.getMessage());
             add(StageResult.failed(Stage.X224, ms(c.tCr, c.tCc), ev, Causes.MALFORMED_RESPONSE,
                     "the server's X.224 Connection Confirm is malformed: " + c.ccError.getMessage()));
             return;
         }
-        if (c.serverRefusal != null) {
-            ev.put("serverReply", c.serverRefusal);
-            add(StageResult.failed(Stage.X224, ms(c.tCr, c.tCc), ev,
-                    c.serverRefusal.startsWith("X.224 Disconnect") ? Causes.X224_DISCONNECT : Causes.X224_ERROR, c.serverRefusal));
-            return;
-        }
-        if (c.failure != null) {
-            ev.put("failureCode", c.failure.failureCode().toString());
-            add(StageResult.failed(Stage.X224, ms(c.tCr, c.tCc), ev, Causes.forFailureCode(c.failure.failureCode()),
-                    "the server refused the negotiation with RDP_NEG_FAILURE " + c.failure.failureCode().name() + ": "
-                            + c.failure.failureCode().meaning()));
-            return;
-        }
-        if (c.cc != null) {
-            ev.put("selectedProtocol", Protocols.name(c.selectedProtocol));
-            if (c.cc.negotiation() instanceof NegotiationResponse r) {
-                if (!r.flagNames().isEmpty()) ev.put("responseFlags", r.flagNames());
-            } else {
-                ev.put("negotiation", "bare Connection Confirm (no RDP_NEG_RSP)");
-            }
+        io.rdpprobe.probe.connector.X224Reading reading = c.x224();
+        if (reading != null) {
             if (cr == null && c.crError != null) {
                 add(StageResult.failed(Stage.X224, ms(c.tCr, c.tCc), ev, CaptureCauses.MALFORMED_REQUEST, c.crError));
                 return;
             }
-            String sel = Protocols.name(c.selectedProtocol);
-            if (cr != null && c.selectedProtocol != 0 && (cr.requestedProtocols() & c.selectedProtocol) == 0) {
-                add(StageResult.warning(Stage.X224, ms(c.tCr, c.tCc), ev, Causes.PROTOCOL_NOT_REQUESTED,
-                        "the server selected " + sel + ", which the client did not request"));
-                return;
-            }
-            add(StageResult.ok(Stage.X224, ms(c.tCr, c.tCc), ev, "the server selected " + sel));
+            // the live probe's reading of the same reply: one verdict, one set of evidence keys
+            add(reading.result(ms(c.tCr, c.tCc), ev));
             return;
         }
         if (cr == null && c.crError != null) {
@@ -295,6 +289,8 @@ final class ReportBuilder {
             add(incomplete(Stage.X224, c.firstSeen, ev, "the client's X.224 Connection Request", Side.CLIENT));
             return;
         }
+        ev.put("requested", io.rdpprobe.probe.connector.X224Reading.requestedText(
+                io.rdpprobe.probe.connector.X224Reading.requestedBy(cr)));
         add(incomplete(Stage.X224, c.tCr, ev, "the server's X.224 Connection Confirm", Side.SERVER));
     }
 
@@ -307,13 +303,13 @@ final class ReportBuilder {
         Map<String, Object> ev = new LinkedHashMap<>();
         if (c.tClientHello >= 0) ev.put("startedAt", at(c.tClientHello));
         if (c.clientHello != null) {
-            ev.put("clientMaxVersion", TlsVersions.name(c.clientHello.maxVersion()));
+            ev.put("clientMaxVersion", tlsVersion(c.clientHello.maxVersion()));
             ev.put("cipherSuitesOffered", c.clientHello.cipherSuites().size());
             if (c.clientHello.serverName() != null) ev.put("sni", c.clientHello.serverName());
         }
         if (c.serverHello != null) {
-            ev.put("version", TlsVersions.name(c.serverHello.version()));
-            ev.put("cipherSuite", CipherSuites.name(c.serverHello.cipherSuite()));
+            ev.put("version", tlsVersion(c.serverHello.version()));
+            ev.put("cipherSuite", io.rdpprobe.probe.tls.CipherSuites.name(c.serverHello.cipherSuite()));
         }
         if (c.certificates != null) {
             List<Object> chain = new ArrayList<>();
@@ -338,11 +334,16 @@ final class ReportBuilder {
         }
         if (c.tTlsDone >= 0 && c.serverHello != null) {
             add(StageResult.ok(Stage.TLS, ms(c.tClientHello, c.tTlsDone), ev,
-                    TlsVersions.name(c.serverHello.version()) + " " + CipherSuites.name(c.serverHello.cipherSuite())));
+                    tlsVersion(c.serverHello.version()) + ", " + io.rdpprobe.probe.tls.CipherSuites.name(c.serverHello.cipherSuite())));
             return;
         }
         add(incomplete(Stage.TLS, c.tClientHello >= 0 ? c.tClientHello : c.tCc, ev,
                 c.clientHello == null ? "the client's TLS ClientHello" : "the TLS handshake to complete", null));
+    }
+
+    /** The live probe's form of a TLS version ("TLS 1.2"), from the wire value. */
+    private static String tlsVersion(int wire) {
+        return io.rdpprobe.probe.tls.TlsVersions.label(io.rdpprobe.probe.tls.TlsVersions.name(wire));
     }
 
     private void credssp() {
@@ -350,8 +351,8 @@ final class ReportBuilder {
             add(StageResult.notReached(Stage.CREDSSP));
             return;
         }
-        if (!Protocols.usesCredSsp(c.selectedProtocol)) {
-            add(StageResult.skipped(Stage.CREDSSP, Protocols.name(c.selectedProtocol) + " selected: no CredSSP"));
+        if (!Protocols.usesCredSsp(c.selectedProtocol())) {
+            add(StageResult.skipped(Stage.CREDSSP, Protocols.name(c.selectedProtocol()) + " selected: no CredSSP"));
             return;
         }
         Map<String, Object> ev = new LinkedHashMap<>();
@@ -361,6 +362,11 @@ final class ReportBuilder {
         ev.put("clientBytes", c.appBytes[0]);
         ev.put("serverBytes", c.appBytes[1]);
         long total = c.appRecords[0] + c.appRecords[1];
+        StageResult silent = credsspSilence(ev);
+        if (silent != null) {
+            add(silent);
+            return;
+        }
         if (total > CREDSSP_RECORDS) {
             add(StageResult.ok(Stage.CREDSSP, 0, ev, "encrypted; " + total
                     + " TLS records followed, so authentication most likely passed (not decrypted)"));
@@ -386,60 +392,91 @@ final class ReportBuilder {
         add(incomplete(Stage.CREDSSP, c.tTlsDone, ev, "the end of the encrypted CredSSP exchange", null));
     }
 
-    // ---- Standard RDP Security ---------------------------------------------------------------------------
+    /**
+     * The server went silent (closed, or sent a TLS alert) after one of the client's CredSSP messages and before
+     * answering it: the live probe's reading ({@link CredSspReading#silence}) of that phase. The phase is inferred
+     * from the order of the encrypted records (the n-th run of client records is the n-th CredSSP message), so the
+     * result is marked inferred and the evidence says how it was read. Null when the records do not show that.
+     */
+    private StageResult credsspSilence(Map<String, Object> ev) {
+        if (c.probeStop != null && c.closedBy == Side.CLIENT) {
+            return null;
+        }
+        boolean closed = c.closedBy == Side.SERVER;
+        boolean alert = c.serverAlertAfterLastFlight;
+        if ((!closed && !alert) || c.serverAnsweredLastFlight) {
+            return null;
+        }
+        CredSspReading.Phase phase = switch (c.clientFlights) {
+            case 1 -> CredSspReading.Phase.NEGOTIATE;
+            case 2 -> CredSspReading.Phase.AUTHENTICATE;
+            case 3 -> c.selectedProtocol() == Protocols.HYBRID_EX ? CredSspReading.Phase.CREDENTIALS : null;
+            default -> null;
+        };
+        if (phase == null) {
+            return null;
+        }
+        long end = c.tClose >= 0 ? c.tClose : c.lastSeen;
+        String what = alert ? "the server sent an encrypted TLS alert" + (closed ? " and closed the connection (" + c.closeKind + ")" : "")
+                : "the server closed the connection (" + c.closeKind + ")";
+        CredSspReading.Reading r = CredSspReading.silence(phase, what, ms(c.tLastClientFlight, end));
+        ev.put("closedBy", alert ? "server (TLS alert" + (closed ? ", then " + c.closeKind + ")" : ")") : "server (" + c.closeKind + ")");
+        ev.put(phase.elapsedKey, ms(c.tLastClientFlight, end));
+        ev.put("phaseInferredFrom", "the order of the encrypted TLS records: " + c.clientFlights + " client flight(s) (NEGOTIATE, "
+                + "AUTHENTICATE, credentials), the server silent after the last" + (alert ? " but for an alert-sized record" : ""));
+        return new StageResult(Stage.CREDSSP, Status.FAILED, ms(c.tFirstApp[0], end), ev, r.cause(), r.summary(), true);
+    }
+
+    // ---- the session stages, from the decoded records of the SessionObserver -----------------------------
     private void mcs() {
         if (stopped) {
             add(StageResult.notReached(Stage.MCS));
             return;
         }
-        GccFields g = c.gcc;
+        SessionObserver o = c.session;
         Map<String, Object> ev = new LinkedHashMap<>();
-        if (c.tConnectInitial >= 0) {
-            ev.put("startedAt", at(c.tConnectInitial));
-            ev.put("client", g.clientEvidence());
+        if (o.tConnectInitial >= 0) {
+            ev.put("startedAt", at(o.tConnectInitial));
+            ev.put("client", o.clientEvidence());
         }
-        if (g.serverResponseSeen) {
-            ev.put("server", g.serverEvidence());
-        }
-        if (g.decodeError != null) ev.put("error", g.decodeError);
-        if (c.tConnectInitial < 0) {
+        ev.putAll(o.serverEvidence());
+        if (o.clientError != null) ev.put("clientError", o.clientError);
+        if (o.serverError != null) ev.put("error", o.serverError);
+        if (o.tConnectInitial < 0) {
             add(incomplete(Stage.MCS, c.tCc, ev, "the client's MCS Connect-Initial", Side.CLIENT));
             return;
         }
-        if (!g.serverResponseSeen) {
-            if (c.disconnectUltimatum || c.closedBy == Side.SERVER) {
-                add(serverDisconnect(Stage.MCS, c.tConnectInitial, ev, "the MCS Connect-Response"));
+        if (o.tConnectResponse < 0) {
+            if (serverEnded()) {
+                add(serverDisconnect(Stage.MCS, o.tConnectInitial, ev, "the MCS Connect-Response"));
                 return;
             }
-            add(incomplete(Stage.MCS, c.tConnectInitial, ev, "the server's MCS Connect-Response", Side.SERVER));
+            add(incomplete(Stage.MCS, o.tConnectInitial, ev, "the server's MCS Connect-Response", Side.SERVER));
             return;
         }
-        if (g.decodeError != null && g.decodeError.startsWith("server")) {
-            add(StageResult.failed(Stage.MCS, ms(c.tConnectInitial, c.tConnectResponse), ev, Causes.MALFORMED_RESPONSE,
-                    "the server's MCS Connect-Response is malformed: " + g.decodeError));
+        long elapsed = ms(o.tConnectInitial, o.tConnectResponse);
+        if (o.connectResponse == null || (o.connectResponse.result().isSuccess() && o.conference == null)) {
+            add(StageResult.failed(Stage.MCS, elapsed, ev, Causes.MALFORMED_RESPONSE,
+                    "the server's MCS Connect-Response is malformed: " + o.serverError));
             return;
         }
-        if (g.mcsResult > 0) {
-            io.rdpprobe.probe.model.Cause cause = SessionCauses.mcsRejected(new io.rdpprobe.protocol.mcs.McsResult(g.mcsResult));
-            add(StageResult.failed(Stage.MCS, ms(c.tConnectInitial, c.tConnectResponse), ev, cause, cause.title()));
+        io.rdpprobe.probe.session.SessionReading.Reading refused = io.rdpprobe.probe.session.SessionReading
+                .connectResponse(o.connectResponse, o.conference);
+        if (refused != null) {
+            add(StageResult.failed(Stage.MCS, elapsed, ev, refused.cause(), refused.summary()));
             return;
         }
-        if (g.gccResult > 0) {
-            add(StageResult.failed(Stage.MCS, ms(c.tConnectInitial, c.tConnectResponse), ev, SessionCauses.GCC_CONFERENCE_REJECTED,
-                    "the server rejected the GCC conference create request (result " + g.gccResult + ")"));
-            return;
-        }
-        String enc = g.encryptionMethod >= 0 ? ", " + new io.rdpprobe.protocol.gcc.EncryptionLevel((int) g.encryptionLevel).name()
-                + " / " + new io.rdpprobe.protocol.gcc.EncryptionMethod((int) g.encryptionMethod).name() : "";
+        String enc = o.serverSecurity().map(sec -> ", " + sec.encryptionLevel().name() + " / " + sec.encryptionMethod().name())
+                .orElse("");
         String summary = "conference created" + enc;
-        CertificateAnalysis.Finding worst = serverCertificateChain(g, ev);
+        CertificateAnalysis.Finding worst = serverCertificateChain(ev);
         if (worst != null) {
             int n = ((List<?>) ev.get("certificateFindings")).size();
-            add(StageResult.warning(Stage.MCS, ms(c.tConnectInitial, c.tConnectResponse), ev, worst.cause(),
+            add(StageResult.warning(Stage.MCS, elapsed, ev, worst.cause(),
                     summary + "; server certificate chain: " + worst.detail() + (n > 1 ? " (+" + (n - 1) + " more finding(s))" : "")));
             return;
         }
-        add(StageResult.ok(Stage.MCS, ms(c.tConnectInitial, c.tConnectResponse), ev, summary));
+        add(StageResult.ok(Stage.MCS, elapsed, ev, summary));
     }
 
     /** No trust anchors in a capture: the chain is judged for dates, keys and signatures, and reported as untrusted. */
@@ -450,15 +487,18 @@ final class ReportBuilder {
      * the TLS stage's {@link CertificateAnalyzer}, its dates judged at the capture time of the Connect-Response (when
      * the server presented it). Returns the most severe finding, or null.
      */
-    private CertificateAnalysis.Finding serverCertificateChain(GccFields g, Map<String, Object> ev) {
-        if (g.certChain == null || g.certChain.isEmpty()) {
+    private CertificateAnalysis.Finding serverCertificateChain(Map<String, Object> ev) {
+        List<byte[]> chain = c.session.serverSecurity().map(s -> s.certificate())
+                .filter(cert -> cert instanceof io.rdpprobe.protocol.gcc.X509CertificateChain)
+                .map(cert -> ((io.rdpprobe.protocol.gcc.X509CertificateChain) cert).certificates()).orElse(null);
+        if (chain == null || chain.isEmpty()) {
             return null;
         }
-        Instant at = Instant.ofEpochSecond(0, c.tConnectResponse);
-        CertificateAnalysis ca = CertificateAnalyzer.analyzeStandardSecurityChain(g.certChain, at, NO_ANCHORS);
+        Instant at = Instant.ofEpochSecond(0, c.session.tConnectResponse);
+        CertificateAnalysis ca = CertificateAnalyzer.analyzeStandardSecurityChain(chain, at, NO_ANCHORS);
         ev.put("serverCertificates", ca.certificates());
         ev.put("serverCertificateOrder", "the server's certificate first (on the wire it is the last of "
-                + g.certChain.size() + ", MS-RDPBCGR 2.2.1.4.3.1.2)");
+                + chain.size() + ", MS-RDPBCGR 2.2.1.4.3.1.2)");
         ev.put("certificatesJudgedAt", at.toString() + " (capture time of the Connect-Response)");
         List<String> findings = new ArrayList<>();
         for (CertificateAnalysis.Finding f : ca.findings()) {
@@ -468,25 +508,49 @@ final class ReportBuilder {
         return ca.mostSevere();
     }
 
+    /**
+     * As the live sequence reads it: the exchange is settled by the server's first PDU after the client's Security
+     * Exchange (here: seen, not MAC-checked, as the capture has no keys); a server that disconnects before one fails
+     * this stage.
+     */
     private void securityExchange() {
         if (stopped) {
             add(StageResult.notReached(Stage.SECURITY_EXCHANGE));
             return;
         }
-        GccFields g = c.gcc;
-        if (g.encryptionMethod == 0 && g.encryptionLevel == 0) {
-            add(StageResult.skipped(Stage.SECURITY_EXCHANGE, "the server chose no encryption"));
+        SessionObserver o = c.session;
+        if (!o.standardSecurity()) {
+            add(StageResult.skipped(Stage.SECURITY_EXCHANGE, "the server selected ENCRYPTION_METHOD_NONE: no Standard RDP Security"));
             return;
         }
         Map<String, Object> ev = new LinkedHashMap<>();
-        if (c.tSecurityExchange >= 0) {
-            ev.put("startedAt", at(c.tSecurityExchange));
-            if (c.tClientInfo >= 0) ev.put("clientInfoAt", at(c.tClientInfo));
-            add(StageResult.ok(Stage.SECURITY_EXCHANGE, ms(c.tConnectResponse, c.tSecurityExchange), ev,
-                    "the client sent its encrypted client random"));
+        o.serverSecurity().ifPresent(sec -> {
+            ev.put("encryptionMethod", Named.value(sec.encryptionMethod().name(), sec.encryptionMethod().value(), 8));
+            ev.put("encryptionLevel", Named.value(sec.encryptionLevel().name(), sec.encryptionLevel().value(), 8));
+        });
+        if (o.tSecurityExchange < 0) {
+            add(incomplete(Stage.SECURITY_EXCHANGE, o.tConnectResponse, ev, "the client's Security Exchange PDU", Side.CLIENT));
             return;
         }
-        add(incomplete(Stage.SECURITY_EXCHANGE, c.tConnectResponse, ev, "the client's Security Exchange PDU", Side.CLIENT));
+        ev.put("startedAt", at(o.tSecurityExchange));
+        if (o.tClientInfo >= 0) ev.put("clientInfoAt", at(o.tClientInfo));
+        if (o.tServerAfterExchange >= 0 || o.encryptedPdus[1] > 0) {
+            ev.put("macVerified", "not checked (no session keys in a capture)");
+            add(StageResult.ok(Stage.SECURITY_EXCHANGE, ms(o.tConnectResponse, o.tServerAfterExchange), ev,
+                    "the client sent its encrypted client random and the server answered"));
+            return;
+        }
+        if (o.errorInfo != null) {
+            add(errorInfo(Stage.SECURITY_EXCHANGE, o.tSecurityExchange, ev));
+            return;
+        }
+        if (serverEnded()) {
+            add(serverDisconnect(Stage.SECURITY_EXCHANGE, o.tSecurityExchange, ev,
+                    "the first encrypted server PDU after the Security Exchange"));
+            return;
+        }
+        add(incomplete(Stage.SECURITY_EXCHANGE, o.tSecurityExchange, ev,
+                "the first encrypted server PDU after the Security Exchange", Side.SERVER));
     }
 
     private void licensing() {
@@ -494,43 +558,63 @@ final class ReportBuilder {
             add(StageResult.notReached(Stage.LICENSING));
             return;
         }
+        SessionObserver o = c.session;
+        long since = o.tSecurityExchange >= 0 ? o.tSecurityExchange : o.tClientInfo >= 0 ? o.tClientInfo : o.tConnectResponse;
         Map<String, Object> ev = new LinkedHashMap<>();
-        if (c.errorInfo >= 0) ev.put("errorInfo", new io.rdpprobe.protocol.errors.ErrorInfo((int) c.errorInfo).toString());
-        if (c.disconnectUltimatum) ev.put("disconnectProviderUltimatum", at(c.tUltimatum));
-        if (c.errorInfo >= 0) {
-            io.rdpprobe.probe.model.Cause cause = SessionCauses.forErrorInfo(
-                    new io.rdpprobe.protocol.errors.ErrorInfo((int) c.errorInfo), "FIN".equals(c.closeKind) || "RST".equals(c.closeKind));
-            add(StageResult.failed(Stage.LICENSING, ms(c.tSecurityExchange, c.tErrorInfo), ev, cause, cause.title()));
+        if (o.errorInfo != null && (o.tLicense < 0 || o.tErrorInfo <= o.tLicense)) {
+            add(errorInfo(Stage.LICENSING, since, ev));
             return;
         }
-        if (c.licensePdu != null && c.licensePdu.errorMessage() != null && !c.licensePdu.isValidClient()) {
-            ev.put("startedAt", at(c.tLicense));
-            ev.put("license", c.license);
-            io.rdpprobe.probe.model.Cause cause = SessionCauses.forLicenseError(c.licensePdu.errorMessage().errorCode(),
-                    c.licensePdu.errorMessage().stateTransition());
-            add(StageResult.failed(Stage.LICENSING, ms(c.tSecurityExchange, c.tLicense), ev, cause, cause.title()));
+        io.rdpprobe.protocol.licensing.LicensePdu l = o.licensePdu;
+        if (o.license != null) {
+            ev.put("startedAt", at(o.tLicense));
+            ev.put("licenseMessage", l != null ? Named.value(l.preamble().msgTypeName(), l.preamble().msgType(), 2) : o.license);
+        }
+        if (l != null && l.errorMessage() != null && !l.isValidClient()) {
+            // the live probe's reading: ST_NO_TRANSITION is a warning and the session goes on
+            io.rdpprobe.probe.session.SessionReading.Reading r = io.rdpprobe.probe.session.SessionReading.licenseError(l.errorMessage());
+            ev.put("licenseErrorCode", Named.value(l.errorMessage().errorCode().name(), l.errorMessage().errorCode().value(), 8));
+            ev.put("stateTransition", Named.value(l.errorMessage().stateTransition().name(),
+                    l.errorMessage().stateTransition().value(), 8));
+            add(new StageResult(Stage.LICENSING, r.status(), ms(since, o.tLicense), ev, r.cause(), r.summary(), false));
             return;
         }
-        if (c.disconnectUltimatum && c.license == null) {
-            StageResult r = serverDisconnect(Stage.LICENSING, c.tSecurityExchange >= 0 ? c.tSecurityExchange : c.tConnectResponse,
-                    ev, "a licensing PDU");
-            add(new StageResult(r.stage(), r.status(), r.elapsedMs(), r.evidence(), r.cause(), r.summary()
-                    + (c.encryptedPdus[1] > 0 ? "; under Standard RDP Security a Set Error Info with its reason, if the "
-                    + "server sent one, is encrypted" : ""), r.inferred()));
+        if (o.license != null) {
+            add(StageResult.ok(Stage.LICENSING, ms(since, o.tLicense), ev, o.license));
             return;
         }
-        if (c.license != null) {
-            ev.put("startedAt", at(c.tLicense));
-            ev.put("license", c.license);
-            add(StageResult.ok(Stage.LICENSING, ms(c.tSecurityExchange, c.tLicense), ev, "licensing PDU: " + c.license));
+        if (o.demandActive != null) {
+            add(StageResult.ok(Stage.LICENSING, ms(since, o.tDemandActive), ev, "no licensing PDU before Demand Active"));
             return;
         }
-        if (c.closedBy == Side.SERVER && c.encryptedPdus[1] == 0 && c.tClientInfo >= 0) {
-            add(serverDisconnect(Stage.LICENSING, c.tClientInfo, ev, "a licensing PDU"));
+        if (serverEnded() && o.encryptedPdus[1] == 0) {
+            StageResult r = serverDisconnect(Stage.LICENSING, since, ev, "a licensing PDU");
+            add(new StageResult(r.stage(), r.status(), r.elapsedMs(), r.evidence(), r.cause(), r.summary(), r.inferred()));
             return;
         }
         add(new StageResult(Stage.LICENSING, Status.NOT_REACHED, 0, ev, null,
-                c.encryptedPdus[1] > 0 ? "RC4-encrypted: not visible" : "no licensing PDU in the capture", false));
+                o.encryptedPdus[1] > 0 ? "RC4-encrypted: not visible" : "no licensing PDU in the capture", false));
+    }
+
+    private void activation() {
+        if (stopped) {
+            add(StageResult.notReached(Stage.ACTIVATION));
+            return;
+        }
+        SessionObserver o = c.session;
+        if (o.errorInfo != null && o.tLicense >= 0 && o.tErrorInfo > o.tLicense) {
+            add(errorInfo(Stage.ACTIVATION, o.tLicense, new LinkedHashMap<>()));
+            return;
+        }
+        if (o.demandActive != null) {
+            Map<String, Object> ev = new LinkedHashMap<>();
+            ev.put("startedAt", at(o.tDemandActive));
+            String summary = io.rdpprobe.probe.session.SessionReading.demandActive(o.demandActive, ev);
+            add(StageResult.ok(Stage.ACTIVATION, ms(o.tLicense >= 0 ? o.tLicense : o.tClientInfo, o.tDemandActive), ev, summary));
+            return;
+        }
+        add(new StageResult(Stage.ACTIVATION, Status.NOT_REACHED, 0, Map.of(), null,
+                "Demand Active is RC4-encrypted under Standard RDP Security: not visible", false));
     }
 
     private Map<String, Object> captureSection() {

@@ -1,6 +1,7 @@
 package io.rdpprobe.capture;
 
 import io.rdpprobe.protocol.x224.CrToken;
+import io.rdpprobe.protocol.x224.FailureCode;
 import io.rdpprobe.protocol.x224.NegotiationResponse;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -36,38 +37,43 @@ public final class ZeekMapping {
         if (c.cr != null && c.cr.token() instanceof CrToken.Cookie ck) {
             m.put("cookie", text(ck.identifier()));
         }
-        if (c.cc != null && c.cc.negotiation() instanceof NegotiationResponse r) {
+        if (c.connectionConfirm() != null && c.connectionConfirm().negotiation() instanceof NegotiationResponse r) {
             m.put("security_protocol", securityProtocol(r.selectedProtocol()));
         }
-        GccFields g = c.gcc;
-        if (c.failure != null) {
-            m.put("result", failureCode(c.failure.failureCode().value()));
-        } else if (g.gccResult >= 0) {
-            m.put("result", gccResult(g.gccResult));
-        } else if (c.selectedProtocol > 0) {
+        SessionObserver o = c.session;
+        if (c.negotiationFailure() != null) {
+            m.put("result", failureCode(c.negotiationFailure().failureCode().value()));
+        } else if (o.conference != null) {
+            m.put("result", gccResult(o.conference.result()));
+        } else if (c.selectedProtocol() > 0) {
             m.put("result", "encrypted");
         }
-        if (g.channelNames != null) {
-            m.put("client_channels", g.channelNames.isEmpty() ? "(empty)" : String.join(",", g.channelNames));
+        io.rdpprobe.protocol.gcc.ClientData cd = o.clientData;
+        if (cd != null) {
+            cd.network().ifPresent(n -> m.put("client_channels", n.channels().isEmpty() ? "(empty)"
+                    : String.join(",", n.channels().stream().map(io.rdpprobe.protocol.gcc.ChannelDef::name).toList())));
+            cd.core().ifPresent(core -> {
+                m.put("keyboard_layout", keyboardLayout(core.keyboardLayout() & 0xFFFFFFFFL));
+                m.put("client_build", clientBuild(core.clientBuild() & 0xFFFFFFFFL));
+                m.put("client_name", text(core.clientName()));
+                if (core.clientDigProductId() != null) m.put("client_dig_product_id", text(core.clientDigProductId()));
+                m.put("desktop_width", Integer.toString(core.desktopWidth()));
+                m.put("desktop_height", Integer.toString(core.desktopHeight()));
+                m.put("requested_color_depth", colorDepth(core.earlyCapabilityFlags() == null ? -1 : core.earlyCapabilityFlags(),
+                        core.highColorDepth() == null ? -1 : core.highColorDepth()));
+            });
         }
-        if (g.clientCoreSeen) {
-            m.put("keyboard_layout", keyboardLayout(g.keyboardLayout));
-            m.put("client_build", clientBuild(g.clientBuild));
-            m.put("client_name", text(g.clientName));
-            if (g.clientDigProductId != null) m.put("client_dig_product_id", text(g.clientDigProductId));
-            m.put("desktop_width", Integer.toString(g.desktopWidth));
-            m.put("desktop_height", Integer.toString(g.desktopHeight));
-            m.put("requested_color_depth", colorDepth(g.earlyCapabilityFlags, g.highColorDepth));
-        }
-        if (g.encryptionMethod >= 0) {
-            m.put("encryption_method", encryptionMethod(g.encryptionMethod));
-            m.put("encryption_level", encryptionLevel(g.encryptionLevel));
-        }
-        if (g.certType > 0) {
-            m.put("cert_type", g.certType == 1 ? "RSA" : g.certType == 2 ? "X.509" : "cert_type-" + g.certType);
-            m.put("cert_count", Integer.toString(g.certCount));
-            m.put("cert_permanent", g.certPermanent ? "T" : "F");
-        }
+        o.serverSecurity().ifPresent(sec -> {
+            m.put("encryption_method", encryptionMethod(sec.encryptionMethod().value() & 0xFFFFFFFFL));
+            m.put("encryption_level", encryptionLevel(sec.encryptionLevel().value() & 0xFFFFFFFFL));
+            io.rdpprobe.protocol.gcc.ServerCertificate cert = sec.certificate();
+            if (cert != null) {
+                int type = cert.dwVersion() & 0x7FFFFFFF;
+                m.put("cert_type", type == 1 ? "RSA" : type == 2 ? "X.509" : "cert_type-" + type);
+                m.put("cert_count", Integer.toString(cert.count()));
+                m.put("cert_permanent", cert.permanent() ? "T" : "F");
+            }
+        });
         return m;
     }
 
@@ -87,16 +93,10 @@ public final class ZeekMapping {
         };
     }
 
+    /** Zeek's failure_code names are the spec's (the protocol module's {@link FailureCode}); unknown: failure_code-N. */
     public static String failureCode(int v) {
-        return switch (v) {
-            case 1 -> "SSL_REQUIRED_BY_SERVER";
-            case 2 -> "SSL_NOT_ALLOWED_BY_SERVER";
-            case 3 -> "SSL_CERT_NOT_ON_SERVER";
-            case 4 -> "INCONSISTENT_FLAGS";
-            case 5 -> "HYBRID_REQUIRED_BY_SERVER";
-            case 6 -> "SSL_WITH_USER_AUTH_REQUIRED_BY_SERVER";
-            default -> "failure_code-" + Integer.toUnsignedString(v);
-        };
+        FailureCode f = new FailureCode(v);
+        return f.isKnown() ? f.name() : "failure_code-" + Integer.toUnsignedString(v);
     }
 
     public static String gccResult(int v) {

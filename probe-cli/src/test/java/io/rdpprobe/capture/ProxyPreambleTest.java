@@ -46,9 +46,9 @@ class ProxyPreambleTest {
         assertThat(tcp.evidence()).containsEntry("proxy", "SOCKS5").containsEntry("proxyDestination", "127.0.0.1:35891")
                 .containsEntry("proxyAuthentication", "none");
         assertThat((String) tcp.evidence().get("proxyReply")).startsWith("succeeded (bound 127.0.0.1:");
-        assertThat(stage(r, Stage.X224).evidence()).containsEntry("cookie", "root").containsEntry("selectedProtocol", "SSL");
+        assertThat(stage(r, Stage.X224).evidence()).containsEntry("cookie", "root").containsEntry("selected", "SSL");
         assertThat(stage(r, Stage.TLS).status()).isEqualTo(Status.OK);
-        assertThat(stage(r, Stage.TLS).summary()).contains("TLSv1.3");
+        assertThat(stage(r, Stage.TLS).summary()).contains("TLS 1.3");
     }
 
     @Test
@@ -58,7 +58,7 @@ class ProxyPreambleTest {
         assertThat(tcp.summary()).isEqualTo("connected through the HTTP CONNECT proxy 127.0.0.1:35894 to 127.0.0.1:35891");
         assertThat(tcp.evidence()).containsEntry("proxy", "HTTP CONNECT").containsEntry("proxyDestination", "127.0.0.1:35891")
                 .containsEntry("proxyReply", "HTTP/1.1 200 Connection established");
-        assertThat(stage(r, Stage.X224).evidence()).containsEntry("selectedProtocol", "SSL");
+        assertThat(stage(r, Stage.X224).evidence()).containsEntry("selected", "SSL");
         assertThat(stage(r, Stage.TLS).status()).isEqualTo(Status.OK);
     }
 
@@ -90,7 +90,7 @@ class ProxyPreambleTest {
         assertThat(tcp.evidence()).containsEntry("proxyDestination", "rds1.example:3389")
                 .containsEntry("proxyAuthentication", "username/password (RFC 1929; not shown)")
                 .containsEntry("proxyReply", "succeeded (bound 10.0.0.2:40000)");
-        assertThat(stage(r, Stage.X224).evidence()).containsEntry("cookie", "alice").containsEntry("selectedProtocol", "RDP");
+        assertThat(stage(r, Stage.X224).evidence()).containsEntry("cookie", "alice").containsEntry("selected", "RDP");
         String json = ReportJson.render(r);
         String text = new TextRenderer(true).render(r);
         assertThat(json).doesNotContain("S3cretProxyPw");

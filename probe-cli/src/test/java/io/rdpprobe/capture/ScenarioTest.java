@@ -100,7 +100,7 @@ class ScenarioTest {
                 .fin(true).fin(false));
         var tls = c.report().stages().get(2);
         assertThat(tls.status()).isEqualTo(Status.OK);
-        assertThat(tls.evidence()).containsEntry("version", "TLSv1.3").containsEntry("clientMaxVersion", "TLSv1.3")
+        assertThat(tls.evidence()).containsEntry("version", "TLS 1.3").containsEntry("clientMaxVersion", "TLS 1.3")
                 .containsEntry("sni", "rdp13.example").containsEntry("certificates", "encrypted (TLS 1.3)");
         assertThat(tls.evidence().get("cipherSuite").toString()).startsWith("TLS_AES_");
     }

@@ -93,10 +93,9 @@ class StdSecX509ChainTest {
         Report r = analyse(java.time.Instant.parse("2015-02-12T15:40:00Z").toEpochMilli() * 1_000_000L);
         StageResult mcs = mcs(r);
         assertThat(mcs.status()).isEqualTo(Status.WARNING);
-        @SuppressWarnings("unchecked")
-        Map<String, Object> server = (Map<String, Object>) mcs.evidence().get("server");
-        assertThat(server).containsEntry("serverCertificate", "X.509 chain").containsEntry("serverCertificateCount", 2)
-                .containsEntry("serverCertificatePermanent", false);
+        // the live probe's MCS evidence keys (one interpretation, issue 12)
+        assertThat(mcs.evidence()).containsEntry("certificateType", "X.509").containsEntry("certificateCount", 2)
+                .containsEntry("certificatePermanent", false);
         @SuppressWarnings("unchecked")
         List<Map<String, Object>> certs = (List<Map<String, Object>>) mcs.evidence().get("serverCertificates");
         assertThat(certs).hasSize(2);

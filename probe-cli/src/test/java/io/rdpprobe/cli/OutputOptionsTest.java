@@ -108,11 +108,11 @@ class OutputOptionsTest {
         assertThat(run("demo", "--protocols", "ssl", "--capture", pcap.toString(), "-q", "--timeout", "8s").code()).isZero();
         Run def = run("analyze", pcap.toString());
         assertThat(def.code()).isZero();
-        assertThat(def.out()).contains("  X224              OK").contains("Verdict:").doesNotContain("      selectedProtocol:");
+        assertThat(def.out()).contains("  X224              OK").contains("Verdict:").doesNotContain("      selected:");
         Run quiet = run("analyze", "-q", pcap.toString());
         assertThat(quiet.out()).contains("Verdict:").doesNotContain("  X224  ");
         Run verbose = run("analyze", "-v", pcap.toString());
-        assertThat(verbose.out()).contains("  X224              OK").contains("      selectedProtocol: SSL");
+        assertThat(verbose.out()).contains("  X224              OK").contains("      selected: SSL");
         Run old = run("analyze", "--no-evidence", pcap.toString()); // the old option: a hidden alias of the default
         assertThat(old.code()).isZero();
         assertThat(old.out()).isEqualTo(def.out());

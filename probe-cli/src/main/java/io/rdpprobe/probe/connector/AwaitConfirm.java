@@ -45,10 +45,6 @@ record AwaitConfirm(Peer peer, Integer requested, int maxFrame, StageClock clock
         return requested == null ? ConnectionRequest.legacy(token) : ConnectionRequest.of(token, requested);
     }
 
-    private String requestedText() {
-        return requested == null ? "none (legacy request without RDP_NEG_REQ)" : Protocols.describe(requested);
-    }
-
     /** A TPKT, limited to the settings' largest X.224 reply; anything else cannot be a Connection Confirm. */
     private static final class Hint implements FrameHint {
         private final int max;
@@ -135,95 +131,22 @@ record AwaitConfirm(Peer peer, Integer requested, int maxFrame, StageClock clock
 
     private Transition reply(Ctx c, X224Tpdu tpdu, String rawHex, long nowNanos, ByteBuf out) {
         long elapsed = clock.elapsedMs(nowNanos);
-        Map<String, Object> ev = new LinkedHashMap<>();
-        ev.put("requested", requestedText());
-        if (tpdu instanceof ConnectionConfirm cc) {
-            ev.put("reply", "X.224 Connection Confirm");
-            ev.put("dstRef", String.format("0x%04x", cc.dstRef()));
-            ev.put("srcRef", String.format("0x%04x", cc.srcRef()));
-            if (cc.negotiation() instanceof NegotiationResponse rsp) {
-                return selected(c, cc, rsp, ev, rawHex, elapsed, nowNanos, out);
+        X224Reading reading = X224Reading.of(requested, tpdu, rawHex);
+        StageResult r = reading.result(elapsed, Map.of());
+        if (reading instanceof X224Reading.Refused refused) {
+            ProbeSettings s = c.settings();
+            if (s.credssp().ntlmInfo() && (s.stopAfter() == null || s.stopAfter().ordinal() >= Stage.CREDSSP.ordinal())) {
+                // --ntlm-info: record the refusal, then try TLS + NTLM anyway on the same connection
+                return Transition.to(new AwaitTls(peer, new Negotiated(refused.confirm(), Protocols.HYBRID),
+                        StageClock.start(nowNanos, s)), Action.START_TLS, new StageResult(r.stage(), r.status(),
+                        r.elapsedMs(), r.evidence(), r.cause(), r.summary()
+                        + "; --ntlm-info: starting TLS anyway to read the server's NTLM CHALLENGE", r.inferred()));
             }
-            if (cc.negotiation() instanceof NegotiationFailure f) {
-                return refused(c, cc, f, ev, rawHex, elapsed, nowNanos);
-            }
-            // bare CC: no negotiation data
-            ev.put("selected", "RDP");
-            ev.put("negotiation", "none (bare Connection Confirm)");
-            ev.put("raw", rawHex);
-            StageResult r = requested != null
-                    ? StageResult.warning(Stage.X224, elapsed, ev, Causes.NEGOTIATION_IGNORED,
-                            "the server answered the RDP_NEG_REQ with a bare Connection Confirm: it ignored the request and "
-                                    + "uses Standard RDP Security")
-                    : StageResult.ok(Stage.X224, elapsed, ev,
-                            "legacy Connection Confirm: Standard RDP Security (no negotiation requested)");
-            return after(c, new Negotiated(cc, Protocols.RDP), nowNanos, out).after(r);
         }
-        ev.put("raw", rawHex);
-        if (tpdu instanceof DisconnectRequest dr) {
-            ev.put("reply", "X.224 Disconnect Request");
-            ev.put("reason", dr.reasonName());
-            return Transition.fail(this, c, Stage.X224, elapsed, ev, Causes.X224_DISCONNECT,
-                    "the server answered with an X.224 Disconnect Request (" + dr.reasonName() + ")");
+        if (reading.selectedProtocol() < 0) {
+            return Transition.fail(this, c, r);
         }
-        if (tpdu instanceof ErrorTpdu er) {
-            ev.put("reply", "X.224 TPDU Error");
-            ev.put("rejectCause", er.causeName());
-            return Transition.fail(this, c, Stage.X224, elapsed, ev, Causes.X224_ERROR,
-                    "the server answered with an X.224 TPDU Error (" + er.causeName() + ")");
-        }
-        ev.put("reply", tpdu.getClass().getSimpleName());
-        return Transition.fail(this, c, Stage.X224, elapsed, ev, Causes.MALFORMED_RESPONSE,
-                "the server answered the Connection Request with an unexpected X.224 "
-                        + tpdu.getClass().getSimpleName() + " instead of a Connection Confirm");
-    }
-
-    private Transition refused(Ctx c, ConnectionConfirm cc, NegotiationFailure f, Map<String, Object> ev, String rawHex,
-                               long elapsed, long nowNanos) {
-        ev.put("failureCode", f.failureCode().name());
-        ev.put("failureCodeValue", String.format("0x%08x", f.failureCode().value()));
-        ev.put("meaning", f.failureCode().meaning());
-        ev.put("raw", rawHex);
-        Cause cause = Causes.forFailureCode(f.failureCode());
-        String summary;
-        if (f.failureCode().value() == 5 && (requested == null || (requested & Protocols.HYBRID) == 0)) {
-            summary = "NLA required: the server requires Network Level Authentication (CredSSP) and the request ("
-                    + ev.get("requested") + ") did not offer it";
-        } else {
-            summary = "the server refused the negotiation with RDP_NEG_FAILURE " + f.failureCode().name()
-                    + ": " + f.failureCode().meaning();
-        }
-        ProbeSettings s = c.settings();
-        if (s.credssp().ntlmInfo() && (s.stopAfter() == null || s.stopAfter().ordinal() >= Stage.CREDSSP.ordinal())) {
-            // --ntlm-info: record the refusal, then try TLS + NTLM anyway on the same connection
-            return Transition.to(new AwaitTls(peer, new Negotiated(cc, Protocols.HYBRID), StageClock.start(nowNanos, s)),
-                    Action.START_TLS, StageResult.failed(Stage.X224, elapsed, ev, cause, summary
-                            + "; --ntlm-info: starting TLS anyway to read the server's NTLM CHALLENGE"));
-        }
-        return Transition.fail(this, c, Stage.X224, elapsed, ev, cause, summary);
-    }
-
-    private Transition selected(Ctx c, ConnectionConfirm cc, NegotiationResponse rsp, Map<String, Object> ev,
-                                String rawHex, long elapsed, long nowNanos, ByteBuf out) {
-        String sel = Protocols.name(rsp.selectedProtocol());
-        ev.put("selected", sel);
-        ev.put("serverFlags", rsp.flagNames());
-        ev.put("raw", rawHex);
-        int req = requested == null ? Protocols.RDP : requested;
-        boolean requestedIt = rsp.selectedProtocol() == Protocols.RDP
-                ? req == Protocols.RDP
-                : Integer.bitCount(rsp.selectedProtocol()) == 1 && (req & rsp.selectedProtocol()) == rsp.selectedProtocol();
-        StageResult r;
-        if (!requestedIt) {
-            String summary = rsp.selectedProtocol() == Protocols.RDP
-                    ? "the server selected RDP (Standard RDP Security) although the request was " + Protocols.describe(req)
-                    + ": it ignores the client's request instead of refusing with SSL_NOT_ALLOWED_BY_SERVER"
-                    : "the server selected " + sel + ", which was not requested (" + Protocols.describe(req) + ")";
-            r = StageResult.warning(Stage.X224, elapsed, ev, Causes.PROTOCOL_NOT_REQUESTED, summary);
-        } else {
-            r = StageResult.ok(Stage.X224, elapsed, ev, "selected " + sel + " (requested " + Protocols.describe(req) + ")");
-        }
-        return after(c, new Negotiated(cc, rsp.selectedProtocol()), nowNanos, out).after(r);
+        return after(c, new Negotiated((ConnectionConfirm) tpdu, reading.selectedProtocol()), nowNanos, out).after(r);
     }
 
     /** X224 is settled: stop, start TLS, or start the session directly (Standard RDP Security). */

@@ -31,6 +31,11 @@ record Transition(ConnectorState next, Action action, List<StageResult> recorded
         return to(Done.after(from, c, stage), Action.DONE, StageResult.failed(stage, elapsedMs, ev, cause, summary));
     }
 
+    /** The probe ends with a FAILED result decided elsewhere (a stage reading). */
+    static Transition fail(ConnectorState from, Ctx c, StageResult failed) {
+        return to(Done.after(from, c, failed.stage()), Action.DONE, failed);
+    }
+
     /** The probe ends in {@code from}'s stage without a verdict of its own (stop-after, credentials proven). */
     static Transition finish(ConnectorState from, Ctx c, StageResult... recorded) {
         return to(Done.after(from, c, from.stage()), Action.DONE, recorded);

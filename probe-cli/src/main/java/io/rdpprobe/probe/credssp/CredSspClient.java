@@ -374,33 +374,20 @@ public final class CredSspClient {
     }
 
     private Outcome silentRejection(String what, String how, long now) {
-        Outcome o = switch (state) {
-            case INITIAL, DONE -> null;
-            case AWAIT_CHALLENGE -> {
-                evidence.put("closedBy", how);
-                evidence.put("msAfterNegotiate", now - tNegotiate);
-                yield fail(CredSspCauses.CLOSED_AFTER_NEGOTIATE, what + " right after the NTLM NEGOTIATE (after "
-                        + (now - tNegotiate) + " ms)", false);
-            }
-            case AWAIT_PUBKEY_AUTH -> {
-                evidence.put("closedBy", how);
-                evidence.put("msAfterAuthenticate", now - tAuthenticate);
-                yield fail(CredSspCauses.LOGON_FAILURE, what.replace("the server closed the connection",
-                        "server closed the connection") + " right after NTLM AUTHENTICATE (after " + (now - tAuthenticate)
-                        + " ms): most likely a wrong password or unknown user (inferred; FreeRDP closes, Windows 2008 R2 "
-                        + "sends TLS alert 80)", true);
-            }
-            case AWAIT_EARLY_USER_AUTH -> {
-                evidence.put("closedBy", how);
-                evidence.put("msAfterCredentials", now - tCredentials);
-                yield fail(CredSspCauses.CLOSED_AFTER_CREDENTIALS, what + " after the delegated credentials, "
-                        + "without an Early User Authorization Result", false);
-            }
-        };
-        if (o != null) {
-            state = State.DONE;
-            finish();
+        CredSspReading.Phase phase;
+        long since;
+        switch (state) {
+            case AWAIT_CHALLENGE -> { phase = CredSspReading.Phase.NEGOTIATE; since = tNegotiate; }
+            case AWAIT_PUBKEY_AUTH -> { phase = CredSspReading.Phase.AUTHENTICATE; since = tAuthenticate; }
+            case AWAIT_EARLY_USER_AUTH -> { phase = CredSspReading.Phase.CREDENTIALS; since = tCredentials; }
+            default -> { return null; }
         }
+        evidence.put("closedBy", how);
+        evidence.put(phase.elapsedKey, now - since);
+        CredSspReading.Reading r = CredSspReading.silence(phase, what, now - since);
+        Outcome o = fail(r.cause(), r.summary(), r.inferred());
+        state = State.DONE;
+        finish();
         return o;
     }
 

@@ -39,13 +39,18 @@ public final class ServerDisconnect {
         ByteBuf f = frame.duplicate();
         try {
             ByteBuf mcs = Mcs.userData(f);
-            if (!mcs.isReadable() || (mcs.getUnsignedByte(mcs.readerIndex()) >> 2) != DomainPdu.CHOICE_DISCONNECT_PROVIDER_ULTIMATUM) {
+            if (!isUltimatum(mcs)) {
                 return null;
             }
             return DomainPdu.decode(mcs) instanceof DisconnectProviderUltimatum d ? d : null;
         } catch (DecodeException | IndexOutOfBoundsException e) {
             return null;
         }
+    }
+
+    /** Whether the MCS bytes (after X.224 DT) start a Disconnect Provider Ultimatum, by its T.125 choice. */
+    public static boolean isUltimatum(ByteBuf mcs) {
+        return mcs.isReadable() && (mcs.getUnsignedByte(mcs.readerIndex()) >> 2) == DomainPdu.CHOICE_DISCONNECT_PROVIDER_ULTIMATUM;
     }
 
     /**

@@ -299,8 +299,8 @@ public final class SessionSequence {
             DomainPdu pdu = DomainPdu.decode(mcs);
             if (pdu instanceof DisconnectProviderUltimatum d) {
                 if (pendingErrorInfo != null) {
-                    return fail(nowMs, SessionCauses.forErrorInfo(pendingErrorInfo, false), "the server disconnected: "
-                            + pendingErrorInfo.name(), Map.of("ultimatum", d.reason().name()));
+                    SessionReading.Reading r = SessionReading.errorInfo(pendingErrorInfo, true);
+                    return fail(nowMs, r.cause(), r.summary(), Map.of("ultimatum", d.reason().name()));
                 }
                 ServerDisconnect.Judgement j = ServerDisconnect.judge(waitingFor(), d.reason(), null);
                 return fail(nowMs, j.cause(), j.summary(), j.evidence());
@@ -338,8 +338,8 @@ public final class SessionSequence {
             return new Step(List.of(), true);
         }
         if (pendingErrorInfo != null) {
-            return fail(nowMs, SessionCauses.forErrorInfo(pendingErrorInfo, true),
-                    "the server sent Set Error Info " + pendingErrorInfo.name() + " and closed the connection", Map.of());
+            SessionReading.Reading r = SessionReading.errorInfo(pendingErrorInfo, false);
+            return fail(nowMs, r.cause(), r.summary(), Map.of());
         }
         ServerDisconnect.Judgement j = ServerDisconnect.judge(waitingFor(), null, reset ? "RST" : "FIN");
         return fail(nowMs, j.cause(), j.summary(), j.evidence());
@@ -372,14 +372,15 @@ public final class SessionSequence {
     private Step onConnectResponse(ConnectResponse cr, long nowMs) {
         Map<String, Object> ev = evidence.get(Stage.MCS);
         ev.put("mcsResult", Named.value(cr.result().name(), cr.result().value(), 2));
-        if (!cr.result().isSuccess()) {
-            return fail(nowMs, SessionCauses.mcsRejected(cr.result()), "MCS Connect-Response: " + cr.result().name()
-                    + " (" + cr.result().meaning() + ")", Map.of());
+        SessionReading.Reading refused = SessionReading.connectResponse(cr, null);
+        if (refused != null) {
+            return fail(nowMs, refused.cause(), refused.summary(), Map.of());
         }
         ConferenceCreateResponse gcc = ConferenceCreateResponse.decode(Unpooled.wrappedBuffer(cr.userData()));
-        if (gcc.result() != 0) {
+        refused = SessionReading.connectResponse(cr, gcc);
+        if (refused != null) {
             ev.put("gccResult", Named.value(gcc.resultName(), gcc.result(), 2));
-            return fail(nowMs, SessionCauses.GCC_CONFERENCE_REJECTED, "GCC Conference Create Response: " + gcc.resultName(), Map.of());
+            return fail(nowMs, refused.cause(), refused.summary(), Map.of());
         }
         serverData = gcc.userData();
         ServerCoreData core = serverData.core().orElse(null);
@@ -794,17 +795,14 @@ public final class SessionSequence {
                 state = State.AWAIT_DEMAND_ACTIVE;
                 return Step.of(List.of());
             }
-            Cause c = SessionCauses.forLicenseError(p.errorMessage().errorCode(), p.errorMessage().stateTransition());
-            if (p.errorMessage().stateTransition().value() == StateTransition.ST_NO_TRANSITION.value()) {
-                // MS-RDPELE 3.1.5.2: no transition means the server lets the session continue
-                complete(Stage.LICENSING, nowMs, Status.WARNING, c, "licensing error " + p.errorMessage().errorCode().name()
-                        + " with ST_NO_TRANSITION: the server continues");
+            SessionReading.Reading r = SessionReading.licenseError(p.errorMessage());
+            if (SessionReading.continuesAfter(p.errorMessage())) {
+                complete(Stage.LICENSING, nowMs, r.status(), r.cause(), r.summary());
                 started.put(Stage.ACTIVATION, nowMs);
                 state = State.AWAIT_DEMAND_ACTIVE;
                 return Step.of(List.of());
             }
-            return fail(nowMs, c, "licensing error " + p.errorMessage().errorCode().name() + " / "
-                    + p.errorMessage().stateTransition().name(), Map.of());
+            return fail(nowMs, r.cause(), r.summary(), Map.of());
         }
         if (p.licenseRequest() != null) {
             return onLicenseRequest(p.licenseRequest(), secFlags, nowMs);
@@ -929,25 +927,8 @@ public final class SessionSequence {
     }
 
     private Step onDemandActive(DemandActivePdu d, long nowMs) {
-        Map<String, Object> ev = evidence.get(Stage.ACTIVATION);
-        ev.put("shareId", String.format("0x%08x", d.shareId()));
-        ev.put("sourceDescriptor", d.sourceDescriptorText());
-        ev.put("capabilityCount", d.capabilities().size());
-        ev.put("capabilities", d.capabilityNames());
-        d.bitmap().ifPresent(b -> {
-            ev.put("desktopSize", b.desktopWidth() + "x" + b.desktopHeight());
-            ev.put("colorDepth", b.preferredBitsPerPixel());
-        });
-        d.general().ifPresent(g -> {
-            ev.put("osMajorType", Named.value(g.osMajorName(), g.osMajorType(), 4));
-            ev.put("osMinorType", Named.value(g.osMinorName(), g.osMinorType(), 4));
-            ev.put("generalExtraFlags", Named.flags(CapabilitySet.General.extraFlagNames(g.extraFlags()), g.extraFlags(), 4));
-        });
-        if (d.sessionId() != null) {
-            ev.put("sessionId", d.sessionId());
-        }
-        complete(Stage.ACTIVATION, nowMs, Status.OK, null, "Demand Active with " + d.capabilities().size()
-                + " capability sets" + (ev.containsKey("desktopSize") ? ", desktop " + ev.get("desktopSize") : ""));
+        String summary = SessionReading.demandActive(d, evidence.get(Stage.ACTIVATION));
+        complete(Stage.ACTIVATION, nowMs, Status.OK, null, summary);
         state = State.DONE;
         return new Step(List.of(Mcs.frame(DisconnectProviderUltimatum.USER_REQUESTED)), true);
     }

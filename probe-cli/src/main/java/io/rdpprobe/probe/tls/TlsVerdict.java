@@ -49,7 +49,7 @@ public final class TlsVerdict {
         if (!o.complete()) {
             return new Judged(failed(stage, o, ev, timeoutMs, elapsed), null);
         }
-        ev.put("version", "TLS " + o.version());
+        ev.put("version", TlsVersions.label(o.version()));
         ev.put("cipherSuite", o.suiteName());
         ev.put("handshakeMs", o.handshakeMs());
         CertificateAnalysis ca = CertificateAnalyzer.analyze(o.chain(), expectedHost == null ? "" : expectedHost, now,
@@ -76,7 +76,7 @@ public final class TlsVerdict {
             return new Judged(StageResult.failed(stage, elapsed, ev, worst.cause(), worst.detail()
                     + (worst.fatal() ? "" : " (fatal because of --strict-cert)")), ca);
         }
-        String base = "TLS " + o.version() + ", " + o.suiteName();
+        String base = TlsVersions.label(o.version()) + ", " + o.suiteName();
         StageResult r;
         if (worst != null) {
             r = StageResult.warning(stage, elapsed, ev, worst.cause(), base + "; " + worst.detail()

@@ -30,6 +30,16 @@ public final class TlsVersions {
         return v.getName();
     }
 
+    /** A version as the wire carries it (ServerHello.version, 0x0303) in the reports' form: "1.2". */
+    public static String name(int wire) {
+        return name(ProtocolVersion.get((wire >> 8) & 0xFF, wire & 0xFF));
+    }
+
+    /** The evidence value and summary form of a version, the same for the live probe and a capture: "TLS 1.2". */
+    public static String label(String v) {
+        return "TLS " + v;
+    }
+
     public static List<String> parseList(String spec) {
         List<String> out = new ArrayList<>();
         for (String p : spec.split("[,| ]+")) {

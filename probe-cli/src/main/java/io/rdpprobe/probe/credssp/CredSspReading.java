@@ -1,0 +1,51 @@
+package io.rdpprobe.probe.credssp;
+
+import io.rdpprobe.probe.model.Cause;
+import io.rdpprobe.probe.model.CredSspCauses;
+
+/**
+ * The CREDSSP stage's interpretation of a server that ends the exchange without a TSRequest errorCode (MS-CSSP
+ * 3.1.5): it closes the connection, or sends a TLS alert, after one of the client's messages. The only place that
+ * silence becomes a cause; the live {@link CredSspClient} knows the phase from its own state, the capture analyser
+ * infers it from the order of the encrypted records (and says so in its evidence).
+ */
+public final class CredSspReading {
+    private CredSspReading() {}
+
+    /** The client's last message before the server went silent. */
+    public enum Phase {
+        /** TSRequest with the NTLM NEGOTIATE; the CHALLENGE is awaited. */
+        NEGOTIATE("msAfterNegotiate"),
+        /** TSRequest with the NTLM AUTHENTICATE and pubKeyAuth; the server's pubKeyAuth is awaited. */
+        AUTHENTICATE("msAfterAuthenticate"),
+        /** TSRequest with authInfo (the delegated TSCredentials); HYBRID_EX's Early User Authorization is awaited. */
+        CREDENTIALS("msAfterCredentials");
+
+        /** The evidence key for the time from that message to the silence. */
+        public final String elapsedKey;
+
+        Phase(String elapsedKey) {
+            this.elapsedKey = elapsedKey;
+        }
+    }
+
+    /** The verdict's parts. {@code inferred}: the cause is an inference from the close. */
+    public record Reading(Cause cause, String summary, boolean inferred) {}
+
+    /**
+     * @param what       what the server did, "the server closed the connection" or "the server sent TLS alert ..."
+     * @param msAfter    milliseconds from the client's message to it
+     */
+    public static Reading silence(Phase phase, String what, long msAfter) {
+        return switch (phase) {
+            case NEGOTIATE -> new Reading(CredSspCauses.CLOSED_AFTER_NEGOTIATE, what + " right after the NTLM NEGOTIATE (after "
+                    + msAfter + " ms)", false);
+            case AUTHENTICATE -> new Reading(CredSspCauses.LOGON_FAILURE, what.replace("the server closed the connection",
+                    "server closed the connection") + " right after NTLM AUTHENTICATE (after " + msAfter
+                    + " ms): most likely a wrong password or unknown user (inferred; FreeRDP closes, Windows 2008 R2 "
+                    + "sends TLS alert 80)", true);
+            case CREDENTIALS -> new Reading(CredSspCauses.CLOSED_AFTER_CREDENTIALS, what + " after the delegated credentials, "
+                    + "without an Early User Authorization Result", false);
+        };
+    }
+}
