@@ -277,10 +277,10 @@ public final class CredSspClient {
         if (mech != null) {
             evidence.put("spnegoSupportedMech", Spnego.mechName(mech));
         }
-        String offered = ntlmAllowed ? "Kerberos nor NTLM" : "Kerberos (NTLM not offered: --auth kerberos)";
+        String offered = ntlmAllowed ? "neither Kerberos nor NTLM" : "not Kerberos (NTLM not offered: --auth kerberos)";
         if (resp.negState() != null && resp.negState() == NegTokenResp.REJECT) {
             return Step.done(fail(CredSspCauses.KERBEROS_NOT_ACCEPTED, "the server rejected the SPNEGO negotiation "
-                    + "(negState reject): it accepts neither " + offered, false));
+                    + "(negState reject): it accepts " + offered, false));
         }
         if (Spnego.OID_NTLMSSP.equals(mech)) {
             if (!ntlmAllowed) {
