@@ -77,6 +77,12 @@ public final class DemoCommand implements Callable<Integer> {
             description = "With --serve: the RDP endpoint's port (default: ephemeral).")
     int port;
 
+    @Option(names = "--keytab", paramLabel = "FILE",
+            description = "With --serve: also accept CredSSP with Kerberos (SPNEGO, MS-CSSP 3.1.5) for the service "
+                    + "principals in this keytab (e.g. TERMSRV/localhost from testdata/lab/lab.sh kdc-init), as a domain "
+                    + "member does; clients offering NTLM only still get the demo account.")
+    java.nio.file.Path keytab;
+
     @Option(names = "--gateway-port", paramLabel = "M", defaultValue = "0",
             description = "With --serve: the RD Gateway's port (default: ephemeral).")
     int gatewayPort;
@@ -101,9 +107,9 @@ public final class DemoCommand implements Callable<Integer> {
         java.time.Instant started = java.time.Instant.now();
         var pr = spec.commandLine().getParseResult();
         if (!serve && pr != null && (pr.hasMatchedOption("--port") || pr.hasMatchedOption("--gateway-port")
-                || pr.hasMatchedOption("--gateway-log"))) {
+                || pr.hasMatchedOption("--gateway-log") || pr.hasMatchedOption("--keytab"))) {
             throw new CommandLine.ParameterException(spec.commandLine(),
-                    "--port, --gateway-port and --gateway-log need --serve");
+                    "--port, --gateway-port, --gateway-log and --keytab need --serve");
         }
         if (!serve && !viaGateway && pr != null && (pr.hasMatchedOption("--gateway-fault")
                 || pr.hasMatchedOption("--gateway-transport"))) {
@@ -117,7 +123,16 @@ public final class DemoCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
         if (serve) {
-            return DemoServe.serve(spec.commandLine().getOut(), fault, gatewayFault, port, gatewayPort, gatewayLog);
+            io.rdpprobe.demo.DemoKerberosAcceptor acceptor = null;
+            if (keytab != null) {
+                try {
+                    acceptor = io.rdpprobe.demo.DemoKerberosAcceptor.fromKeytab(keytab);
+                } catch (IllegalArgumentException e) {
+                    throw new CommandLine.ParameterException(spec.commandLine(), "Invalid value for option '--keytab': "
+                            + e.getMessage());
+                }
+            }
+            return DemoServe.serve(spec.commandLine().getOut(), fault, gatewayFault, port, gatewayPort, gatewayLog, acceptor);
         }
         ProbeSettings settings;
         try {

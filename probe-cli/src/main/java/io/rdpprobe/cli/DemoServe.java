@@ -17,7 +17,8 @@ import java.util.function.Consumer;
 final class DemoServe {
     private DemoServe() {}
 
-    static int serve(PrintWriter out, Fault fault, GatewayFault gatewayFault, int rdpPort, int gatewayPort, Path gatewayLog) throws Exception {
+    static int serve(PrintWriter out, Fault fault, GatewayFault gatewayFault, int rdpPort, int gatewayPort, Path gatewayLog,
+                     io.rdpprobe.demo.DemoKerberosAcceptor kerberos) throws Exception {
         Consumer<String> log = null;
         java.io.Writer logFile = null;
         if (gatewayLog != null) {
@@ -48,6 +49,7 @@ final class DemoServe {
             out.flush();
             return Main.EXIT_INTERNAL;
         }
+        lab.server().withKerberos(kerberos);
         CountDownLatch stopped = new CountDownLatch(1);
         java.io.Writer lf = logFile;
         Thread hook = new Thread(() -> {
@@ -72,6 +74,10 @@ final class DemoServe {
                 + " NTLM, Negotiate, Basic, PAA)");
         out.println("  account      : " + user + " (demo-only; its password is in 'rdp-probe demo --help'),"
                 + " for the endpoint's NLA and the gateway");
+        if (kerberos != null) {
+            out.println("  Kerberos     : CredSSP with SPNEGO/Kerberos for the principals of keytab " + kerberos.keytab()
+                    + " (NTLM still for the demo account)");
+        }
         out.println("  PAA token    : " + DemoGatewayLab.DEMO_TOKEN + " (demo-only)");
         out.println("  RD RAP       : " + DemoGatewayLab.DEMO_RESOURCE + ":" + DemoGatewayLab.DEMO_RESOURCE_PORT
                 + " (= the endpoint), 127.0.0.1:" + rdp + ", localhost:" + rdp);

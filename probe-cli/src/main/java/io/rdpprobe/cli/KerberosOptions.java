@@ -10,8 +10,10 @@ import picocli.CommandLine.Option;
 /** {@code --auth}, {@code --realm}, {@code --kdc}, {@code --spn}: the KERBEROS stage's options. */
 final class KerberosOptions {
     @Option(names = "--auth", paramLabel = "MODE", defaultValue = "negotiate",
-            description = "negotiate (default, as mstsc: Kerberos first when a KDC is known, NTLM fallback), kerberos "
-                    + "(Kerberos must work) or ntlm (no KERBEROS stage). CredSSP itself still uses NTLM.")
+            description = "negotiate (default, as mstsc: Kerberos first when a KDC is known, NTLM fallback when there is "
+                    + "no ticket or the server selects NTLM), kerberos (Kerberos must work, no fallback) or ntlm (no "
+                    + "KERBEROS stage, NTLM only). With a ticket, CredSSP sends the AP-REQ in SPNEGO and verifies the AP-REP; "
+                    + "the CREDSSP evidence 'mechanism' names what the server chose.")
     String auth;
 
     @Option(names = "--realm", paramLabel = "REALM",

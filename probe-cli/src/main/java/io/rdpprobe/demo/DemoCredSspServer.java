@@ -23,6 +23,11 @@ import java.util.Map;
  * deliver {@link Reply#bytes()} back, close on {@link Reply#close()}; {@link #isComplete()} says when the
  * client's TSCredentials arrived and the RDP connection sequence (MCS) follows.
  *
+ * <p>With a {@link #kerberos} acceptor (a keytab), a SPNEGO negTokenInit that lists Kerberos first is answered as a
+ * domain member answers it: the AP-REQ is accepted and the AP-REP returned (negTokenResp accept-completed), then the
+ * client's pubKeyAuth is unwrapped with the Kerberos session key and checked, and the server's wrapped with it
+ * (MS-CSSP 3.1.5). Without one, NTLMSSP is selected when the client listed it, so the client falls back to NTLM.
+ *
  * <p>A wrong password gets what Windows sends to a CredSSP v3+ client: a TSRequest whose errorCode is
  * STATUS_LOGON_FAILURE (0xC000006D), MS-CSSP 2.2.1. The password table is a plain map: this is not an
  * authentication server anyone should rely on.
@@ -51,6 +56,8 @@ public final class DemoCredSspServer {
     public NtlmVersion osVersion = new NtlmVersion(10, 0, 17763, 15);
     public String computerName = "SRV01";
     public String dnsDomainName = "corp.example";
+    /** A Kerberos acceptor (keytab) for this connection: SPNEGO with Kerberos first is accepted; null: NTLM only. */
+    public DemoKerberosAcceptor.Context kerberos;
 
     // observed
     public byte[] negotiateBytes;
@@ -64,6 +71,11 @@ public final class DemoCredSspServer {
     public boolean clientPubKeyAuthValid;
     public boolean micValid;
     public int messages;
+    /** The client principal of an accepted AP-REQ (null: no Kerberos logon). */
+    public String kerberosClient;
+    /** The server selected NTLMSSP after a negTokenInit that listed Kerberos first. */
+    public boolean ntlmSelectedAfterKerberos;
+    private boolean kerberosPubKeyDone;
 
     private DemoNtlmAcceptor ntlm;
 
@@ -85,6 +97,9 @@ public final class DemoCredSspServer {
             clientNonce = req.clientNonce();
         }
         clientVersion = req.version();
+        if (kerberosClient != null) {
+            return kerberosPubKeyDone ? onAuthInfo(req) : onKerberosPubKeyAuth(req);
+        }
         if (negotiateBytes == null) {
             return onNegotiate(req);
         }
@@ -96,9 +111,16 @@ public final class DemoCredSspServer {
 
     private Reply onNegotiate(TsRequest req) {
         byte[] token = req.firstToken();
-        clientUsedSpnego = Spnego.detect(token) == Spnego.TokenKind.NEG_TOKEN_INIT;
-        if (clientUsedSpnego) {
+        Spnego.TokenKind kind = Spnego.detect(token);
+        clientUsedSpnego = kind == Spnego.TokenKind.NEG_TOKEN_INIT || (kind == Spnego.TokenKind.NEG_TOKEN_RESP && clientInit != null);
+        if (kind == Spnego.TokenKind.NEG_TOKEN_INIT) {
             clientInit = NegTokenInit.decode(token);
+            List<String> mechs = clientInit.mechTypes();
+            boolean krbFirst = !mechs.isEmpty()
+                    && (Spnego.OID_KERBEROS.equals(mechs.get(0)) || Spnego.OID_MS_KERBEROS.equals(mechs.get(0)));
+            if (krbFirst) {
+                return onKerberosInit(clientInit);
+            }
         }
         negotiateBytes = Spnego.innerToken(token);
         ntlm = new DemoNtlmAcceptor((user, dom) -> passwords.get(user), domain, computerName, dnsDomainName, osVersion,
@@ -108,6 +130,65 @@ public final class DemoCredSspServer {
                 ? new NegTokenResp(NegTokenResp.ACCEPT_INCOMPLETE, Spnego.OID_NTLMSSP, challengeBytes, null).toBytes()
                 : challengeBytes;
         return Reply.of(TsRequest.ofToken(version, out).toBytes());
+    }
+
+    /**
+     * RFC 4178 / MS-SPNG: a negTokenInit preferring Kerberos. With a keytab the optimistic AP-REQ is accepted and the
+     * AP-REP goes back in a negTokenResp (accept-completed, supportedMech Kerberos); without one, or for an AP-REQ
+     * the keytab cannot decrypt, NTLMSSP is selected when the client listed it (accept-incomplete, no token: the
+     * client then sends the NTLM NEGOTIATE), else the negotiation is rejected.
+     */
+    private Reply onKerberosInit(NegTokenInit init) {
+        byte[] apReq = init.mechToken();
+        if (kerberos != null && apReq != null) {
+            try {
+                byte[] apRep = kerberos.accept(apReq);
+                kerberosClient = kerberos.client();
+                byte[] resp = new NegTokenResp(NegTokenResp.ACCEPT_COMPLETED, init.mechTypes().get(0), apRep, null).toBytes();
+                return Reply.of(TsRequest.ofToken(version, resp).toBytes());
+            } catch (org.ietf.jgss.GSSException e) {
+                return failure(NtStatus.STATUS_LOGON_FAILURE);
+            }
+        }
+        if (init.mechTypes().contains(Spnego.OID_NTLMSSP)) {
+            ntlmSelectedAfterKerberos = true;
+            byte[] resp = new NegTokenResp(NegTokenResp.ACCEPT_INCOMPLETE, Spnego.OID_NTLMSSP, null, null).toBytes();
+            return Reply.of(TsRequest.ofToken(version, resp).toBytes());
+        }
+        return Reply.of(TsRequest.ofToken(version, new NegTokenResp(NegTokenResp.REJECT, null, null, null).toBytes()).toBytes());
+    }
+
+    /** MS-CSSP 3.1.5 with Kerberos: the client's pubKeyAuth, unwrapped with the session key; the reply wrapped with it. */
+    private Reply onKerberosPubKeyAuth(TsRequest req) {
+        try {
+            byte[] token = req.firstToken();
+            if (token != null && Spnego.detect(token) == Spnego.TokenKind.NEG_TOKEN_RESP) {
+                byte[] mic = NegTokenResp.decode(token).mechListMic();
+                if (mic != null) {
+                    kerberos.verifyMic(clientInit.mechTypesDer(), mic);
+                }
+            }
+            if (req.pubKeyAuth() == null) {
+                return failure(NtStatus.STATUS_LOGON_FAILURE);
+            }
+            int negotiated = Math.min(version, clientVersion);
+            byte[] clientPka = kerberos.unwrap(req.pubKeyAuth());
+            clientPubKeyAuthValid = Arrays.equals(clientPka, PubKeyAuth.clientValue(negotiated, publicKey, clientNonce));
+            if (!clientPubKeyAuthValid) {
+                return failure(NtStatus.STATUS_LOGON_FAILURE);
+            }
+            if (forcedStatus != null) {
+                return failure(forcedStatus);
+            }
+            byte[] reply = kerberos.wrap(PubKeyAuth.serverValue(negotiated, replyPublicKey, clientNonce));
+            if (tamperReplySignature) {
+                reply[reply.length - 1] ^= 0x40;
+            }
+            kerberosPubKeyDone = true;
+            return Reply.of(new TsRequest(version, List.of(), null, reply, null, null).toBytes());
+        } catch (org.ietf.jgss.GSSException e) {
+            return failure(NtStatus.STATUS_LOGON_FAILURE);
+        }
     }
 
     private Reply onAuthenticate(TsRequest req) {
@@ -166,7 +247,16 @@ public final class DemoCredSspServer {
     }
 
     private Reply onAuthInfo(TsRequest req) {
-        byte[] tsc = sealing.unwrap(req.authInfo());
+        byte[] tsc;
+        if (kerberosClient != null) {
+            try {
+                tsc = kerberos.unwrap(req.authInfo());
+            } catch (org.ietf.jgss.GSSException e) {
+                return Reply.closed();
+            }
+        } else {
+            tsc = sealing.unwrap(req.authInfo());
+        }
         TsCredentials c = TsCredentials.decode(tsc);
         receivedCreds = TsPasswordCreds.decode(c.credentials());
         if (earlyAuth != null) {

@@ -79,6 +79,7 @@ public final class DemoServer implements AutoCloseable {
     private final DemoCertificate certificate;
     private final SslContext sslContext;
     private final List<byte[]> receivedClientInfo = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private volatile DemoKerberosAcceptor kerberos;
 
     private DemoServer(Negotiator negotiator, Fault fault, DemoCertificate certificate, String... tlsProtocols)
             throws InterruptedException {
@@ -203,6 +204,15 @@ public final class DemoServer implements AutoCloseable {
         return new DemoServer(new Negotiator(Protocols.SSL, true), Fault.NONE, cert, tlsProtocols);
     }
 
+    /**
+     * Accept CredSSP with Kerberos (SPNEGO, Kerberos first) with the service keys of {@code acceptor}'s keytab; a client
+     * that offers NTLM only still gets the demo account's NTLM. Null: NTLM only (the default).
+     */
+    public DemoServer withKerberos(DemoKerberosAcceptor acceptor) {
+        this.kerberos = acceptor;
+        return this;
+    }
+
     public DemoCertificate certificate() {
         return certificate;
     }
@@ -230,6 +240,10 @@ public final class DemoServer implements AutoCloseable {
         s.domain = DEMO_DOMAIN;
         s.computerName = DEMO_COMPUTER;
         s.dnsDomainName = "demo.invalid";
+        DemoKerberosAcceptor k = kerberos;
+        if (k != null) {
+            s.kerberos = k.newContext();
+        }
         if (selected == Protocols.HYBRID_EX) {
             s.earlyAuth = EarlyUserAuthResult.AUTHZ_SUCCESS; // MS-RDPBCGR 5.4.2.2: sent after TSCredentials
         }

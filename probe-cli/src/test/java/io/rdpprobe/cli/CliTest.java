@@ -33,7 +33,7 @@ class CliTest {
                 .containsPattern("demo certificate: sha256 [0-9a-f]{64} \\(pinned\\)")
                 .contains("demo logon: DEMO\\demo (the built-in demo-only account")
                 .contains("X224              OK").contains("selected HYBRID_EX").contains("TLS               OK")
-                .contains("CREDSSP           OK").contains("credentials proven and delegated")
+                .contains("CREDSSP           OK").contains("credentials proven with NTLM and delegated")
                 .contains("MCS               OK").contains("SECURITY_EXCHANGE SKIPPED")
                 .contains("LICENSING         OK").contains("STATUS_VALID_CLIENT")
                 .contains("ACTIVATION        OK").contains("Demand Active with 12 capability sets, desktop 1024x768")

@@ -52,10 +52,31 @@ record AwaitCredSsp(Peer peer, Negotiated negotiated, Secured secured, CredSspCl
                             "cannot authenticate: no server public key from the TLS stage"));
         }
         String host = peer.host();
+        io.rdpprobe.probe.credssp.KerberosContext krb = cs.credentials() == null ? null : c.kerberos().take();
         CredSspClient client = new CredSspClient(cs.credentials(), secured.serverPublicKey(),
-                "TERMSRV/" + (host == null ? "" : host), opts, RandomSource.secure());
+                "TERMSRV/" + (host == null ? "" : host), opts, RandomSource.secure(), krb, c.kerberos().ntlmAllowed(),
+                krb == null ? whyNtlm(c) : null);
         out.writeBytes(client.start(secured.wallMillis(nowNanos)));
         return Transition.to(new AwaitCredSsp(peer, n, secured, client, refused, StageClock.start(nowNanos, s)), Action.WAIT);
+    }
+
+    /** Why CredSSP runs NTLM without offering Kerberos, from the KERBEROS stage's result (evidence mechanismChoice). */
+    private static String whyNtlm(Ctx c) {
+        StageResult k = null;
+        for (StageResult r : c.results()) {
+            if (r.stage() == Stage.KERBEROS) {
+                k = r;
+            }
+        }
+        if (k == null) {
+            return "NTLM only: no KERBEROS stage (--auth ntlm, or no Kerberos realm for the user)";
+        }
+        return switch (k.status()) {
+            case SKIPPED -> "Kerberos not available (KERBEROS stage skipped: no KDC found): NTLM, as mstsc's Negotiate";
+            case WARNING -> "no Kerberos ticket for the SPN (KERBEROS stage: " + (k.cause() == null ? "warning" : k.cause().code())
+                    + "): NTLM fallback, as mstsc's Negotiate";
+            default -> "the Kerberos AP-REQ belongs to the probe's first connection; this one uses NTLM";
+        };
     }
 
     @Override
@@ -106,7 +127,8 @@ record AwaitCredSsp(Peer peer, Negotiated negotiated, Secured secured, CredSspCl
             Map<String, Object> ev = new LinkedHashMap<>(r.evidence());
             ev.put("delegation", "skipped by the probe: certificate neither trusted nor pinned");
             r = new StageResult(Stage.CREDSSP, Status.WARNING, r.elapsedMs(), ev, CredSspCauses.DELEGATION_SKIPPED_UNTRUSTED_CERT,
-                    "credentials proven with NTLM, but the probe did not delegate them because the server certificate "
+                    "credentials proven with " + r.evidence().getOrDefault(CredSspClient.MECHANISM, CredSspClient.NTLM)
+                            + ", but the probe did not delegate them because the server certificate "
                             + "is neither trusted nor pinned (pin it with --trust-cert SHA256 or pass --ca)", false);
         }
         CredSspSettings cs = s.credssp();

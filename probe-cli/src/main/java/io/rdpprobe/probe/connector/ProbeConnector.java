@@ -58,7 +58,8 @@ public final class ProbeConnector {
 
     public ProbeConnector(ProbeSettings settings) {
         this.settings = settings;
-        this.ctx = new Ctx(settings, Collections.unmodifiableList(results), new Ctx.WallClock());
+        this.ctx = new Ctx(settings, Collections.unmodifiableList(results), new Ctx.WallClock(),
+                new Ctx.KerberosHandOff());
     }
 
     public ProbeSettings settings() {
@@ -339,6 +340,19 @@ public final class ProbeConnector {
      * A stage that ran outside this connector (the RD Gateway's). A FAILED result ends the probe at that
      * stage, exactly as a failure of the connector's own stages does.
      */
+    /**
+     * The KERBEROS stage's context for the CREDSSP stage (MS-CSSP 3.1.5 with Kerberos); {@code ntlmAllowed}: NTLMSSP is
+     * offered after Kerberos (--auth negotiate), not with --auth kerberos. The CREDSSP stage disposes it.
+     */
+    public void kerberosContext(io.rdpprobe.probe.credssp.KerberosContext c, boolean ntlmAllowed) {
+        ctx.kerberos().offer(c, ntlmAllowed);
+    }
+
+    /** The Kerberos context if the CREDSSP stage did not take it (the probe ended before), for disposal. */
+    public io.rdpprobe.probe.credssp.KerberosContext unusedKerberosContext() {
+        return ctx.kerberos().take();
+    }
+
     public void externalStage(StageResult r) {
         if (isDone()) {
             return;

@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.rdpprobe.probe.model.Cause;
 import io.rdpprobe.probe.model.CredSspCauses;
+import io.rdpprobe.probe.model.KerberosCauses;
 import io.rdpprobe.probe.model.Status;
 import io.rdpprobe.protocol.codec.DecodeException;
 import io.rdpprobe.protocol.credssp.EarlyUserAuthResult;
@@ -52,14 +53,23 @@ import java.util.Map;
  */
 public final class CredSspClient {
     /** Where the exchange stands. */
-    public enum State { INITIAL, AWAIT_CHALLENGE, AWAIT_PUBKEY_AUTH, AWAIT_EARLY_USER_AUTH, DONE }
+    public enum State { INITIAL, AWAIT_KERBEROS_REPLY, AWAIT_CHALLENGE, AWAIT_PUBKEY_AUTH, AWAIT_EARLY_USER_AUTH, DONE }
+
+    /** The evidence key naming the mechanism that authenticated: {@link #KERBEROS} or {@link #NTLM}. */
+    public static final String MECHANISM = "mechanism";
+    public static final String KERBEROS = "Kerberos";
+    public static final String NTLM = "NTLM";
 
     private final Credentials credentials;
     private final byte[] serverPublicKey;
     private final String targetSpn;
     private final CredSspOptions options;
     private final RandomSource random;
+    private final KerberosContext kerberos;
+    private final boolean ntlmAllowed;
+    private final String mechanismNote;
     private final Map<String, Object> evidence = new LinkedHashMap<>();
+    private String mechanism = NTLM;
 
     private State state = State.INITIAL;
     private NtlmInitiator ntlm;
@@ -86,6 +96,24 @@ public final class CredSspClient {
      */
     public CredSspClient(Credentials credentials, byte[] serverPublicKey, String targetSpn, CredSspOptions options,
                          RandomSource random) {
+        this(credentials, serverPublicKey, targetSpn, options, random, null, true, null);
+    }
+
+    /**
+     * With Kerberos (MS-CSSP 3.1.5 over SPNEGO, RFC 4178): the first TSRequest carries a negTokenInit listing Kerberos
+     * first (and NTLMSSP when {@code ntlmAllowed}) with the context's AP-REQ as the optimistic mechToken; the server's
+     * AP-REP is verified and pubKeyAuth is wrapped with the Kerberos session key. When the server's negTokenResp
+     * selects NTLMSSP, the exchange goes on with NTLM (negotiate) or fails (kerberos only).
+     *
+     * @param kerberos      null: NTLM only (raw, or SPNEGO per {@link CredSspOptions#spnego()})
+     * @param ntlmAllowed   offer NTLMSSP after Kerberos (--auth negotiate); false for --auth kerberos
+     * @param mechanismNote why NTLM is used without Kerberos (evidence {@code mechanismChoice}), or null
+     */
+    public CredSspClient(Credentials credentials, byte[] serverPublicKey, String targetSpn, CredSspOptions options,
+                         RandomSource random, KerberosContext kerberos, boolean ntlmAllowed, String mechanismNote) {
+        this.kerberos = credentials == null ? null : kerberos;
+        this.ntlmAllowed = ntlmAllowed;
+        this.mechanismNote = mechanismNote;
         if (credentials != null && serverPublicKey == null) {
             throw new IllegalArgumentException("the server public key is needed to authenticate");
         }
@@ -122,7 +150,10 @@ public final class CredSspClient {
         return TsRequest.frameLength(buf);
     }
 
-    /** The first TSRequest, carrying the NTLM NEGOTIATE (raw, or in a SPNEGO NegTokenInit). */
+    /**
+     * The first TSRequest: the SPNEGO negTokenInit with the Kerberos AP-REQ, or the NTLM NEGOTIATE (raw, or in a SPNEGO
+     * NegTokenInit).
+     */
     public byte[] start(long nowMillis) {
         if (state != State.INITIAL) {
             throw new IllegalStateException("already started");
@@ -130,6 +161,40 @@ public final class CredSspClient {
         if (options.version() >= 5) {
             nonce = randomBytes(PubKeyAuth.NONCE_SIZE);
         }
+        evidence.put("clientCredSspVersion", options.version());
+        if (credentials != null) {
+            evidence.put("user", credentials.display());
+        }
+        tNegotiate = nowMillis;
+        if (kerberos != null) {
+            List<String> mechs = ntlmAllowed ? List.of(Spnego.OID_KERBEROS, Spnego.OID_NTLMSSP) : List.of(Spnego.OID_KERBEROS);
+            spnegoInit = new NegTokenInit(mechs, kerberos.initialToken(), null);
+            evidence.put("tokenFormat", "SPNEGO");
+            evidence.put("mechanismsOffered", mechs.stream().map(Spnego::mechName).toList());
+            evidence.put("kerberosSpn", kerberos.servicePrincipal());
+            mechanism = KERBEROS;
+            state = State.AWAIT_KERBEROS_REPLY;
+            return new TsRequest(options.version(), List.of(spnegoInit.toBytes()), null, null, null, nonce).toBytes();
+        }
+        byte[] negotiate = newNtlm();
+        byte[] token = negotiate;
+        if (options.spnego()) {
+            spnegoInit = NegTokenInit.ntlm(negotiate);
+            token = spnegoInit.toBytes();
+        }
+        evidence.put("tokenFormat", options.spnego() ? "SPNEGO" : "raw NTLM");
+        if (credentials != null) {
+            evidence.put(MECHANISM, NTLM);
+            if (mechanismNote != null) {
+                evidence.put("mechanismChoice", mechanismNote);
+            }
+        }
+        state = State.AWAIT_CHALLENGE;
+        return new TsRequest(options.version(), List.of(token), null, null, null, nonce).toBytes();
+    }
+
+    /** A fresh NTLM initiator for the credentials; returns its NEGOTIATE message. */
+    private byte[] newNtlm() {
         byte[] ntHash = null;
         if (credentials != null) {
             char[] pw = credentials.password().chars();
@@ -145,20 +210,7 @@ public final class CredSspClient {
         if (ntHash != null) {
             Arrays.fill(ntHash, (byte) 0);
         }
-        byte[] negotiate = ntlm.negotiate();
-        byte[] token = negotiate;
-        if (options.spnego()) {
-            spnegoInit = NegTokenInit.ntlm(negotiate);
-            token = spnegoInit.toBytes();
-        }
-        evidence.put("clientCredSspVersion", options.version());
-        evidence.put("tokenFormat", options.spnego() ? "SPNEGO" : "raw NTLM");
-        if (credentials != null) {
-            evidence.put("user", credentials.display());
-        }
-        tNegotiate = nowMillis;
-        state = State.AWAIT_CHALLENGE;
-        return new TsRequest(options.version(), List.of(token), null, null, null, nonce).toBytes();
+        return ntlm.negotiate();
     }
 
     /**
@@ -168,6 +220,7 @@ public final class CredSspClient {
      */
     public Step onMessage(byte[] message, long nowMillis) {
         return switch (state) {
+            case AWAIT_KERBEROS_REPLY -> onKerberosReply(message, nowMillis);
             case AWAIT_CHALLENGE -> onChallenge(message, nowMillis);
             case AWAIT_PUBKEY_AUTH -> onServerPubKeyAuth(message, nowMillis);
             case AWAIT_EARLY_USER_AUTH -> Step.done(onEarlyUserAuth(message, nowMillis));
@@ -196,6 +249,110 @@ public final class CredSspClient {
     }
 
     // ------------------------------------------------------------------------------------------------------
+
+    /** The server's answer to the negTokenInit with the AP-REQ: the AP-REP (Kerberos), or NTLMSSP selected (fallback). */
+    private Step onKerberosReply(byte[] message, long now) {
+        evidence.put("msApReqToReply", now - tNegotiate);
+        TsRequest r = decodeOrNull(message, "reply to the Kerberos AP-REQ");
+        if (r == null) {
+            return Step.done(lastOutcome);
+        }
+        if (r.errorCode() != null) {
+            return Step.done(statusFailure(r.status(), "the Kerberos AP-REQ", now - tNegotiate));
+        }
+        byte[] token = r.firstToken();
+        if (token == null || Spnego.detect(token) != Spnego.TokenKind.NEG_TOKEN_RESP) {
+            return Step.done(fail(CredSspCauses.CREDSSP_UNEXPECTED_MESSAGE, "the server answered the SPNEGO negTokenInit with "
+                    + (token == null ? "no negoToken" : Spnego.detect(token) + " instead of a negTokenResp"), false));
+        }
+        NegTokenResp resp;
+        try {
+            resp = NegTokenResp.decode(token);
+        } catch (DecodeException e) {
+            return Step.done(malformed(e, "negTokenResp"));
+        }
+        evidence.put("serverTokenFormat", "SPNEGO " + Spnego.TokenKind.NEG_TOKEN_RESP);
+        evidence.put("spnegoNegState", NegTokenResp.negStateName(resp.negState()));
+        String mech = resp.supportedMech();
+        if (mech != null) {
+            evidence.put("spnegoSupportedMech", Spnego.mechName(mech));
+        }
+        String offered = ntlmAllowed ? "neither Kerberos nor NTLM" : "not Kerberos (NTLM not offered: --auth kerberos)";
+        if (resp.negState() != null && resp.negState() == NegTokenResp.REJECT) {
+            return Step.done(fail(CredSspCauses.KERBEROS_NOT_ACCEPTED, "the server rejected the SPNEGO negotiation "
+                    + "(negState reject): it accepts " + offered, false));
+        }
+        if (Spnego.OID_NTLMSSP.equals(mech)) {
+            if (!ntlmAllowed) {
+                return Step.done(fail(CredSspCauses.KERBEROS_NOT_ACCEPTED, "the server selected NTLMSSP, which --auth "
+                        + "kerberos did not offer: it does not accept Kerberos for " + kerberos.servicePrincipal(), false));
+            }
+            // RFC 4178 4.2.2: the optimistic Kerberos token is dropped; NTLM goes on inside negTokenResp
+            kerberos.dispose();
+            mechanism = NTLM;
+            evidence.put(MECHANISM, NTLM);
+            evidence.put("mechanismChoice", "Kerberos offered first; the server selected NTLMSSP in its negTokenResp: "
+                    + "NTLM fallback, as mstsc's Negotiate");
+            byte[] negotiate = newNtlm();
+            tNegotiate = now;
+            state = State.AWAIT_CHALLENGE;
+            return Step.send(new TsRequest(options.version(), List.of(new NegTokenResp(null, null, negotiate, null).toBytes()),
+                    null, null, null, nonce).toBytes());
+        }
+        if (mech != null && !Spnego.OID_KERBEROS.equals(mech) && !Spnego.OID_MS_KERBEROS.equals(mech)) {
+            return Step.done(fail(CredSspCauses.KERBEROS_NOT_ACCEPTED, "the server selected " + Spnego.mechName(mech)
+                    + ", which the probe did not offer", false));
+        }
+        byte[] apRep = resp.responseToken();
+        if (apRep == null) {
+            return Step.done(fail(CredSspCauses.KERBEROS_AP_REP_INVALID, "the server's negTokenResp ("
+                    + NegTokenResp.negStateName(resp.negState()) + ") carries no AP-REP: mutual authentication missing", false));
+        }
+        try {
+            kerberos.acceptReply(apRep);
+        } catch (KerberosContext.Failure f) {
+            evidence.put("kerberosError", f.getMessage());
+            if (f.krbErrorCode() >= 0) {
+                Cause c = KerberosCauses.forKrbError(f.krbErrorCode());
+                evidence.put("krbError", io.rdpprobe.protocol.krb.KrbErrorCode.name(f.krbErrorCode()) + " (" + f.krbErrorCode() + ")");
+                return Step.done(fail(c, "the server answered the AP-REQ with KRB-ERROR "
+                        + io.rdpprobe.protocol.krb.KrbErrorCode.name(f.krbErrorCode()) + ": " + f.getMessage(), false));
+            }
+            return Step.done(fail(CredSspCauses.KERBEROS_AP_REP_INVALID, "the server's AP-REP does not verify: "
+                    + f.getMessage(), false));
+        }
+        evidence.put(MECHANISM, KERBEROS);
+        evidence.put("mechanismChoice", "Kerberos offered first; the server accepted the AP-REQ");
+        evidence.put("mutualAuthentication", "AP-REP verified");
+        evidence.putAll(kerberos.describe());
+        boolean clientMic = resp.negState() != null && resp.negState() == NegTokenResp.REQUEST_MIC;
+        byte[] mic = resp.mechListMic();
+        if (mic != null) {
+            try {
+                kerberos.verifyMic(spnegoInit.mechTypesDer(), mic);
+                evidence.put("spnegoMechListMic", "verified");
+            } catch (KerberosContext.Failure f) {
+                return Step.done(fail(CredSspCauses.CREDSSP_MALFORMED, "the server's SPNEGO mechListMIC does not verify "
+                        + "with the Kerberos session key: " + f.getMessage(), false));
+            }
+            clientMic = true;
+        }
+        negotiatedVersion = Math.min(options.version(), serverVersion);
+        evidence.put("negotiatedCredSspVersion", negotiatedVersion);
+        byte[] pubKeyAuth;
+        List<byte[]> tokens;
+        try {
+            pubKeyAuth = kerberos.wrap(PubKeyAuth.clientValue(negotiatedVersion, serverPublicKey, nonce));
+            tokens = clientMic ? List.of(new NegTokenResp(null, null, null, kerberos.getMic(spnegoInit.mechTypesDer())).toBytes())
+                    : List.of();
+        } catch (KerberosContext.Failure f) {
+            return Step.done(fail(CredSspCauses.KERBEROS_AP_REP_INVALID, "the Kerberos context cannot wrap pubKeyAuth: "
+                    + f.getMessage(), false));
+        }
+        tAuthenticate = now;
+        state = State.AWAIT_PUBKEY_AUTH;
+        return Step.send(new TsRequest(options.version(), tokens, null, pubKeyAuth, null, nonce).toBytes());
+    }
 
     private Step onChallenge(byte[] message, long now) {
         tChallenge = now;
@@ -275,8 +432,9 @@ public final class CredSspClient {
         if (r == null) {
             return Step.done(lastOutcome);
         }
+        boolean krb = KERBEROS.equals(mechanism);
         if (r.errorCode() != null) {
-            return Step.done(statusFailure(r.status(), "NTLM AUTHENTICATE", since));
+            return Step.done(statusFailure(r.status(), krb ? "the Kerberos pubKeyAuth" : "NTLM AUTHENTICATE", since));
         }
         byte[] token = r.firstToken();
         if (token != null && Spnego.detect(token) == Spnego.TokenKind.NEG_TOKEN_RESP) {
@@ -284,14 +442,25 @@ public final class CredSspClient {
                 NegTokenResp resp = NegTokenResp.decode(token);
                 evidence.put("spnegoNegState", NegTokenResp.negStateName(resp.negState()));
                 if (resp.negState() != null && resp.negState() == NegTokenResp.REJECT) {
-                    return Step.done(fail(CredSspCauses.LOGON_FAILURE,
+                    return Step.done(krb
+                            ? fail(CredSspCauses.KERBEROS_NOT_ACCEPTED, "the server rejected the exchange after the AP-REP "
+                                    + "(SPNEGO reject without errorCode)", false)
+                            : fail(CredSspCauses.LOGON_FAILURE,
                             "the server rejected the NTLM AUTHENTICATE (SPNEGO reject without errorCode): most likely "
                                     + "a wrong password or unknown user (inferred)", true));
                 }
-                if (resp.mechListMic() != null && micSealing != null
+                if (resp.mechListMic() != null && !krb && micSealing != null
                         && !micSealing.verify(spnegoInit.mechTypesDer(), resp.mechListMic())) {
                     return Step.done(fail(CredSspCauses.CREDSSP_MALFORMED,
                             "the server's SPNEGO mechListMIC does not verify", false));
+                }
+                if (resp.mechListMic() != null && krb) {
+                    try {
+                        kerberos.verifyMic(spnegoInit.mechTypesDer(), resp.mechListMic());
+                    } catch (KerberosContext.Failure f) {
+                        return Step.done(fail(CredSspCauses.CREDSSP_MALFORMED, "the server's SPNEGO mechListMIC does not "
+                                + "verify with the Kerberos session key: " + f.getMessage(), false));
+                    }
                 }
             } catch (DecodeException e) {
                 return Step.done(malformed(e, "server NegTokenResp"));
@@ -303,12 +472,22 @@ public final class CredSspClient {
                     "the server answered AUTHENTICATE without pubKeyAuth", false));
         }
         byte[] plain;
-        try {
-            plain = auth.sealing().unwrap(pka);
-        } catch (DecodeException e) {
-            evidence.put("pubKeyAuthCheck", "signature does not verify: " + e.detail());
-            return Step.done(fail(CredSspCauses.PUBKEY_AUTH_MISMATCH, "the server's pubKeyAuth does not verify with the "
-                    + "NTLM session keys: possible man in the middle", false));
+        if (krb) {
+            try {
+                plain = kerberos.unwrap(pka);
+            } catch (KerberosContext.Failure f) {
+                evidence.put("pubKeyAuthCheck", "Wrap token does not verify: " + f.getMessage());
+                return Step.done(fail(CredSspCauses.PUBKEY_AUTH_MISMATCH, "the server's pubKeyAuth does not verify with the "
+                        + "Kerberos session key: possible man in the middle", false));
+            }
+        } else {
+            try {
+                plain = auth.sealing().unwrap(pka);
+            } catch (DecodeException e) {
+                evidence.put("pubKeyAuthCheck", "signature does not verify: " + e.detail());
+                return Step.done(fail(CredSspCauses.PUBKEY_AUTH_MISMATCH, "the server's pubKeyAuth does not verify with the "
+                        + "NTLM session keys: possible man in the middle", false));
+            }
         }
         byte[] expected = PubKeyAuth.serverValue(negotiatedVersion, serverPublicKey, nonce);
         String method = PubKeyAuth.usesHash(negotiatedVersion) ? "SHA-256 binding hash (v5+)" : "public key echo +1 (v2-4)";
@@ -323,10 +502,14 @@ public final class CredSspClient {
             evidence.put("delegated", false);
             state = State.DONE;
             finish();
-            return Step.done(okOutcome("CredSSP OK: credentials proven with NTLM, server key verified; credentials "
+            return Step.done(okOutcome("CredSSP OK: credentials proven with " + proof() + ", server key verified; credentials "
                     + "not delegated"));
         }
         byte[] authInfo = sealCredentials();
+        if (authInfo == null) {
+            return Step.done(fail(CredSspCauses.KERBEROS_AP_REP_INVALID, "the Kerberos context cannot wrap the credentials",
+                    false));
+        }
         evidence.put("delegated", true);
         tCredentials = now;
         byte[] out = new TsRequest(options.version(), List.of(), authInfo, null, null, null).toBytes();
@@ -336,8 +519,12 @@ public final class CredSspClient {
         }
         state = State.DONE;
         finish();
-        return new Step(out, okOutcome("CredSSP OK: credentials proven with NTLM, server key verified, credentials "
-                + "delegated"));
+        return new Step(out, okOutcome("CredSSP OK: credentials proven with " + proof() + ", server key verified, "
+                + "credentials delegated"));
+    }
+
+    private String proof() {
+        return KERBEROS.equals(mechanism) ? "Kerberos (AP-REP verified: mutual authentication)" : "NTLM";
     }
 
     private byte[] sealCredentials() {
@@ -349,7 +536,9 @@ public final class CredSspClient {
         byte[] tsc = new TsCredentials(TsCredentials.PASSWORD, pcDer).toBytes();
         Arrays.fill(pcDer, (byte) 0);
         try {
-            return auth.sealing().wrap(tsc);
+            return KERBEROS.equals(mechanism) ? kerberos.wrap(tsc) : auth.sealing().wrap(tsc);
+        } catch (KerberosContext.Failure f) {
+            return null;
         } finally {
             Arrays.fill(tsc, (byte) 0);
         }
@@ -367,7 +556,8 @@ public final class CredSspClient {
         EarlyUserAuthResult r = EarlyUserAuthResult.decode(Unpooled.wrappedBuffer(message));
         evidence.put("earlyUserAuthorization", r.name());
         if (r.isSuccess()) {
-            return okOutcome("CredSSP OK: credentials proven and delegated; Early User Authorization: AUTHZ_SUCCESS");
+            return okOutcome("CredSSP OK: credentials proven with " + proof() + " and delegated; Early User Authorization: "
+                    + "AUTHZ_SUCCESS");
         }
         return fail(CredSspCauses.EARLY_USER_AUTH_DENIED, "credentials valid, but Early User Authorization returned "
                 + r.name() + ": the user may not log on to this server", false);
@@ -377,8 +567,12 @@ public final class CredSspClient {
         CredSspReading.Phase phase;
         long since;
         switch (state) {
+            case AWAIT_KERBEROS_REPLY -> { phase = CredSspReading.Phase.KERBEROS_AP_REQ; since = tNegotiate; }
             case AWAIT_CHALLENGE -> { phase = CredSspReading.Phase.NEGOTIATE; since = tNegotiate; }
-            case AWAIT_PUBKEY_AUTH -> { phase = CredSspReading.Phase.AUTHENTICATE; since = tAuthenticate; }
+            case AWAIT_PUBKEY_AUTH -> {
+                phase = KERBEROS.equals(mechanism) ? CredSspReading.Phase.KERBEROS_PUBKEY_AUTH : CredSspReading.Phase.AUTHENTICATE;
+                since = tAuthenticate;
+            }
             case AWAIT_EARLY_USER_AUTH -> { phase = CredSspReading.Phase.CREDENTIALS; since = tCredentials; }
             default -> { return null; }
         }
@@ -465,6 +659,9 @@ public final class CredSspClient {
         state = State.DONE;
         if (ntlm != null) {
             ntlm.destroy();
+        }
+        if (kerberos != null) {
+            kerberos.dispose();
         }
     }
 

@@ -16,6 +16,10 @@ public final class CredSspReading {
     public enum Phase {
         /** TSRequest with the NTLM NEGOTIATE; the CHALLENGE is awaited. */
         NEGOTIATE("msAfterNegotiate"),
+        /** TSRequest with the SPNEGO negTokenInit carrying the Kerberos AP-REQ; the AP-REP is awaited. */
+        KERBEROS_AP_REQ("msAfterApReq"),
+        /** The client's pubKeyAuth wrapped with the Kerberos session key; the server's pubKeyAuth is awaited. */
+        KERBEROS_PUBKEY_AUTH("msAfterPubKeyAuth"),
         /** TSRequest with the NTLM AUTHENTICATE and pubKeyAuth; the server's pubKeyAuth is awaited. */
         AUTHENTICATE("msAfterAuthenticate"),
         /** TSRequest with authInfo (the delegated TSCredentials); HYBRID_EX's Early User Authorization is awaited. */
@@ -40,6 +44,10 @@ public final class CredSspReading {
         return switch (phase) {
             case NEGOTIATE -> new Reading(CredSspCauses.CLOSED_AFTER_NEGOTIATE, what + " right after the NTLM NEGOTIATE (after "
                     + msAfter + " ms)", false);
+            case KERBEROS_AP_REQ -> new Reading(CredSspCauses.CLOSED_AFTER_AP_REQ, what + " right after the SPNEGO "
+                    + "negTokenInit with the Kerberos AP-REQ (after " + msAfter + " ms)", false);
+            case KERBEROS_PUBKEY_AUTH -> new Reading(CredSspCauses.KERBEROS_NOT_ACCEPTED, what + " after the Kerberos AP-REP "
+                    + "and the client's pubKeyAuth (after " + msAfter + " ms), without its own pubKeyAuth", false);
             case AUTHENTICATE -> new Reading(CredSspCauses.LOGON_FAILURE, what.replace("the server closed the connection",
                     "server closed the connection") + " right after NTLM AUTHENTICATE (after " + msAfter
                     + " ms): most likely a wrong password or unknown user (inferred; FreeRDP closes, Windows 2008 R2 "

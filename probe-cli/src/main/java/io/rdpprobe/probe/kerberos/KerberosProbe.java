@@ -70,8 +70,33 @@ public final class KerberosProbe {
 
     private KerberosProbe() {}
 
+    /**
+     * The stage's result and, when it ended with a service ticket, the Kerberos context whose first token (the
+     * AP-REQ) the CREDSSP stage sends; null otherwise. The caller disposes the context.
+     */
+    public record Outcome(StageResult result, io.rdpprobe.probe.credssp.KerberosContext context) {}
+
     /** Runs the stage to its end; never throws for anything the network or the KDC does. */
     public static StageResult run(KerberosSettings s) {
+        Outcome o = runForCredSsp(s);
+        if (o.context() != null) {
+            o.context().dispose();
+        }
+        return o.result();
+    }
+
+    /** As {@link #run}, keeping the Kerberos context for CredSSP (MS-CSSP 3.1.5). */
+    public static Outcome runForCredSsp(KerberosSettings s) {
+        JgssKerberosContext[] kept = new JgssKerberosContext[1];
+        StageResult r = run(s, kept);
+        if (r.status() != io.rdpprobe.probe.model.Status.OK && kept[0] != null) {
+            kept[0].dispose();
+            kept[0] = null;
+        }
+        return new Outcome(r, kept[0]);
+    }
+
+    private static StageResult run(KerberosSettings s, JgssKerberosContext[] kept) {
         byte[] nonce = new byte[4];
         io.rdpprobe.probe.credssp.RandomSource.secure().nextBytes(nonce);
         KerberosSequence seq = new KerberosSequence(s, java.nio.ByteBuffer.wrap(nonce).getInt(), System::nanoTime);
@@ -86,7 +111,7 @@ public final class KerberosProbe {
                 // TCP gets half of what is left, so that UDP still has time when TCP is black-holed
                 a = send(seq, q, q.transport() == Transport.TCP ? Math.max(1, remaining(deadline) / 2) : remaining(deadline));
             } else if (a instanceof Action.Login l) {
-                a = exchange(seq, s, l, remaining(deadline));
+                a = exchange(seq, s, l, remaining(deadline), kept);
             } else {
                 throw new IllegalStateException("unexpected action " + a);
             }
@@ -198,7 +223,8 @@ public final class KerberosProbe {
 
     // ---- the JDK's Kerberos: AS with pre-authentication, then TGS for the SPN -----------------------------
 
-    private static Action exchange(KerberosSequence seq, KerberosSettings s, Action.Login l, long timeoutMs) {
+    private static Action exchange(KerberosSequence seq, KerberosSettings s, Action.Login l, long timeoutMs,
+                                   JgssKerberosContext[] kept) {
         synchronized (JDK_KRB5_LOCK) {
             Path conf = null;
             String before = System.getProperty("java.security.krb5.conf");
@@ -210,7 +236,7 @@ public final class KerberosProbe {
                         + "\n kdc_timeout = " + Math.max(100, timeoutMs / 2) + "\n max_retries = 1\n"
                         + "[realms]\n " + s.realm() + " = {\n  kdc = " + kdc + "\n }\n");
                 System.setProperty("java.security.krb5.conf", conf.toString());
-                return loginAndTicket(seq, s);
+                return loginAndTicket(seq, s, kept);
             } catch (IOException e) {
                 return seq.loginFailed(-1, "cannot write the JDK's Kerberos configuration: " + e.getMessage(), null);
             } finally {
@@ -227,7 +253,7 @@ public final class KerberosProbe {
         }
     }
 
-    private static Action loginAndTicket(KerberosSequence seq, KerberosSettings s) {
+    private static Action loginAndTicket(KerberosSequence seq, KerberosSettings s, JgssKerberosContext[] kept) {
         Subject subject = new Subject();
         Configuration cfg = new Configuration() {
             @Override
@@ -267,17 +293,29 @@ public final class KerberosProbe {
                 return a;
             }
             try {
-                Subject.doAs(subject, (PrivilegedExceptionAction<Void>) () -> {
+                kept[0] = Subject.doAs(subject, (PrivilegedExceptionAction<JgssKerberosContext>) () -> {
                     GSSManager m = GSSManager.getInstance();
                     GSSName n = m.createName(rt.spnPrincipal(), new Oid(KRB5_PRINCIPAL_NAME));
                     GSSContext ctx = m.createContext(n, new Oid(KRB5_MECH), null, GSSContext.DEFAULT_LIFETIME);
+                    boolean ok = false;
                     try {
+                        // what CredSSP needs (MS-CSSP 3.1.5): mutual authentication, confidentiality and integrity for
+                        // pubKeyAuth; never delegation of the TGT
                         ctx.requestMutualAuth(true);
-                        ctx.initSecContext(new byte[0], 0, 0); // the TGS exchange; the AP-REQ is not sent anywhere
+                        ctx.requestConf(true);
+                        ctx.requestInteg(true);
+                        ctx.requestSequenceDet(true);
+                        ctx.requestReplayDet(true);
+                        ctx.requestCredDeleg(false);
+                        byte[] apReq = ctx.initSecContext(new byte[0], 0, 0); // the TGS exchange, then the AP-REQ
+                        JgssKerberosContext k = new JgssKerberosContext(ctx, rt.spnPrincipal(), apReq);
+                        ok = true;
+                        return k;
                     } finally {
-                        ctx.dispose();
+                        if (!ok) {
+                            ctx.dispose();
+                        }
                     }
-                    return null;
                 });
             } catch (PrivilegedActionException e) {
                 Throwable c = e.getCause();

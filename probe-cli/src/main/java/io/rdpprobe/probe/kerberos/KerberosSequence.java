@@ -254,8 +254,9 @@ public final class KerberosSequence {
                         + KerberosSettings.SKEW_LIMIT_SECONDS + " s), but a drift beyond the limit breaks Kerberos logons");
             }
         }
-        notes.add("the CREDSSP stage still authenticates with NTLM: CredSSP with the Kerberos AP-REQ is not implemented yet, "
-                + "so this stage proves the KDC, the password and the SPN, not the server's Kerberos acceptor");
+        notes.add("the CREDSSP stage sends the AP-REQ for " + settings.spnPrincipal() + " in SPNEGO (Kerberos first"
+                + (settings.mode() == AuthMode.NEGOTIATE ? ", NTLM offered as the fallback" : ", no NTLM") + "): the server's "
+                + "Kerberos acceptor is tested there");
         return finish(StageResult.ok(Stage.KERBEROS, elapsed(), withNotes(), s.toString()), null);
     }
 

@@ -128,6 +128,18 @@ public final class CredSspCauses {
     public static final Cause NTLM_NOT_OFFERED = def("NTLM_NOT_OFFERED",
             "the server did not accept NTLM in SPNEGO",
             "the server may require Kerberos; connect with a domain account by FQDN or allow NTLM", null);
+    public static final Cause KERBEROS_NOT_ACCEPTED = def("KERBEROS_NOT_ACCEPTED",
+            "the server did not accept Kerberos in SPNEGO (it rejected the negotiation or selected another mechanism)",
+            "the server's Kerberos acceptor is not set up for this SPN (no key, or a non-Windows server without Kerberos); "
+                    + "with --auth negotiate the probe falls back to NTLM where the server selects it", null);
+    public static final Cause KERBEROS_AP_REP_INVALID = def("KERBEROS_AP_REP_INVALID",
+            "the server's answer to the Kerberos AP-REQ does not complete mutual authentication (no valid AP-REP)",
+            "the server does not hold the SPN's key, or something answers in its place; check the SPN's key version "
+                    + "(kvno) against the server's keytab / computer account, and capture the exchange", null);
+    public static final Cause CLOSED_AFTER_AP_REQ = def("CLOSED_AFTER_AP_REQ",
+            "the server closed the connection right after the SPNEGO negTokenInit with the Kerberos AP-REQ",
+            "the server may not speak SPNEGO/Kerberos in CredSSP (FreeRDP 2 servers take raw NTLM only) or rejects "
+                    + "the ticket; compare with --auth ntlm and check the server's log", null);
     public static final Cause NTLM_SEALING_NOT_GRANTED = def("NTLM_SEALING_NOT_GRANTED",
             "the server's NTLM CHALLENGE does not grant signing, sealing and extended session security, which CredSSP needs",
             "check the server's 'Network security: Minimum session security for NTLM SSP' policies", null);

@@ -149,7 +149,6 @@ public final class ProbeRunner implements AutoCloseable {
      */
     public ProbeConnector run(Target probed, ProbeSettings settings, io.rdpprobe.probe.gateway.GatewaySettings gateway) {
         ProbeConnector connector = new ProbeConnector(settings);
-        long timeout = settings.stageTimeoutMillis();
         if (gateway != null) {
             connector.viaGateway(probed.host());
         }
@@ -159,11 +158,30 @@ public final class ProbeRunner implements AutoCloseable {
         if (kerberos != null) {
             io.rdpprobe.probe.kerberos.KerberosSettings k = kerberos;
             kerberos = null;
-            connector.externalStage(io.rdpprobe.probe.kerberos.KerberosProbe.run(k));
-            if (connector.isDone()) {
-                return connector;
+            io.rdpprobe.probe.kerberos.KerberosProbe.Outcome ko = io.rdpprobe.probe.kerberos.KerberosProbe.runForCredSsp(k);
+            connector.externalStage(ko.result());
+            if (connector.isDone() || ko.context() == null) {
+                if (ko.context() != null) {
+                    ko.context().dispose();
+                }
+                return connector.isDone() ? connector : runTarget(connector, probed, target, settings, gateway);
+            }
+            connector.kerberosContext(ko.context(), k.mode() != io.rdpprobe.probe.kerberos.AuthMode.KERBEROS);
+            try {
+                return runTarget(connector, probed, target, settings, gateway);
+            } finally {
+                io.rdpprobe.probe.credssp.KerberosContext unused = connector.unusedKerberosContext();
+                if (unused != null) {
+                    unused.dispose();
+                }
             }
         }
+        return runTarget(connector, probed, target, settings, gateway);
+    }
+
+    private ProbeConnector runTarget(ProbeConnector connector, Target probed, Target target, ProbeSettings settings,
+                                     io.rdpprobe.probe.gateway.GatewaySettings gateway) {
+        long timeout = settings.stageTimeoutMillis();
 
         // DNS
         InetAddress address;

@@ -79,7 +79,7 @@ class KerberosSequenceTest {
         @SuppressWarnings("unchecked") Map<String, Object> st = (Map<String, Object>) r.evidence().get("serviceTicket");
         assertThat(st).containsEntry("lifetime", "10h")
                 .containsEntry("sessionKey", "aes256-cts-hmac-sha1-96 (18)");
-        assertThat(r.evidence().get("notes").toString()).contains("CREDSSP stage still authenticates with NTLM");
+        assertThat(r.evidence().get("notes").toString()).contains("the CREDSSP stage sends the AP-REQ");
     }
 
     @Test
