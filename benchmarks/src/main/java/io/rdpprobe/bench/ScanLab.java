@@ -26,8 +26,10 @@ import java.util.concurrent.TimeUnit;
  * (one port), on one shared event loop group, and writes their target lists. Loopback only.
  *
  * <pre>
- * java -cp benchmarks.jar io.rdpprobe.bench.ScanLab DIR [TOTAL] [PORT]
+ * java -cp benchmarks.jar io.rdpprobe.bench.ScanLab DIR [TOTAL] [PORT] [SECOND_OCTET]
  * </pre>
+ *
+ * The addresses are 127.SECOND_OCTET.x.y (default 127.20.x.y), so that labs on one machine do not collide.
  *
  * Of TOTAL (default 10,000): 60% the spec-faithful demo endpoint (HYBRID_EX, TLS, NTLM info), 10% a TLS-only
  * endpoint (selects SSL: no NLA), 5% silent (accepts TCP, never answers: X224 NO_RESPONSE), 5% closing after the
@@ -43,6 +45,10 @@ public final class ScanLab {
         Path dir = Path.of(args[0]);
         int total = args.length > 1 ? Integer.parseInt(args[1]) : 10_000;
         int port = args.length > 2 ? Integer.parseInt(args[2]) : 33389;
+        int octet = args.length > 3 ? Integer.parseInt(args[3]) : 20;
+        if (octet < 1 || octet > 255 || (long) total > 65_534) {
+            throw new IllegalArgumentException("SECOND_OCTET must be 1-255 and TOTAL at most 65,534");
+        }
         Files.createDirectories(dir);
         Files.deleteIfExists(dir.resolve("ready"));
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
@@ -58,7 +64,7 @@ public final class ScanLab {
         for (int i = 0; i < total; i++) {
             // 127.20.0.1 onwards: one address per target, interleaved kinds (as a real fleet mixes them)
             int n = i + 1;
-            InetSocketAddress a = new InetSocketAddress(InetAddress.getByAddress(new byte[] {127, 20, (byte) (n >> 8),
+            InetSocketAddress a = new InetSocketAddress(InetAddress.getByAddress(new byte[] {127, (byte) octet, (byte) (n >> 8),
                     (byte) n}), port);
             String t = a.getAddress().getHostAddress() + ":" + port;
             all.add(t);
@@ -98,8 +104,8 @@ public final class ScanLab {
         write(dir.resolve("answering.txt"), answering);
         write(dir.resolve("blackholes.txt"), blackholes);
         Files.writeString(dir.resolve("ready"), total + " targets on port " + port + "\n");
-        System.out.printf("scan lab: %d targets on 127.20.x.y:%d: %d demo (HYBRID_EX), %d TLS-only, %d silent, %d close, "
-                + "%d blackholed, %d closed%n", total, port, nla.size(), tls.size(), silent.size(), close.size(), hole.size(),
+        System.out.printf("scan lab: %d targets on 127.%d.x.y:%d: %d demo (HYBRID_EX), %d TLS-only, %d silent, %d close, "
+                + "%d blackholed, %d closed%n", total, octet, port, nla.size(), tls.size(), silent.size(), close.size(), hole.size(),
                 total - nla.size() - tls.size() - silent.size() - close.size() - hole.size());
         System.out.flush();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

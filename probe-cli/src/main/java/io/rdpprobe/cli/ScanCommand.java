@@ -87,7 +87,7 @@ public final class ScanCommand implements Callable<Integer> {
             description = "Targets probed at once (default ${DEFAULT-VALUE}); lowered to fit the open-file limit (ulimit -n).")
     int concurrency;
 
-    @Option(names = "--rate", paramLabel = "N[/s]", description = "At most N new connections per second (default: no limit).")
+    @Option(names = "--rate", paramLabel = "N[/s]", description = "At most N new connections per second, evenly spaced; every connection counts, an RD Gateway's RDG_IN_DATA leg too (default: no limit).")
     String rate;
 
     @Option(names = "--dns-concurrency", paramLabel = "N", defaultValue = "32",
@@ -227,7 +227,7 @@ public final class ScanCommand implements Callable<Integer> {
                     summary.add(m, false);
                 },
                 () -> open.close());
-        setup.runner.connectGate(scanner::beforeConnect);
+        setup.runner.connectGate(scanner::beforeConnect).laterConnectGate(scanner::reserveConnect);
 
         CountDownLatch finished = new CountDownLatch(1);
         Thread hook = new Thread(() -> {

@@ -118,20 +118,36 @@ public class RdpServerSession {
     public boolean ultimatumReceived;
     public final List<Integer> joined = new ArrayList<>();
 
+    /**
+     * The demo's Standard RDP Security key (512-bit, as Windows' proprietary certificate) and server random. Both
+     * come from a fixed seed, so they are the same for every session: derived once, not per connection (two
+     * 256-bit prime searches per session were a third of a loaded demo endpoint's CPU).
+     */
+    private static final class Key {
+        static final BigInteger N;
+        static final BigInteger D;
+        static final byte[] MODULUS_LE = new byte[72];
+        static final byte[] SERVER_RANDOM = new byte[32];
+
+        static {
+            Random r = new Random(42);
+            BigInteger p = BigInteger.probablePrime(256, r);
+            BigInteger q = BigInteger.probablePrime(256, r);
+            N = p.multiply(q);
+            D = BigInteger.valueOf(65537).modInverse(p.subtract(BigInteger.ONE).multiply(q.subtract(BigInteger.ONE)));
+            byte[] be = N.toByteArray();
+            for (int i = 0; i < 64 && i < be.length; i++) MODULUS_LE[i] = be[be.length - 1 - i];
+            r.nextBytes(SERVER_RANDOM);
+        }
+    }
+
     public RdpServerSession(int selectedProtocol, EncryptionMethod method) {
         this.selectedProtocol = selectedProtocol;
         this.method = method;
-        Random r = new Random(42);
-        BigInteger p = BigInteger.probablePrime(256, r);
-        BigInteger q = BigInteger.probablePrime(256, r);
-        n = p.multiply(q);
-        BigInteger e = BigInteger.valueOf(65537);
-        d = e.modInverse(p.subtract(BigInteger.ONE).multiply(q.subtract(BigInteger.ONE)));
-        byte[] be = n.toByteArray();
-        byte[] le = new byte[72];
-        for (int i = 0; i < 64 && i < be.length; i++) le[i] = be[be.length - 1 - i];
-        publicKey = new RsaPublicKey(72, 512, 63, 65537, le);
-        r.nextBytes(serverRandom);
+        n = Key.N;
+        d = Key.D;
+        publicKey = new RsaPublicKey(72, 512, 63, 65537, Key.MODULUS_LE.clone());
+        System.arraycopy(Key.SERVER_RANDOM, 0, serverRandom, 0, serverRandom.length);
     }
 
     /** The MCS user id this server assigns: the first channel id after the I/O and static channels. */

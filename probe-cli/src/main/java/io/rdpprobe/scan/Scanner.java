@@ -84,6 +84,18 @@ public final class Scanner {
         }
     }
 
+    /**
+     * The gate of a connection an event loop opens within a probe (an RD Gateway's RDG_IN_DATA leg; install it as
+     * the runner's later-connect gate): takes the rate limit's next slot without blocking and returns the
+     * nanoseconds to wait for it (at most one interval); throws {@link Stopped} once the scan is stopping.
+     */
+    public long reserveConnect() {
+        if (stopping) {
+            throw new Stopped();
+        }
+        return rate.reserve();
+    }
+
     public boolean stopping() {
         return stopping;
     }

@@ -136,4 +136,65 @@ class ScanProcessTest {
                 .contains("256  FAILED CONNECTION_REFUSED");
         assertThat(Files.readAllLines(out)).hasSize(256);
     }
+
+    /**
+     * Under {@code ulimit -n 256}, 300 targets whose connections hold their descriptors: 150 silent endpoints (each
+     * connection open until its X224 deadline) and 150 answering demo endpoints (TLS and NTLM), on distinct loopback
+     * addresses so that all run at once. The scan lowers its concurrency, every socket is created (no EMFILE
+     * verdict), every target gets its endpoint's verdict, and the open files after the scan equal those before.
+     */
+    @Test
+    void underAnOpenFileLimitEveryConnectionGetsASocketAndNoDescriptorLeaks() throws Exception {
+        assumeTrue(onPath("bash"), "bash is not installed");
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        List<InetSocketAddress> silentBinds = new ArrayList<>();
+        List<InetSocketAddress> demoBinds = new ArrayList<>();
+        for (int i = 1; i <= 150; i++) {
+            silentBinds.add(new InetSocketAddress("127.201.1." + i, 0));
+            demoBinds.add(new InetSocketAddress("127.201.2." + i, 0));
+        }
+        DemoCertificate cert = DemoCertificate.demo();
+        DemoServer silent = DemoServer.startOn(group, silentBinds, DemoServer.negotiatorFor(Fault.SILENT), Fault.SILENT, cert);
+        DemoServer demo = DemoServer.startOn(group, demoBinds, DemoServer.negotiatorFor(Fault.NONE), Fault.NONE, cert);
+        try {
+            Path targets = dir.resolve("held.txt");
+            StringBuilder sb = new StringBuilder();
+            for (String t : silentTargets(silent)) {
+                sb.append(t).append('\n');
+            }
+            for (String t : silentTargets(demo)) {
+                sb.append(t).append('\n');
+            }
+            Files.writeString(targets, sb.toString());
+            Path out = dir.resolve("held.jsonl");
+            StringBuilder cmd = new StringBuilder("ulimit -n 256 && exec");
+            for (String a : java("scan", "--targets-file", targets.toString(), "--concurrency", "256", "--timeout", "2s",
+                    "-q", "--json", "--out", out.toString())) {
+                cmd.append(" '").append(a.replace("'", "'\\''")).append('\'');
+            }
+            Process p = new ProcessBuilder("bash", "-c", cmd.toString()).redirectOutput(dir.resolve("held-stdout").toFile())
+                    .redirectError(dir.resolve("held-stderr").toFile()).start();
+            assertThat(p.waitFor(180, TimeUnit.SECONDS)).isTrue();
+            String stdout = Files.readString(dir.resolve("held-stdout"));
+            String stderr = Files.readString(dir.resolve("held-stderr"));
+            assertThat(p.exitValue()).as(stdout + stderr).isZero();
+            com.fasterxml.jackson.databind.JsonNode summary = new com.fasterxml.jackson.databind.ObjectMapper().readTree(stdout);
+            assertThat(summary.get("notes").toString()).containsPattern("the open-file limit \\(ulimit -n\\) is 256 with "
+                    + "\\d+ already open: concurrency lowered from 256 to \\d+");
+            assertThat(summary.get("probed").asInt()).isEqualTo(300);
+            assertThat(summary.get("process").get("openFilesAfter").asLong())
+                    .isEqualTo(summary.get("process").get("openFilesBefore").asLong());
+            List<String> rows = Files.readAllLines(out);
+            assertThat(rows).hasSize(300).noneMatch(r -> r.contains("cannot create a socket"));
+            assertThat(rows.stream().filter(r -> r.contains("127.201.1.")).filter(r -> r.contains("\"cause\":\"NO_RESPONSE\"")))
+                    .hasSize(150);
+            assertThat(rows.stream().filter(r -> r.startsWith("{\"target\":\"127.201.2."))
+                    .filter(r -> r.contains("\"stage\":\"CREDSSP\",\"status\":\"OK\""))).hasSize(150);
+            assertThat(stderr).doesNotContain("Exception").doesNotContain("Too many open files");
+        } finally {
+            silent.close();
+            demo.close();
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
+        }
+    }
 }

@@ -98,6 +98,7 @@ public final class GatewayHandler extends ChannelDuplexHandler {
     private ByteBuf pendingBody;
     private ScheduledFuture<?> deadlineTask;
     private long scheduled = Long.MAX_VALUE;
+    private java.util.function.LongSupplier connectGate;
 
     public GatewayHandler(GatewaySequence seq, GatewaySettings settings, ProbeConnector connector, KeyLog keyLog,
                           List<Supplier<ChannelHandler>> wireTaps, Transcript transcript, long timeoutMillis) {
@@ -108,6 +109,14 @@ public final class GatewayHandler extends ChannelDuplexHandler {
         this.wireTaps = List.copyOf(wireTaps);
         this.transcript = transcript;
         this.timeoutMillis = timeoutMillis;
+    }
+
+    /**
+     * A fleet scan's rate limit for the RDG_IN_DATA connection (see {@link ProbeRunner#laterConnectGate}); null: none.
+     */
+    public GatewayHandler connectGate(java.util.function.LongSupplier gate) {
+        this.connectGate = gate;
+        return this;
     }
 
     /** The pipeline for the main (OUT) gateway connection, below the driver. */
@@ -564,7 +573,28 @@ public final class GatewayHandler extends ChannelDuplexHandler {
         }
     }
 
+    /** The RDG_IN_DATA connection is a new connection: it waits for the rate limit's slot (never blocking the loop). */
     private void openIn() {
+        long wait;
+        try {
+            wait = connectGate == null ? 0 : connectGate.getAsLong();
+        } catch (RuntimeException stopping) {
+            ctx.channel().close(); // the scan is stopping: no new connection
+            return;
+        }
+        if (wait <= 0) {
+            connectIn();
+            return;
+        }
+        note("IN: waiting " + (wait + 999_999) / 1_000_000 + " ms for the scan's --rate slot");
+        ctx.executor().schedule(() -> {
+            if (ctx.channel().isActive() && !seq.isDone()) {
+                connectIn();
+            }
+        }, wait, java.util.concurrent.TimeUnit.NANOSECONDS);
+    }
+
+    private void connectIn() {
         SocketAddress remote = ctx.channel().remoteAddress();
         GatewayHandler outer = this;
         Bootstrap b = new Bootstrap().group(ctx.channel().eventLoop()).channel(ctx.channel().getClass())

@@ -47,6 +47,7 @@ public final class ProbeRunner implements AutoCloseable {
     private volatile io.rdpprobe.probe.connector.Transcript lastTranscript;
     private java.util.concurrent.Semaphore dnsPermits;
     private Runnable connectGate;
+    private java.util.function.LongSupplier laterConnectGate;
 
     /** epoll on Linux (TCP_INFO in the evidence), NIO elsewhere: {@link Transport#preferred()}. */
     public ProbeRunner() {
@@ -100,6 +101,16 @@ public final class ProbeRunner implements AutoCloseable {
      */
     public ProbeRunner connectGate(Runnable gate) {
         this.connectGate = gate;
+        return this;
+    }
+
+    /**
+     * The same limit for a connection that an event loop opens in the middle of a probe, where nothing may block (the
+     * RD Gateway's RDG_IN_DATA leg): it takes the next slot and returns the nanoseconds to wait for it, and the
+     * connection is opened after that wait; a RuntimeException it throws (the scan is stopping) ends the probe.
+     */
+    public ProbeRunner laterConnectGate(java.util.function.LongSupplier gate) {
+        this.laterConnectGate = gate;
         return this;
     }
 
@@ -274,7 +285,7 @@ public final class ProbeRunner implements AutoCloseable {
                             GatewayHandler.install(ch, new GatewayHandler(new io.rdpprobe.probe.gateway.GatewaySequence(
                                     gateway, io.rdpprobe.probe.credssp.RandomSource.secure(), timeout,
                                     settings.credssp().options().skewWarnMillis()), gateway, connector, keyLog,
-                                    wireTaps, t, timeout));
+                                    wireTaps, t, timeout).connectGate(laterConnectGate));
                         }
                         if (transport == Transport.EPOLL) {
                             driver.pathSource(() -> Transport.tcpInfo(ch));
@@ -351,6 +362,9 @@ public final class ProbeRunner implements AutoCloseable {
                     Thread.currentThread().interrupt();
                     break;
                 }
+            }
+            if (connectGate != null) {
+                connectGate.run(); // every --rtt handshake is a new connection
             }
             Bootstrap b = new Bootstrap().group(group).channel(transport.socketChannel())
                     .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, timeoutMillis))

@@ -39,7 +39,32 @@ public final class CertificateAnalyzer {
             TlsCauses.CERT_NAME_MISMATCH, TlsCauses.CERT_UNTRUSTED, TlsCauses.CERT_WEAK_SIGNATURE,
             TlsCauses.CERT_WEAK_KEY, TlsCauses.CERT_SELF_SIGNED);
 
-    private static final java.security.Provider BC = new org.bouncycastle.jce.provider.BouncyCastleProvider();
+    /**
+     * BouncyCastle's JCA provider, for the certificates the JDK will not parse. Created on first use: its set-up
+     * (every algorithm and named curve) costs about a second of CPU, which a probe of an ordinary certificate need
+     * not pay (a scan paid it on an event loop, stalling every connection on it).
+     */
+    private static final class Bc {
+        static final java.security.Provider PROVIDER = new org.bouncycastle.jce.provider.BouncyCastleProvider();
+    }
+
+    /**
+     * What one {@link #analyze} call has worked out per certificate (by identity: nothing is kept across calls or
+     * shared between servers): its BouncyCastle parse and whether it is self-signed (a signature verification).
+     * The analysis asks both several times per certificate.
+     */
+    private static final class Memo {
+        final Map<X509Certificate, Certificate> parsed = new java.util.IdentityHashMap<>();
+        final Map<X509Certificate, Boolean> selfSigned = new java.util.IdentityHashMap<>();
+    }
+
+    private static final ThreadLocal<Memo> MEMO = new ThreadLocal<>();
+
+    /** The trust anchors of one anchor list (the JDK store: about 140), built once per list rather than per probe. */
+    private record Anchors(List<X509Certificate> list, Set<TrustAnchor> anchors,
+                           Set<javax.security.auth.x500.X500Principal> subjects) {}
+
+    private static volatile Anchors lastAnchors;
 
     private CertificateAnalyzer() {}
 
@@ -53,6 +78,19 @@ public final class CertificateAnalyzer {
     }
 
     private static Certificate bcCertificate(X509Certificate x) {
+        Memo memo = MEMO.get();
+        if (memo != null) {
+            Certificate c = memo.parsed.get(x);
+            if (c == null) {
+                c = parseBc(x);
+                memo.parsed.put(x, c);
+            }
+            return c;
+        }
+        return parseBc(x);
+    }
+
+    private static Certificate parseBc(X509Certificate x) {
         try {
             return Certificate.getInstance(x.getEncoded());
         } catch (java.security.cert.CertificateEncodingException e) {
@@ -119,6 +157,16 @@ public final class CertificateAnalyzer {
      *                   name check)
      */
     public static CertificateAnalysis analyze(List<byte[]> chainDer, String probedHost, Instant now, TrustSettings trust) {
+        Memo outer = MEMO.get();
+        MEMO.set(new Memo());
+        try {
+            return analyzeOnce(chainDer, probedHost, now, trust);
+        } finally {
+            MEMO.set(outer);
+        }
+    }
+
+    private static CertificateAnalysis analyzeOnce(List<byte[]> chainDer, String probedHost, Instant now, TrustSettings trust) {
         List<Map<String, Object>> evidence = new ArrayList<>();
         List<CertificateAnalysis.Finding> findings = new ArrayList<>();
         if (chainDer.isEmpty()) {
@@ -143,7 +191,7 @@ public final class CertificateAnalyzer {
                 } catch (java.security.cert.CertificateException jdk) {
                     // The JDK rejects some names BouncyCastle reads (BMPString attributes, as in the certificates
                     // Windows' licensing hierarchy issues for Standard RDP Security): parse those with BC.
-                    x = (X509Certificate) CertificateFactory.getInstance("X.509", BC).generateCertificate(new ByteArrayInputStream(der));
+                    x = (X509Certificate) CertificateFactory.getInstance("X.509", Bc.PROVIDER).generateCertificate(new ByteArrayInputStream(der));
                 }
                 chain.add(x);
                 evidence.add(describe(x, der));
@@ -338,6 +386,19 @@ public final class CertificateAnalyzer {
     }
 
     static boolean isSelfSigned(X509Certificate x) {
+        Memo memo = MEMO.get();
+        if (memo == null) {
+            return verifiesItself(x);
+        }
+        Boolean known = memo.selfSigned.get(x);
+        if (known == null) {
+            known = verifiesItself(x);
+            memo.selfSigned.put(x, known);
+        }
+        return known;
+    }
+
+    private static boolean verifiesItself(X509Certificate x) {
         Certificate bc = bcCertificate(x);
         if (!bc.getSubject().equals(bc.getIssuer())) {
             return false;
@@ -361,17 +422,19 @@ public final class CertificateAnalyzer {
             }
         }
         try {
-            Set<TrustAnchor> ta = new HashSet<>();
-            for (X509Certificate a : anchors) {
-                ta.add(new TrustAnchor(a, null));
-            }
+            Anchors known = anchorsOf(anchors);
             List<X509Certificate> path = new ArrayList<>();
             for (X509Certificate c : chain) {
                 if (!(isSelfSigned(c) && path.size() > 0)) {
                     path.add(c);
                 }
             }
-            PKIXParameters params = new PKIXParameters(ta);
+            // PKIX needs the path's last certificate to be issued by an anchor, matched by name: when no anchor
+            // has that subject, validation fails, so it is not run (the usual case: RDP's self-signed certificate)
+            if (!known.subjects().contains(path.get(path.size() - 1).getIssuerX500Principal())) {
+                return false;
+            }
+            PKIXParameters params = new PKIXParameters(known.anchors());
             params.setRevocationEnabled(false);
             // Judge the path, not the dates (expiry is its own finding): validate at the leaf's start time.
             params.setDate(new Date(chain.get(0).getNotBefore().getTime() + 1000));
@@ -380,6 +443,22 @@ public final class CertificateAnalyzer {
         } catch (Exception e) {
             return false;
         }
+    }
+
+    private static Anchors anchorsOf(List<X509Certificate> anchors) {
+        Anchors a = lastAnchors;
+        if (a != null && a.list() == anchors) {
+            return a;
+        }
+        Set<TrustAnchor> ta = new HashSet<>();
+        Set<javax.security.auth.x500.X500Principal> subjects = new HashSet<>();
+        for (X509Certificate c : anchors) {
+            ta.add(new TrustAnchor(c, null));
+            subjects.add(c.getSubjectX500Principal());
+        }
+        a = new Anchors(anchors, Set.copyOf(ta), Set.copyOf(subjects));
+        lastAnchors = a;
+        return a;
     }
 
     static int keyBits(X509Certificate x) {
