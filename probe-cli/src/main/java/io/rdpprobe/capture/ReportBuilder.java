@@ -80,9 +80,8 @@ final class ReportBuilder {
                 add(StageResult.notReached(Stage.ACTIVATION));
             }
         }
-        Map<String, Object> extra = new LinkedHashMap<>();
-        extra.put("capture", captureSection());
-        return new Report(target(), stages, Verdict.from(stages), extra);
+        return new Report(target(), stages, Verdict.from(stages),
+                List.of(new io.rdpprobe.probe.model.CaptureSection(captureSection())));
     }
 
     String target() {
