@@ -75,8 +75,7 @@ public final class RdpUdpFlow {
         Verdict v = new Verdict(null, ok ? Status.OK : Status.NOT_REACHED, null,
                 ok ? "RDP-UDP: the server answered the SYN with SYN+ACK" : "RDP-UDP: SYN without SYN+ACK in the capture",
                 null, null, false);
-        Map<String, Object> extra = new LinkedHashMap<>();
-        extra.put("rdpUdp", m);
-        return new Report("udp " + client + " -> " + server, List.of(), v, extra);
+        return new Report("udp " + client + " -> " + server, List.of(), v,
+                List.of(new io.rdpprobe.probe.model.RdpUdpSection(m)));
     }
 }

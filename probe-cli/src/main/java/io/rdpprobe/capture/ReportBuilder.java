@@ -76,9 +76,8 @@ final class ReportBuilder {
             licensing();
             activation();
         }
-        Map<String, Object> extra = new LinkedHashMap<>();
-        extra.put("capture", captureSection());
-        return new Report(target(), stages, Verdict.from(stages), extra);
+        return new Report(target(), stages, Verdict.from(stages),
+                List.of(new io.rdpprobe.probe.model.CaptureSection(captureSection())));
     }
 
     String target() {

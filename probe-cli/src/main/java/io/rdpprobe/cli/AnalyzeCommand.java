@@ -5,6 +5,7 @@ import io.rdpprobe.capture.CaptureAnalyzer;
 import io.rdpprobe.capture.CaptureFormatException;
 import io.rdpprobe.capture.ZeekMapping;
 import io.rdpprobe.probe.model.Report;
+import io.rdpprobe.probe.model.TranscriptSection;
 import io.rdpprobe.probe.model.Verdict;
 import io.rdpprobe.report.ReportJson;
 import io.rdpprobe.report.TextRenderer;
@@ -272,11 +273,8 @@ public final class AnalyzeCommand implements Callable<Integer> {
             if (c.udp() != null) {
                 // RDP-UDP has no stage of its own: print the handshake facts and the one-line verdict
                 out.println("[" + n + "] capture connection " + c.report().target() + " (client -> server)");
-                for (Map.Entry<String, Object> e : c.report().extra().entrySet()) {
-                    if (e.getValue() instanceof Map<?, ?> m) {
-                        m.forEach((k, v) -> out.println("      " + k + ": " + v));
-                    }
-                }
+                c.report().section(io.rdpprobe.probe.model.RdpUdpSection.class).ifPresent(u ->
+                        u.facts().forEach((k, v) -> out.println("      " + k + ": " + v)));
                 out.println();
                 out.println("Verdict: " + c.report().verdict().status() + " - " + c.report().verdict().summary());
             } else {
@@ -335,16 +333,15 @@ public final class AnalyzeCommand implements Callable<Integer> {
         if (c.tcp() == null) {
             return c.report();
         }
-        List<io.rdpprobe.report.HtmlReport.Arrow> arrows = new ArrayList<>();
+        List<TranscriptSection.Entry> pdus = new ArrayList<>();
         String stage = "X224";
         for (io.rdpprobe.capture.RdpConnection.LadderPdu p : c.tcp().ladder()) {
             stage = bandOf(p.name(), stage);
-            arrows.add(new io.rdpprobe.report.HtmlReport.Arrow((p.ts() - c.tcp().firstSeen()) / 1_000_000L,
-                    p.from() == io.rdpprobe.capture.RdpConnection.Side.CLIENT, "server", stage, p.name(), p.size(),
-                    p.name() + ", " + p.size() + " bytes"));
+            pdus.add(new TranscriptSection.Entry((p.ts() - c.tcp().firstSeen()) / 1_000_000L,
+                    p.from() == io.rdpprobe.capture.RdpConnection.Side.CLIENT ? ">" : "<", stage,
+                    p.name() + ", " + p.size() + " bytes", p.name(), p.size(), TranscriptSection.SERVER));
         }
-        return c.report().withExtra(Map.of("transcript",
-                new io.rdpprobe.report.HtmlReport.Ladder(arrows, false, c.tcp().ladderDropped())));
+        return c.report().withSection(new TranscriptSection(pdus, c.tcp().ladderDropped()));
     }
 
     /** The stage band a PDU of the capture is drawn in, by the PDU's name; encrypted data stays in a band of its own. */

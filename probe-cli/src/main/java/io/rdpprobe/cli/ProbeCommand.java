@@ -59,7 +59,7 @@ public final class ProbeCommand implements Callable<Integer> {
         Target t;
         ProbeSettings settings;
         io.rdpprobe.probe.gateway.GatewaySettings gw;
-        Map<String, Object> fileSection = null;
+        io.rdpprobe.probe.model.RdpFileSection fileSection = null;
         io.rdpprobe.probe.kerberos.KerberosSettings kerberos;
         try {
             if (port != null && (port < 1 || port > 65535)) {
@@ -115,7 +115,7 @@ public final class ProbeCommand implements Callable<Integer> {
             runner.kerberos(kerberos);
             Report report = probeOne(runner, t, settings, gw, options.enumerate, options.recordTranscript(), options.rtt);
             if (fileSection != null) {
-                report = report.withExtra(Map.of("rdpFile", fileSection));
+                report = report.withSection(fileSection);
             }
             ReportOutput.print(spec.commandLine(), report, options, started);
             return writeFiles(spec.commandLine().getErr(), report, options, started, "rdp-probe " + t.host() + ":" + t.port())
@@ -146,7 +146,7 @@ public final class ProbeCommand implements Callable<Integer> {
     static boolean writeFile(java.io.PrintWriter err, java.nio.file.Path file, String option, String content) {
         try {
             // a report file: replaced when it exists, but never written through a symbolic link
-            try (java.io.OutputStream o = io.rdpprobe.report.OutputFiles.create(file, true, false, option)) {
+            try (java.io.OutputStream o = io.rdpprobe.files.OutputFiles.create(file, true, false, option)) {
                 o.write(content.getBytes(java.nio.charset.StandardCharsets.UTF_8));
             }
             return true;
@@ -162,7 +162,7 @@ public final class ProbeCommand implements Callable<Integer> {
      * Applies an .rdp file's plan to the options that the command line left unset, and returns the report's
      * "rdpFile" section (settings used, ignored, and the file's problem lines; never a secret).
      */
-    private Map<String, Object> applyPlan(io.rdpprobe.cli.rdpfile.RdpFile.Plan plan) {
+    private io.rdpprobe.probe.model.RdpFileSection applyPlan(io.rdpprobe.cli.rdpfile.RdpFile.Plan plan) {
         CommandLine.ParseResult pr = spec.commandLine().getParseResult();
         List<String> notes = new ArrayList<>();
         if (!pr.hasMatchedOption("--protocols") && !options.legacy) {
@@ -204,17 +204,9 @@ public final class ProbeCommand implements Callable<Integer> {
                 }
             }
         });
-        Map<String, Object> section = new java.util.LinkedHashMap<>();
-        section.put("file", String.valueOf(rdpFile));
-        section.put("used", plan.used().stream().map(Object::toString).toList());
-        section.put("ignored", plan.ignored().stream().map(Object::toString).toList());
-        if (!plan.problems().isEmpty()) {
-            section.put("problems", plan.problems().stream().map(Object::toString).toList());
-        }
-        if (!notes.isEmpty()) {
-            section.put("notes", notes);
-        }
-        return section;
+        return new io.rdpprobe.probe.model.RdpFileSection(String.valueOf(rdpFile),
+                plan.used().stream().map(Object::toString).toList(), plan.ignored().stream().map(Object::toString).toList(),
+                plan.problems().stream().map(Object::toString).toList(), notes);
     }
 
     /**
@@ -245,7 +237,7 @@ public final class ProbeCommand implements Callable<Integer> {
         Report r = transcript ? runner.probeWithTranscript(t, settings, gw) : runner.probe(t, settings, gw);
         r = rttFollowUp(runner, new Target(gw.host(), gw.port()), settings, r, rtt);
         r = honestVerdict(r, settings);
-        return r.withExtra(Map.of("gateway", gw.address()));
+        return r.withSection(new io.rdpprobe.probe.model.GatewaySection(gw.address()));
     }
 
     static Report run(ProbeRunner runner, Target t, ProbeSettings settings, boolean enumerate) {
@@ -261,31 +253,30 @@ public final class ProbeCommand implements Callable<Integer> {
         Report report = transcript ? runner.probeWithTranscript(t, settings) : runner.probe(t, settings);
         report = rttFollowUp(runner, t, settings, report, rtt);
         report = honestVerdict(report, settings);
-        Object tr = report.extra().get("transcript");
+        var tr = report.section(io.rdpprobe.probe.model.TranscriptSection.class);
         report = TlsFollowUps.confirmVersionMismatch(runner, t, settings, report);
-        if (tr != null && !report.extra().containsKey("transcript")) {
-            report = report.withExtra(Map.of("transcript", tr));
+        if (tr.isPresent() && report.section(io.rdpprobe.probe.model.TranscriptSection.class).isEmpty()) {
+            report = report.withSection(tr.get());
         }
         if (enumerate && report.stages().stream().anyMatch(s -> s.stage() == Stage.TCP
                 && s.status() == io.rdpprobe.probe.model.Status.OK)) {
             Enumeration protocols = enumerate(runner, t, settings);
             if (protocols.rdpSelected()) {
                 var encryption = io.rdpprobe.probe.enumerate.EncryptionTable.enumerate(runner, t, settings);
-                protocols = protocols.withEncryption(encryption.result());
-                report = report.withExtra(Map.of("enumeration", protocols));
-                report = report.withExtra(Map.of("encryption", encryption));
+                protocols = protocols.withEncryption(encryption);
+                report = report.withSection(protocols.section());
+                report = report.withSection(encryption);
             } else {
-                report = report.withExtra(Map.of("enumeration", protocols));
+                report = report.withSection(protocols.section());
             }
             boolean tlsReached = report.stages().stream().anyMatch(s -> s.stage() == Stage.TLS
                     && s.status() != io.rdpprobe.probe.model.Status.NOT_REACHED);
-            TlsFollowUps.Table tlsTable = null;
+            io.rdpprobe.probe.model.TlsVersionsSection tlsTable = null;
             if (tlsReached) {
                 tlsTable = TlsFollowUps.enumerate(runner, t, settings);
-                report = report.withExtra(Map.of("tlsVersions", tlsTable));
+                report = report.withSection(tlsTable);
             }
-            report = report.withExtra(Map.of("clients",
-                    io.rdpprobe.probe.enumerate.ClientCompatibility.assess(report, protocols, tlsTable)));
+            report = report.withSection(io.rdpprobe.probe.enumerate.ClientCompatibility.assess(report, protocols, tlsTable));
         }
         return report;
     }
@@ -329,7 +320,7 @@ public final class ProbeCommand implements Callable<Integer> {
                     ? "; also " + v.findingStage() + " " + v.cause() + ": " + findingSummary(report, v) : "");
             Verdict nv = new Verdict(v.stage(), Status.WARNING, c.code(), summary, c.remedy(), null, false, Stage.CREDSSP,
                     null, null);
-            return new Report(report.target(), report.stages(), nv, report.extra());
+            return report.withVerdict(nv);
         }
         if (nlaRan && credssp.status() != Status.FAILED && last(report) == Stage.CREDSSP
                 && settings.stopAfter() != Stage.CREDSSP) {
@@ -340,14 +331,14 @@ public final class ProbeCommand implements Callable<Integer> {
                     ? "--user USER --password-env NAME --delegate-credentials " + pin
                     : "--delegate-credentials " + pin + " (after checking that fingerprint out of band)";
             Verdict nv = v.withEarlyStop(notTried, further);
-            return new Report(report.target(), report.stages(), nv, report.extra());
+            return report.withVerdict(nv);
         }
         if (stop != null && stop != Stage.ACTIVATION && v.stage() == stop) {
             StageResult dns = stage(report, Stage.DNS);
             boolean viaGateway = dns != null && "RD Gateway".equals(dns.evidence().get("role"));
             Verdict nv = v.withEarlyStop(after(stop, selected == null ? null : String.valueOf(selected), viaGateway),
                     "run without --stop-after " + stop.name().toLowerCase(java.util.Locale.ROOT));
-            return new Report(report.target(), report.stages(), nv, report.extra());
+            return report.withVerdict(nv);
         }
         return report;
     }
@@ -398,7 +389,7 @@ public final class ProbeCommand implements Callable<Integer> {
     }
 
     static Enumeration enumerate(ProbeRunner runner, Target t, ProbeSettings base) {
-        List<Enumeration.Row> rows = new ArrayList<>();
+        List<io.rdpprobe.probe.model.EnumerationSection.Row> rows = new ArrayList<>();
         for (Enumeration.Request req : Enumeration.REQUESTS) {
             Report r = runner.probe(t, base.withProtocols(req.protocols()).withStopAfter(Stage.X224));
             rows.add(Enumeration.row(req, r));

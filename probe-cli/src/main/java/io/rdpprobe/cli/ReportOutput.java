@@ -1,7 +1,7 @@
 package io.rdpprobe.cli;
 
 import io.rdpprobe.probe.model.Report;
-import io.rdpprobe.report.OutputFiles;
+import io.rdpprobe.files.OutputFiles;
 import io.rdpprobe.report.ReportJson;
 import io.rdpprobe.report.TextRenderer;
 import java.io.IOException;
@@ -35,11 +35,9 @@ final class ReportOutput {
     }
 
     static void print(CommandLine cl, Report report, ProbeOptions o, Instant started) {
-        if (!o.transcript && report.extra().containsKey("transcript")) {
+        if (!o.transcript) {
             // recorded for the HTML ladder only (--html): not printed
-            Map<String, Object> extra = new LinkedHashMap<>(report.extra());
-            extra.remove("transcript");
-            report = new Report(report.target(), report.stages(), report.verdict(), extra);
+            report = report.withoutSection("transcript");
         }
         String text;
         if (o.summary) {

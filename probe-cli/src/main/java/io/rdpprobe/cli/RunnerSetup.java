@@ -7,7 +7,7 @@ import io.rdpprobe.probe.tls.KeyLog;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import io.rdpprobe.report.OutputFiles;
+import io.rdpprobe.files.OutputFiles;
 
 /** Builds a ProbeRunner with the --keylog and --capture sinks; closes the capture file at the end. */
 final class RunnerSetup implements AutoCloseable {

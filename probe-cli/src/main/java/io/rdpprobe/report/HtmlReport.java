@@ -1,9 +1,10 @@
 package io.rdpprobe.report;
 
-import io.rdpprobe.probe.connector.Transcript;
 import io.rdpprobe.probe.model.Report;
+import io.rdpprobe.probe.model.Section;
 import io.rdpprobe.probe.model.StageResult;
 import io.rdpprobe.probe.model.Status;
+import io.rdpprobe.probe.model.TranscriptSection;
 import io.rdpprobe.probe.model.Verdict;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,11 +32,11 @@ public final class HtmlReport {
 
     /** A ladder: its arrows and whether it has a gateway column. */
     public record Ladder(List<Arrow> arrows, boolean gateway, int dropped) {
-        public static Ladder of(Transcript t) {
+        public static Ladder of(TranscriptSection t) {
             List<Arrow> a = new ArrayList<>();
             boolean gw = false;
-            for (Transcript.Entry e : t.pdus()) {
-                gw |= Transcript.GATEWAY.equals(e.peer());
+            for (TranscriptSection.Entry e : t.pdus()) {
+                gw |= TranscriptSection.GATEWAY.equals(e.peer());
                 a.add(new Arrow(e.tMs(), ">".equals(e.dir()), e.peer(), e.stage(), e.pdu(), e.bytes(), e.text()));
             }
             return new Ladder(a, gw, t.dropped());
@@ -59,8 +60,7 @@ public final class HtmlReport {
     /** One connection of a report as a section body (used by {@link #probe} and by the analyze page). */
     static void section(StringBuilder b, Report r, Instant now, String idPrefix) {
         verdictBox(b, r.verdict());
-        Object t = r.extra().get("transcript");
-        Ladder ladder = t instanceof Transcript tr ? Ladder.of(tr) : t instanceof Ladder l ? l : null;
+        Ladder ladder = r.section(TranscriptSection.class).map(Ladder::of).orElse(null);
         if (ladder != null) {
             ladder(b, ladder, r.verdict(), idPrefix);
         } else {
@@ -68,13 +68,12 @@ public final class HtmlReport {
         }
         stageTable(b, r);
         certificates(b, r, now);
-        Map<String, Object> json = ReportJson.toMap(r);
-        for (String k : r.extra().keySet()) {
-            if (k.equals("transcript")) {
-                continue;
+        for (Section sec : r.sections()) {
+            if (sec instanceof TranscriptSection) {
+                continue; // drawn as the ladder
             }
-            b.append("<h2>").append(esc(k)).append("</h2>\n");
-            value(b, json.get(k));
+            b.append("<h2>").append(esc(sec.key())).append("</h2>\n");
+            value(b, SectionJson.of(sec));
         }
     }
 
@@ -210,7 +209,7 @@ public final class HtmlReport {
         for (int i = 0; i < as.size(); i++) {
             Arrow a = as.get(i);
             int y = top + row * i + 12;
-            int far = Transcript.GATEWAY.equals(a.peer()) ? xg : xs;
+            int far = TranscriptSection.GATEWAY.equals(a.peer()) ? xg : xs;
             int x1 = a.fromClient() ? xc : far, x2 = a.fromClient() ? far : xc;
             boolean marked = i == mark;
             String col = marked ? markColour : "#333";
@@ -378,9 +377,6 @@ public final class HtmlReport {
             List<String> parts = new ArrayList<>();
             c.forEach(x -> parts.add(flat(x)));
             return String.join(", ", parts);
-        }
-        if (v instanceof Renderable r) {
-            return flat(r.toJson());
         }
         return String.valueOf(v);
     }

@@ -20,7 +20,7 @@ import java.util.Map;
  * {"target": "...",
  *  "stages": [{"stage","status","elapsedMs","evidence":{},"cause","summary","inferred"}],
  *  "verdict": {"stage","status","cause","summary","remedy","inferred","clientError":{"code","extended"}|null},
- *  ...extra sections (e.g. "enumeration")}
+ *  ...one key per section (io.rdpprobe.probe.model.Section: "transcript", "enumeration", "gateway", ...)}
  * </pre>
  * Codes in clientError are hex strings such as "0x904". Keys are stable; new keys may be added.
  */
@@ -40,7 +40,9 @@ public final class ReportJson {
         }
         m.put("stages", stages);
         m.put("verdict", verdictMap(r.verdict()));
-        r.extra().forEach((k, v) -> m.put(k, v instanceof Renderable rv ? rv.toJson() : v));
+        for (io.rdpprobe.probe.model.Section s : r.sections()) {
+            m.put(s.key(), SectionJson.of(s));
+        }
         return m;
     }
 

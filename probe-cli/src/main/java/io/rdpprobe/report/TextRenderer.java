@@ -1,6 +1,8 @@
 package io.rdpprobe.report;
 
+import io.rdpprobe.probe.model.CaptureSection;
 import io.rdpprobe.probe.model.Report;
+import io.rdpprobe.probe.model.Section;
 import io.rdpprobe.probe.model.StageResult;
 import io.rdpprobe.probe.model.Status;
 import io.rdpprobe.probe.model.Verdict;
@@ -21,7 +23,7 @@ public final class TextRenderer {
     public enum Detail {
         /** the verdict block alone ({@code -q}) */
         QUIET,
-        /** stage lines, extra sections and the verdict (the default) */
+        /** stage lines, the report's sections and the verdict (the default) */
         STAGES,
         /** + the evidence, long hex abbreviated ({@code -v}) */
         EVIDENCE,
@@ -83,8 +85,8 @@ public final class TextRenderer {
         }
         StringBuilder sb = new StringBuilder();
         // analyze: a capture connection is labelled as such (client -> server), the probe's own only when marked
-        sb.append(r.extra().get("capture") instanceof Map<?, ?> cap && cap.get("heading") instanceof String h ? h
-                : "rdp-probe " + r.target()).append('\n');
+        String heading = r.section(CaptureSection.class).map(CaptureSection::heading).orElse(null);
+        sb.append(heading != null ? heading : "rdp-probe " + r.target()).append('\n');
         boolean evidence = detail == Detail.EVIDENCE || detail == Detail.FULL;
         for (StageResult s : r.stages()) {
             String status = String.format("%-11s", s.status().name());
@@ -97,20 +99,34 @@ public final class TextRenderer {
                 }
             }
         }
-        for (Map.Entry<String, Object> e : r.extra().entrySet()) {
-            if (isEmpty(e.getValue())) {
-                continue;
-            }
-            sb.append('\n');
-            if (e.getValue() instanceof Renderable rv) {
-                sb.append(rv.toText());
-            } else {
-                sb.append(e.getKey()).append(":\n");
-                appendValue(sb, "  ", e.getValue());
+        for (Section sec : r.sections()) {
+            String text = section(sec);
+            if (!text.isEmpty()) {
+                sb.append('\n').append(text);
             }
         }
         sb.append('\n').append(verdict(r.verdict(), colour));
         return sb.toString();
+    }
+
+    /** One section as the default text report prints it, every value in full. */
+    public static String text(Section sec) {
+        return new TextRenderer(Detail.FULL, false).section(sec);
+    }
+
+    /**
+     * One section as printed under the stages: the tables in their own layout, a section of named values (gateway,
+     * rdpFile, capture, rdpUdp) as "key:" and its values indented, with this renderer's detail level; "" when empty.
+     */
+    public String section(Section sec) {
+        return sec.accept(new SectionText((key, value) -> {
+            if (isEmpty(value)) {
+                return "";
+            }
+            StringBuilder b = new StringBuilder(key).append(":\n");
+            appendValue(b, "  ", value);
+            return b.toString();
+        }));
     }
 
     private static String paint(String text, Status status, boolean colour) {

@@ -1,6 +1,5 @@
 package io.rdpprobe.scan;
 
-import io.rdpprobe.report.Renderable;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -16,7 +15,7 @@ import java.util.TreeMap;
  * reads what the probe already found (its verdict, X224's selected protocol, the TLS stage's findings and
  * certificate, CREDSSP's clock-skew warning, and the --enumerate tables), and names the evidence it used.
  */
-public final class FleetSummary implements Renderable {
+public final class FleetSummary {
     /** How many hosts a text list shows before "... and N more". */
     static final int TEXT_LIMIT = 50;
 
@@ -186,7 +185,6 @@ public final class FleetSummary implements Renderable {
         return l;
     }
 
-    @Override
     public synchronized String toText() {
         StringBuilder sb = new StringBuilder();
         sb.append("Fleet summary: ").append(reports).append(" of ").append(total).append(" target(s) probed");
@@ -251,7 +249,6 @@ public final class FleetSummary implements Renderable {
         }
     }
 
-    @Override
     public synchronized Object toJson() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("targets", total);

@@ -53,7 +53,7 @@ class LateSegmentsTest {
         assertThat(c.report().verdict().stage()).isEqualTo(Stage.CREDSSP);
         assertThat(c.report().verdict().cause()).isEqualTo("CLIENT_RESET");
         @SuppressWarnings("unchecked")
-        Map<String, Object> capture = (Map<String, Object>) c.report().extra().get("capture");
+        Map<String, Object> capture = c.report().section(io.rdpprobe.probe.model.CaptureSection.class).orElseThrow().facts();
         @SuppressWarnings("unchecked")
         Map<String, Object> late = (Map<String, Object>) capture.get("lateSegments");
         assertThat(late).containsEntry("segments", 3L).containsEntry("fromClient", 2L).containsEntry("fromServer", 1L)
@@ -73,7 +73,7 @@ class LateSegmentsTest {
         assertThat(cs).hasSize(2);
         assertThat(cs.get(1).report().stages().get(0).summary()).isEqualTo("connected");
         assertThat(cs.get(1).report().stages().get(1).evidence()).containsEntry("cookie", "bob");
-        assertThat(((Map<?, ?>) cs.get(0).report().extra().get("capture")).containsKey("lateSegments")).isFalse();
+        assertThat(cs.get(0).report().section(io.rdpprobe.probe.model.CaptureSection.class).orElseThrow().facts().containsKey("lateSegments")).isFalse();
     }
 
     @Test
@@ -88,6 +88,6 @@ class LateSegmentsTest {
         Path f = TestCaptures.write(dir.resolve("fin.pcap"), CaptureWriter.Format.PCAP_MICRO, ByteOrder.LITTLE_ENDIAN, 1, 0, all);
         List<AnalyzedConnection> cs = TestCaptures.analyze(f);
         assertThat(cs).hasSize(1);
-        assertThat(((Map<?, ?>) cs.get(0).report().extra().get("capture")).containsKey("lateSegments")).isFalse();
+        assertThat(cs.get(0).report().section(io.rdpprobe.probe.model.CaptureSection.class).orElseThrow().facts().containsKey("lateSegments")).isFalse();
     }
 }

@@ -141,7 +141,7 @@ class ReassemblyTest {
         Path f = TestCaptures.write(dir.resolve("shuf.pcap"), CaptureWriter.Format.PCAP_MICRO, ByteOrder.LITTLE_ENDIAN, 1, 0, out);
         AnalyzedConnection c = TestCaptures.analyze(f).get(0);
         assertThat(c.report().stages().get(2).status()).isEqualTo(Status.OK);
-        assertThat(c.report().extra().get("capture").toString()).contains("retransmittedBytes");
+        assertThat(c.report().section(io.rdpprobe.probe.model.CaptureSection.class).orElseThrow().facts().toString()).contains("retransmittedBytes");
     }
 
     @Test
@@ -159,7 +159,7 @@ class ReassemblyTest {
         ps.remove(idx);
         Path f = TestCaptures.write(dir.resolve("gap.pcap"), CaptureWriter.Format.PCAP_MICRO, ByteOrder.LITTLE_ENDIAN, 1, 0, ps);
         AnalyzedConnection c = TestCaptures.analyze(f).get(0);
-        assertThat(c.report().extra().get("capture").toString()).contains("capture lost 1460 bytes");
+        assertThat(c.report().section(io.rdpprobe.probe.model.CaptureSection.class).orElseThrow().facts().toString()).contains("capture lost 1460 bytes");
         assertThat(c.tcp().appRecords[0]).isEqualTo(11); // framing survived the gap
     }
 

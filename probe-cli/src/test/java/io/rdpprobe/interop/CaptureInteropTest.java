@@ -79,7 +79,7 @@ class CaptureInteropTest {
         assertThat(all).hasSizeGreaterThan(10);
         assertThat(all).allSatisfy(c -> {
             assertThat(c.report().verdict().cause()).isNotEqualTo("CLIENT_RESET").isNotEqualTo("CLIENT_CLOSED");
-            assertThat(c.report().extra().get("capture").toString()).contains("rdp-probe's own connection");
+            assertThat(c.report().section(io.rdpprobe.probe.model.CaptureSection.class).orElseThrow().facts().toString()).contains("rdp-probe's own connection");
         });
         // the four legacy connections of the encryption table: xrdp's Ultimatum instead of a Connect-Response
         List<AnalyzedConnection> legacy = all.stream().filter(c -> c.report().verdict().stage() == Stage.MCS).toList();

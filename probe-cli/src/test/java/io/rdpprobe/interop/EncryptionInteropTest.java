@@ -17,14 +17,14 @@ class EncryptionInteropTest {
     void xrdpRdpModeAcceptsOnly128BitAtLevelHigh() {
         Lab.requireXrdp("rdp", "negotiate");
         try (ProbeRunner runner = new ProbeRunner()) {
-            EncryptionTable t = EncryptionTable.enumerate(runner, new Target("127.0.0.1", Lab.XRDP_PORT),
+            io.rdpprobe.probe.model.EncryptionSection t = EncryptionTable.enumerate(runner, new Target("127.0.0.1", Lab.XRDP_PORT),
                     ProbeSettings.defaults().withTimeout(5000));
-            System.out.println("[interop] xrdp " + Lab.XRDP_MODE + "\n" + t.toText());
-            assertThat(t.result().acceptedMethods()).containsExactly("128bit");
-            assertThat(t.result().encryptionLevel()).isEqualTo("High");
-            assertThat(t.result().rdpVersion()).isEqualTo("RDP 5.0-8.1");
-            assertThat(t.result().rows()).hasSize(4);
-            assertThat(t.result().legacyRdpSecurityAllowed()).isEqualTo("yes");
+            System.out.println("[interop] xrdp " + Lab.XRDP_MODE + "\n" + io.rdpprobe.report.TextRenderer.text(t));
+            assertThat(t.acceptedMethods()).containsExactly("128bit");
+            assertThat(t.encryptionLevel()).isEqualTo("High");
+            assertThat(t.rdpVersion()).isEqualTo("RDP 5.0-8.1");
+            assertThat(t.rows()).hasSize(4);
+            assertThat(t.legacyRdpSecurityAllowed()).isEqualTo("yes");
         }
     }
 
@@ -41,26 +41,26 @@ class EncryptionInteropTest {
         try (ProbeRunner runner = new ProbeRunner()) {
             java.util.Set<String> answers = new java.util.TreeSet<>();
             for (int run = 0; run < 3; run++) {
-                EncryptionTable t = EncryptionTable.enumerate(runner, target, ProbeSettings.defaults().withTimeout(5000));
-                System.out.println("[interop] xrdp " + Lab.XRDP_MODE + " run " + run + "\n" + t.toText());
-                assertThat(t.result().rows()).hasSize(4).allSatisfy(r -> {
+                io.rdpprobe.probe.model.EncryptionSection t = EncryptionTable.enumerate(runner, target, ProbeSettings.defaults().withTimeout(5000));
+                System.out.println("[interop] xrdp " + Lab.XRDP_MODE + " run " + run + "\n" + io.rdpprobe.report.TextRenderer.text(t));
+                assertThat(t.rows()).hasSize(4).allSatisfy(r -> {
                     assertThat(r.accepted()).isFalse();
                     assertThat(r.tested()).isTrue();
                     assertThat(r.note()).isEqualTo("MCS SERVER_DISCONNECTED").doesNotContain("malformed");
                     assertThat(r.detail()).startsWith("the server disconnected while the client waited for the MCS Connect-Response");
                 });
-                assertThat(t.toText()).doesNotContain("malformed");
-                t.result().rows().forEach(r -> answers.add(r.accepted() + " " + r.note()));
-                assertThat(t.result().legacyRdpSecurityAllowed()).isEqualTo("no");
-                java.util.List<Enumeration.Row> rows = new java.util.ArrayList<>();
+                assertThat(io.rdpprobe.report.TextRenderer.text(t)).doesNotContain("malformed");
+                t.rows().forEach(r -> answers.add(r.accepted() + " " + r.note()));
+                assertThat(t.legacyRdpSecurityAllowed()).isEqualTo("no");
+                java.util.List<io.rdpprobe.probe.model.EnumerationSection.Row> rows = new java.util.ArrayList<>();
                 for (Enumeration.Request req : Enumeration.REQUESTS) {
                     rows.add(Enumeration.row(req, runner.probe(target, ProbeSettings.defaults().withTimeout(5000)
                             .withProtocols(req.protocols()).withStopAfter(io.rdpprobe.probe.model.Stage.X224))));
                 }
                 Enumeration e = new Enumeration(rows);
                 assertThat(e.rdpSelected()).isTrue(); // the legacy request got a bare Connection Confirm
-                assertThat(e.withEncryption(t.result()).legacyRdpSecurityAllowed()).isEqualTo("no");
-                assertThat(e.withEncryption(t.result()).toText()).contains("legacy RDP security allowed: no");
+                assertThat(e.withEncryption(t).legacyRdpSecurityAllowed()).isEqualTo("no");
+                assertThat(io.rdpprobe.report.TextRenderer.text(e.withEncryption(t).section())).contains("legacy RDP security allowed: no");
             }
             assertThat(answers).containsExactly("false MCS SERVER_DISCONNECTED");
         }

@@ -96,9 +96,9 @@ class TlsInteropTest {
     @Test
     void xrdpTlsVersionTable() {
         Lab.requireXrdp("tls");
-        TlsFollowUps.Table table = TlsFollowUps.enumerate(runner, new Target("127.0.0.1", Lab.XRDP_PORT),
+        io.rdpprobe.probe.model.TlsVersionsSection table = TlsFollowUps.enumerate(runner, new Target("127.0.0.1", Lab.XRDP_PORT),
                 ProbeSettings.defaults().withTimeout(5000));
-        System.out.println("[interop] xrdp tls\n" + table.toText());
+        System.out.println("[interop] xrdp tls\n" + io.rdpprobe.report.TextRenderer.text(table));
         assertThat(table.rows().get(3).accepted()).as("TLS 1.3").isTrue();
         assertThat(table.rows().get(2).accepted()).as("TLS 1.2").isTrue();
     }

@@ -104,7 +104,7 @@ class X224InteropTest {
     @Test
     void xrdpRdpModeEnumerationSaysItAlwaysPicksRdp() {
         Lab.requireXrdp("rdp");
-        List<Enumeration.Row> rows = new ArrayList<>();
+        List<io.rdpprobe.probe.model.EnumerationSection.Row> rows = new ArrayList<>();
         for (Enumeration.Request req : Enumeration.REQUESTS) {
             rows.add(Enumeration.row(req, x224(Lab.XRDP_PORT, req.protocols())));
         }
@@ -125,7 +125,7 @@ class X224InteropTest {
         assertThat(r.verdict().stage()).isEqualTo(Stage.X224);
         assertThat(r.verdict().cause()).isEqualTo("HYBRID_REQUIRED_BY_SERVER");
         assertThat(r.verdict().summary()).startsWith("NLA required");
-        List<Enumeration.Row> rows = new ArrayList<>();
+        List<io.rdpprobe.probe.model.EnumerationSection.Row> rows = new ArrayList<>();
         for (Enumeration.Request req : Enumeration.REQUESTS) {
             rows.add(Enumeration.row(req, x224(Lab.SHADOW_PORT, req.protocols())));
         }

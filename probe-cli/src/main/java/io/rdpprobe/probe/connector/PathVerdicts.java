@@ -163,6 +163,6 @@ public final class PathVerdicts {
                 stages.add(st);
             }
         }
-        return new Report(r.target(), stages).withExtra(r.extra());
+        return new Report(r.target(), stages).withSections(r.sections());
     }
 }

@@ -2,7 +2,8 @@ package io.rdpprobe.probe.connector;
 
 import io.netty.buffer.ByteBuf;
 import io.rdpprobe.probe.pdu.PduStream;
-import io.rdpprobe.report.Renderable;
+import io.rdpprobe.probe.model.TranscriptSection;
+import io.rdpprobe.probe.model.TranscriptSection.Entry;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,22 +18,11 @@ import java.util.Map;
  * bytes of each PDU, so it never grows with the traffic, and it never holds credentials: CredSSP and TLS
  * records are recorded by name and size only, and a name never includes a secret.
  */
-public final class Transcript implements Renderable {
+public final class Transcript {
     public static final int MAX_ENTRIES = 400;
     /** The peer of a PDU: the target server (also when tunnelled through a gateway), or the RD Gateway. */
-    public static final String SERVER = "server";
-    public static final String GATEWAY = "gateway";
-
-    /**
-     * One line: {@code dir} is ">" sent, "<" received, "*" an event. For a PDU, {@code pdu} is its name,
-     * {@code bytes} its size and {@code peer} {@link #SERVER} or {@link #GATEWAY}; for an event they are null,
-     * -1 and null. {@code text} is the printed line.
-     */
-    public record Entry(long tMs, String dir, String stage, String text, String pdu, int bytes, String peer) {
-        public boolean isPdu() {
-            return pdu != null;
-        }
-    }
+    public static final String SERVER = TranscriptSection.SERVER;
+    public static final String GATEWAY = TranscriptSection.GATEWAY;
 
     private final long startNanos;
     private final List<Entry> entries = new ArrayList<>();
@@ -130,34 +120,8 @@ public final class Transcript implements Renderable {
         return dropped;
     }
 
-    @Override
-    public synchronized String toText() {
-        StringBuilder sb = new StringBuilder("Transcript (ms since connect; > sent, < received, * event):\n");
-        for (Entry e : entries) {
-            sb.append(String.format("  %6d %s %-17s %s%n", e.tMs(), e.dir(), e.stage(), e.text()));
-        }
-        if (dropped > 0) {
-            sb.append("  (").append(dropped).append(" more entries dropped)\n");
-        }
-        return sb.toString();
-    }
-
-    @Override
-    public synchronized Object toJson() {
-        List<Object> out = new ArrayList<>();
-        for (Entry e : entries) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("tMs", e.tMs());
-            m.put("dir", e.dir());
-            m.put("stage", e.stage());
-            m.put("text", e.text());
-            if (e.isPdu()) {
-                m.put("pdu", e.pdu());
-                m.put("bytes", e.bytes());
-                m.put("peer", e.peer());
-            }
-            out.add(m);
-        }
-        return out;
+    /** What was recorded so far, as the report's "transcript" section. */
+    public synchronized TranscriptSection section() {
+        return new TranscriptSection(entries, dropped);
     }
 }

@@ -1,14 +1,15 @@
 package io.rdpprobe.probe.enumerate;
 
+import io.rdpprobe.probe.model.ClientsSection;
+import io.rdpprobe.probe.model.ClientsSection.Row;
 import io.rdpprobe.probe.model.CredSspCauses;
+import io.rdpprobe.probe.model.EnumerationSection;
+import io.rdpprobe.probe.model.TlsVersionsSection;
 import io.rdpprobe.probe.model.Report;
 import io.rdpprobe.probe.model.Stage;
 import io.rdpprobe.probe.model.StageResult;
-import io.rdpprobe.report.Renderable;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -16,7 +17,7 @@ import java.util.Set;
  * requests, the TLS versions, the CredSSP version its TSRequest carried). Every fact about a client is one row of
  * {@link #CLIENTS}, with its source in a comment; what is an inference is marked so and the verdict says it.
  */
-public final class ClientCompatibility implements Renderable {
+public final class ClientCompatibility {
 
     /**
      * What a client family can do.
@@ -77,27 +78,14 @@ public final class ClientCompatibility implements Renderable {
             new Client("xrdp-era thin clients (rdesktop 1.8)", true, true, false, TLS_10_12, false, false, true,
                     "Standard RDP Security and TLS; no NLA with NTLM"));
 
-    /** One client family's verdict. */
-    public record Row(String client, String canConnect, String via, String reason, boolean inferred, String cause) {}
-
-    private final List<Row> rows;
-    private final Integer serverCredSsp;
-
-    private ClientCompatibility(List<Row> rows, Integer serverCredSsp) {
-        this.rows = List.copyOf(rows);
-        this.serverCredSsp = serverCredSsp;
-    }
-
-    public List<Row> rows() {
-        return rows;
-    }
+    private ClientCompatibility() {}
 
     /**
      * @param main     the main probe (its CREDSSP stage's {@code serverCredSspVersion}, when NLA ran)
      * @param requests the security-protocol enumeration
      * @param tls      the TLS version table, or null when TLS was not reached
      */
-    public static ClientCompatibility assess(Report main, Enumeration requests, TlsFollowUps.Table tls) {
+    public static ClientsSection assess(Report main, Enumeration requests, TlsVersionsSection tls) {
         Integer credSsp = null;
         for (StageResult s : main.stages()) {
             if (s.stage() == Stage.CREDSSP && s.evidence().get("serverCredSspVersion") instanceof Number n) {
@@ -107,7 +95,7 @@ public final class ClientCompatibility implements Renderable {
         Set<String> serverTls = null;
         if (tls != null) {
             serverTls = new java.util.TreeSet<>();
-            for (TlsFollowUps.VersionRow r : tls.rows()) {
+            for (TlsVersionsSection.Row r : tls.rows()) {
                 if (r.accepted()) {
                     serverTls.add(r.version());
                 }
@@ -117,7 +105,7 @@ public final class ClientCompatibility implements Renderable {
         for (Client c : CLIENTS) {
             out.add(assess(c, requests, serverTls, credSsp));
         }
-        return new ClientCompatibility(out, credSsp);
+        return new ClientsSection(credSsp, out);
     }
 
     static Row assess(Client c, Enumeration e, Set<String> serverTls, Integer credSsp) {
@@ -134,7 +122,7 @@ public final class ClientCompatibility implements Renderable {
         }
         String lastRefusal = null;
         for (String label : tries) {
-            Enumeration.Row r = find(e, label);
+            EnumerationSection.Row r = find(e, label);
             if (r == null) {
                 continue;
             }
@@ -204,41 +192,11 @@ public final class ClientCompatibility implements Renderable {
         }
     }
 
-    private static Enumeration.Row find(Enumeration e, String label) {
+    private static EnumerationSection.Row find(Enumeration e, String label) {
         return e.rows().stream().filter(r -> r.request().equals(label)).findFirst().orElse(null);
     }
 
     private static String join(Set<String> s) {
         return String.join("/", new java.util.TreeSet<>(s));
-    }
-
-    @Override
-    public String toText() {
-        StringBuilder sb = new StringBuilder("Which clients can connect (from the enumeration"
-                + (serverCredSsp == null ? "" : "; server CredSSP " + serverCredSsp) + "):\n");
-        for (Row r : rows) {
-            sb.append(String.format("  %-50s %-7s %s%s%n", r.client(), r.canConnect(),
-                    (r.via() == null ? "" : r.via() + ": ") + r.reason(), r.inferred() ? " [inferred]" : ""));
-        }
-        return sb.toString();
-    }
-
-    @Override
-    public Object toJson() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("serverCredSspVersion", serverCredSsp);
-        List<Object> list = new ArrayList<>();
-        for (Row r : rows) {
-            Map<String, Object> o = new LinkedHashMap<>();
-            o.put("client", r.client());
-            o.put("canConnect", r.canConnect());
-            o.put("via", r.via());
-            o.put("reason", r.reason());
-            o.put("cause", r.cause());
-            o.put("inferred", r.inferred());
-            list.add(o);
-        }
-        m.put("clients", list);
-        return m;
     }
 }

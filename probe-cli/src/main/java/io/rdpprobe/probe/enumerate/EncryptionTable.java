@@ -2,6 +2,7 @@ package io.rdpprobe.probe.enumerate;
 
 import io.rdpprobe.probe.connector.ProbeConnector;
 import io.rdpprobe.probe.connector.ProbeSettings;
+import io.rdpprobe.probe.model.EncryptionSection;
 import io.rdpprobe.probe.model.SessionCauses;
 import io.rdpprobe.probe.model.Stage;
 import io.rdpprobe.probe.model.StageResult;
@@ -10,7 +11,6 @@ import io.rdpprobe.probe.netty.Target;
 import io.rdpprobe.probe.session.EncryptionEnumeration;
 import io.rdpprobe.probe.session.SessionSettings;
 import io.rdpprobe.protocol.gcc.EncryptionMethod;
-import io.rdpprobe.report.Renderable;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -20,9 +20,10 @@ import java.util.List;
  * Connect Response selects. Unlike nmap's rdp-enum-encryption, a method counts only when the server
  * selected it.
  */
-public record EncryptionTable(EncryptionEnumeration.Result result) implements Renderable {
+public final class EncryptionTable {
+    private EncryptionTable() {}
 
-    public static EncryptionTable enumerate(ProbeRunner runner, Target t, ProbeSettings base) {
+    public static EncryptionSection enumerate(ProbeRunner runner, Target t, ProbeSettings base) {
         List<EncryptionEnumeration.Attempt> attempts = new ArrayList<>();
         SessionSettings defaults = SessionSettings.defaults("rdp-probe");
         for (EncryptionMethod m : EncryptionEnumeration.METHODS) {
@@ -43,7 +44,7 @@ public record EncryptionTable(EncryptionEnumeration.Result result) implements Re
             attempts.add(new EncryptionEnumeration.Attempt(m, null, last.stage() + " " + last.cause().code(),
                     last.summary(), serverRefused(last)));
         }
-        return new EncryptionTable(EncryptionEnumeration.build(attempts));
+        return EncryptionEnumeration.build(attempts);
     }
 
     /**
@@ -61,23 +62,5 @@ public record EncryptionTable(EncryptionEnumeration.Result result) implements Re
         return code.equals(SessionCauses.SERVER_DISCONNECTED.code()) || code.equals(SessionCauses.MCS_CONNECT_REJECTED.code())
                 || code.equals(SessionCauses.GCC_CONFERENCE_REJECTED.code())
                 || code.equals(SessionCauses.ENCRYPTION_METHOD_NOT_OFFERED.code()) || code.startsWith("ERRINFO_");
-    }
-
-    @Override
-    public String toText() {
-        StringBuilder sb = new StringBuilder("Standard RDP Security encryption (one legacy connection per method):\n");
-        for (EncryptionEnumeration.Row r : result.rows()) {
-            sb.append(String.format("  %-8s %-9s %s%n", r.offered(), r.accepted() ? "accepted" : r.tested() ? "refused" : "untested",
-                    r.accepted() ? "level " + r.encryptionLevel() : String.valueOf(r.note())
-                            + (r.detail() != null ? ": " + r.detail() : "")));
-        }
-        sb.append("  encryption level: ").append(result.encryptionLevel() == null ? "unknown" : result.encryptionLevel()).append('\n');
-        sb.append("  server RDP version: ").append(result.rdpVersion() == null ? "unknown" : result.rdpVersion()).append('\n');
-        return sb.toString();
-    }
-
-    @Override
-    public Object toJson() {
-        return result.toMap();
     }
 }

@@ -1,28 +1,24 @@
 package io.rdpprobe.probe.enumerate;
 
+import io.rdpprobe.probe.model.EncryptionSection;
+import io.rdpprobe.probe.model.EnumerationSection;
+import io.rdpprobe.probe.model.EnumerationSection.Row;
 import io.rdpprobe.probe.model.Report;
 import io.rdpprobe.probe.model.Stage;
 import io.rdpprobe.probe.model.StageResult;
 import io.rdpprobe.probe.model.Status;
 import io.rdpprobe.protocol.x224.Protocols;
-import io.rdpprobe.report.Renderable;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * {@code --enumerate}: one connection per security-protocol request, and what the server did with each.
  * Unlike nmap's rdp-enum-encryption, a request counts as accepted only when the server selected exactly
  * the requested protocol; a server that answers every request with RDP is reported as ignoring requests.
  */
-public final class Enumeration implements Renderable {
+public final class Enumeration {
     /** A request label and its requestedProtocols (null = legacy CR without RDP_NEG_REQ). */
     public record Request(String label, Integer protocols) {}
-
-    /** The outcome of one request. */
-    public record Row(String request, String outcome, String selected, String failureCode, String cause, long elapsedMs,
-                      boolean accepted) {}
 
     public static final List<Request> REQUESTS = List.of(
             new Request("legacy (no RDP_NEG_REQ)", null),
@@ -34,19 +30,19 @@ public final class Enumeration implements Renderable {
             new Request("SSL|HYBRID", Protocols.SSL | Protocols.HYBRID));
 
     private final List<Row> rows;
-    private final io.rdpprobe.probe.session.EncryptionEnumeration.Result encryption;
+    private final EncryptionSection encryption;
 
     public Enumeration(List<Row> rows) {
         this(rows, null);
     }
 
-    private Enumeration(List<Row> rows, io.rdpprobe.probe.session.EncryptionEnumeration.Result encryption) {
+    private Enumeration(List<Row> rows, EncryptionSection encryption) {
         this.rows = List.copyOf(rows);
         this.encryption = encryption;
     }
 
     /** The same rows, with the Standard RDP Security encryption table that decides {@link #legacyRdpSecurityAllowed}. */
-    public Enumeration withEncryption(io.rdpprobe.probe.session.EncryptionEnumeration.Result table) {
+    public Enumeration withEncryption(EncryptionSection table) {
         return new Enumeration(rows, table);
     }
 
@@ -172,40 +168,8 @@ public final class Enumeration implements Renderable {
         return notes;
     }
 
-    @Override
-    public String toText() {
-        StringBuilder sb = new StringBuilder("Security protocol enumeration (one connection per request):\n");
-        sb.append(String.format("  %-24s %-62s %6s%n", "request", "server answer", "time"));
-        for (Row r : rows) {
-            sb.append(String.format("  %-24s %-62s %4d ms%n", r.request(), r.outcome(), r.elapsedMs()));
-        }
-        sb.append("  NLA required: ").append(nlaRequired()).append('\n');
-        sb.append("  legacy RDP security allowed: ").append(legacyRdpSecurityAllowed()).append('\n');
-        for (String n : notes()) {
-            sb.append("  note: ").append(n).append('\n');
-        }
-        return sb.toString();
-    }
-
-    @Override
-    public Object toJson() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        List<Object> list = new ArrayList<>();
-        for (Row r : rows) {
-            Map<String, Object> row = new LinkedHashMap<>();
-            row.put("request", r.request());
-            row.put("selected", r.selected());
-            row.put("failureCode", r.failureCode());
-            row.put("cause", r.cause());
-            row.put("accepted", r.accepted());
-            row.put("elapsedMs", r.elapsedMs());
-            list.add(row);
-        }
-        m.put("requests", list);
-        m.put("nlaRequired", nlaRequired());
-        m.put("legacyRdpSecurityAllowed", legacyRdpSecurityAllowed());
-        m.put("alwaysSelectsRdp", alwaysSelectsRdp());
-        m.put("notes", notes());
-        return m;
+    /** The table and what it shows, as the report's "enumeration" section. */
+    public EnumerationSection section() {
+        return new EnumerationSection(rows, nlaRequired(), legacyRdpSecurityAllowed(), alwaysSelectsRdp(), notes());
     }
 }

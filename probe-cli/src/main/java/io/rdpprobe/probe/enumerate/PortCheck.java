@@ -72,7 +72,7 @@ public final class PortCheck {
         for (StageResult s : r.stages()) {
             stages.add(s == x ? replaced : s);
         }
-        return new Report(r.target(), stages).withExtra(r.extra());
+        return new Report(r.target(), stages).withSections(r.sections());
     }
 
     private static boolean looksLikeGateway(StageResult http) {

@@ -6,10 +6,10 @@ import io.rdpprobe.probe.model.Stage;
 import io.rdpprobe.probe.model.StageResult;
 import io.rdpprobe.probe.model.Status;
 import io.rdpprobe.probe.model.TlsCauses;
+import io.rdpprobe.probe.model.TlsVersionsSection;
 import io.rdpprobe.probe.netty.ProbeRunner;
 import io.rdpprobe.probe.netty.Target;
 import io.rdpprobe.probe.tls.TlsVersions;
-import io.rdpprobe.report.Renderable;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -90,57 +90,25 @@ public final class TlsFollowUps {
         for (StageResult s : report.stages()) {
             stages.add(s.stage() == Stage.TLS ? replaced : s);
         }
-        return new Report(report.target(), stages).withExtra(report.extra());
+        return new Report(report.target(), stages).withSections(report.sections());
     }
 
-    /** One row of the TLS version table. */
-    public record VersionRow(String version, boolean accepted, String cipherSuite, String outcome, boolean deprecated) {}
-
     /** {@code --enumerate}: one connection per TLS version, each after its own X.224 exchange. */
-    public static Table enumerate(ProbeRunner runner, Target t, ProbeSettings settings) {
-        List<VersionRow> rows = new ArrayList<>();
+    public static TlsVersionsSection enumerate(ProbeRunner runner, Target t, ProbeSettings settings) {
+        List<TlsVersionsSection.Row> rows = new ArrayList<>();
         for (String v : TlsVersions.ALL) {
             Report r = runner.probe(t, settings.withTls(settings.tls().withVersions(List.of(v))).withStopAfter(Stage.TLS));
             StageResult s = tlsStage(r);
             if (s != null && (s.status() == Status.OK || s.status() == Status.WARNING)) {
-                rows.add(new VersionRow(v, true, String.valueOf(s.evidence().get("cipherSuite")), "accepted",
+                rows.add(new TlsVersionsSection.Row(v, true, String.valueOf(s.evidence().get("cipherSuite")), "accepted",
                         TlsVersions.deprecated(v)));
             } else {
                 String why = s == null || s.status() == Status.NOT_REACHED
                         ? "not reached (" + r.verdict().cause() + " at " + r.verdict().stage() + ")"
                         : "refused: " + s.cause().code() + (s.evidence().get("alert") != null ? " " + s.evidence().get("alert") : "");
-                rows.add(new VersionRow(v, false, null, why, TlsVersions.deprecated(v)));
+                rows.add(new TlsVersionsSection.Row(v, false, null, why, TlsVersions.deprecated(v)));
             }
         }
-        return new Table(rows);
-    }
-
-    /** The TLS version table, printable as text and JSON. */
-    public record Table(List<VersionRow> rows) implements Renderable {
-        @Override
-        public String toText() {
-            StringBuilder sb = new StringBuilder("TLS versions (one connection per version):\n");
-            for (VersionRow r : rows) {
-                sb.append(String.format("  TLS %-4s %-9s %s%s%n", r.version(), r.accepted() ? "accepted" : "refused",
-                        r.accepted() ? r.cipherSuite() : r.outcome(),
-                        r.accepted() && r.deprecated() ? "   [deprecated: disable it]" : ""));
-            }
-            return sb.toString();
-        }
-
-        @Override
-        public Object toJson() {
-            List<Object> out = new ArrayList<>();
-            for (VersionRow r : rows) {
-                Map<String, Object> m = new LinkedHashMap<>();
-                m.put("version", r.version());
-                m.put("accepted", r.accepted());
-                m.put("cipherSuite", r.cipherSuite());
-                m.put("outcome", r.outcome());
-                m.put("deprecated", r.deprecated());
-                out.add(m);
-            }
-            return out;
-        }
+        return new TlsVersionsSection(rows);
     }
 }

@@ -143,7 +143,7 @@ public final class ProbeRunner implements AutoCloseable {
         try {
             ProbeConnector c = run(target, settings, gateway);
             Report r = c.report(target.toString());
-            return lastTranscript == null ? r : r.withExtra(java.util.Map.of("transcript", lastTranscript));
+            return lastTranscript == null ? r : r.withSection(lastTranscript.section());
         } finally {
             transcriptEnabled = false;
         }

@@ -1,6 +1,8 @@
 package io.rdpprobe.probe.session;
 
 import io.netty.buffer.Unpooled;
+import io.rdpprobe.probe.model.EncryptionSection;
+import io.rdpprobe.probe.model.EncryptionSection.Row;
 import io.rdpprobe.protocol.codec.DecodeException;
 import io.rdpprobe.protocol.gcc.ConferenceCreateResponse;
 import io.rdpprobe.protocol.gcc.EncryptionMethod;
@@ -9,9 +11,7 @@ import io.rdpprobe.protocol.gcc.ServerSecurityData;
 import io.rdpprobe.protocol.mcs.ConnectResponse;
 import io.rdpprobe.protocol.mcs.Mcs;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * {@code --enumerate} for Standard RDP Security: the driver opens one legacy connection (PROTOCOL_RDP) per
@@ -43,68 +43,12 @@ public final class EncryptionEnumeration {
         }
     }
 
-    /**
-     * One row of the table.
-     *
-     * @param tested whether the server answered for this method (accepted, or refused by its own answer)
-     * @param detail the evidence behind a refusal that is not a Connect Response (what the probe saw), or null
-     */
-    public record Row(String offered, boolean accepted, String selectedMethod, String encryptionLevel,
-                      String rdpVersion, String note, boolean tested, String detail) {
-        public Row(String offered, boolean accepted, String selectedMethod, String encryptionLevel, String rdpVersion,
-                   String note) {
-            this(offered, accepted, selectedMethod, encryptionLevel, rdpVersion, note, true, null);
-        }
-    }
-
-    /** The table, the levels and versions seen. */
-    public record Result(List<Row> rows, List<String> acceptedMethods, String encryptionLevel, String rdpVersion) {
-        public Result {
-            rows = List.copyOf(rows);
-            acceptedMethods = List.copyOf(acceptedMethods);
-        }
-
-        /**
-         * Will the server run Standard RDP Security: "yes" when at least one method was accepted, "no" when the server
-         * refused every method, "unknown" when some could not be tested (timeouts, local failures) and none was accepted.
-         */
-        public String legacyRdpSecurityAllowed() {
-            if (!acceptedMethods.isEmpty()) {
-                return "yes";
-            }
-            return !rows.isEmpty() && rows.stream().allMatch(Row::tested) ? "no" : "unknown";
-        }
-
-        /** For {@code Report.withExtra}. */
-        public Map<String, Object> toMap() {
-            Map<String, Object> m = new LinkedHashMap<>();
-            List<Map<String, Object>> r = new ArrayList<>();
-            for (Row row : rows) {
-                Map<String, Object> x = new LinkedHashMap<>();
-                x.put("offered", row.offered());
-                x.put("accepted", row.accepted());
-                x.put("selectedMethod", row.selectedMethod());
-                x.put("encryptionLevel", row.encryptionLevel());
-                x.put("rdpVersion", row.rdpVersion());
-                if (row.note() != null) x.put("note", row.note());
-                x.put("tested", row.tested());
-                if (row.detail() != null) x.put("detail", row.detail());
-                r.add(x);
-            }
-            m.put("encryptionMethods", r);
-            m.put("acceptedMethods", acceptedMethods);
-            if (encryptionLevel != null) m.put("encryptionLevel", encryptionLevel);
-            if (rdpVersion != null) m.put("rdpVersion", rdpVersion);
-            return m;
-        }
-    }
-
     /** Settings that offer only {@code m}. */
     public static SessionSettings settingsFor(SessionSettings base, EncryptionMethod m) {
         return base.withEncryptionMethods(m);
     }
 
-    public static Result build(List<Attempt> attempts) {
+    public static EncryptionSection build(List<Attempt> attempts) {
         List<Row> rows = new ArrayList<>();
         List<String> accepted = new ArrayList<>();
         String level = null;
@@ -144,6 +88,6 @@ public final class EncryptionEnumeration {
                 rows.add(new Row(offered, false, null, null, null, "malformed Connect Response: " + e.getMessage()));
             }
         }
-        return new Result(rows, accepted, level, version);
+        return new EncryptionSection(rows, accepted, level, version);
     }
 }

@@ -47,7 +47,7 @@ public final class KeyLog {
                 }
                 return new KeyLog(file); // appended to
             }
-            io.rdpprobe.report.OutputFiles.create(file, true, true, "--keylog").close();
+            io.rdpprobe.files.OutputFiles.create(file, true, true, "--keylog").close();
             return new KeyLog(file);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -64,7 +64,7 @@ public final class KeyLog {
         }
         String line = label + " " + io.rdpprobe.protocol.codec.Wire.hex(clientRandom) + " "
                 + io.rdpprobe.protocol.codec.Wire.hex(secret) + "\n";
-        try (java.io.OutputStream out = io.rdpprobe.report.OutputFiles.append(file, true)) {
+        try (java.io.OutputStream out = io.rdpprobe.files.OutputFiles.append(file, true)) {
             out.write(line.getBytes(StandardCharsets.US_ASCII));
         } catch (IOException e) {
             throw new UncheckedIOException(e);

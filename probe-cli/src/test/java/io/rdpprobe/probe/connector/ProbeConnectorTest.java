@@ -198,8 +198,8 @@ class ProbeConnectorTest {
         feed(c, "030000130ed000001234000201080001000000", false);
         // TLS runs in the driver: the connector frames nothing meanwhile
         assertThat(c.nextFrameHint()).isSameAs(FrameHint.NONE);
-        assertThat(t.entries()).extracting(Transcript.Entry::text).containsExactly("TCP --> X224", "X224 --> TLS");
-        assertThat(t.entries()).extracting(Transcript.Entry::tMs).containsExactly(0L, 3L);
+        assertThat(t.entries()).extracting(io.rdpprobe.probe.model.TranscriptSection.Entry::text).containsExactly("TCP --> X224", "X224 --> TLS");
+        assertThat(t.entries()).extracting(io.rdpprobe.probe.model.TranscriptSection.Entry::tMs).containsExactly(0L, 3L);
     }
 
     @Test

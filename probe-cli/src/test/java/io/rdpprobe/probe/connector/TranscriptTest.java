@@ -30,7 +30,7 @@ class TranscriptTest {
         byte[] tsr = concat(hex("30" + String.format("%02x", body.length)), body);
         t.pdu(7_000_000L, true, "CREDSSP", Unpooled.wrappedBuffer(tsr), true);
         t.event(9_000_000L, "TLS", "X224 --> TLS");
-        assertThat(t.entries()).extracting(Transcript.Entry::text).containsExactly(
+        assertThat(t.entries()).extracting(io.rdpprobe.probe.model.TranscriptSection.Entry::text).containsExactly(
                 "X.224 Connection Confirm (RDP_NEG_RSP SSL), 19 bytes: 03 00 00 13 0e d0 00 00 12 34 00 02 01 08 00 01 00 00 00",
                 "TSRequest v6: NTLM NEGOTIATE, " + tsr.length + " bytes",
                 "X224 --> TLS");
@@ -38,7 +38,7 @@ class TranscriptTest {
         assertThat(t.entries().get(1).pdu()).isEqualTo("TSRequest v6: NTLM NEGOTIATE");
         assertThat(t.entries().get(1).peer()).isEqualTo(Transcript.SERVER);
         assertThat(t.pdus()).hasSize(2);
-        assertThat(t.toText()).contains("< X224").contains("> CREDSSP");
+        assertThat(io.rdpprobe.report.TextRenderer.text(t.section())).contains("< X224").contains("> CREDSSP");
     }
 
     @Test
@@ -47,11 +47,11 @@ class TranscriptTest {
         t.pdu(1_000_000L, false, "X224", Unpooled.wrappedBuffer(CC_SSL, 0, 5), false);
         assertThat(t.pdus()).isEmpty();
         t.pdu(2_000_000L, false, "X224", Unpooled.wrappedBuffer(CC_SSL, 5, CC_SSL.length - 5), false);
-        assertThat(t.pdus()).extracting(Transcript.Entry::pdu).containsExactly("X.224 Connection Confirm (RDP_NEG_RSP SSL)");
+        assertThat(t.pdus()).extracting(io.rdpprobe.probe.model.TranscriptSection.Entry::pdu).containsExactly("X.224 Connection Confirm (RDP_NEG_RSP SSL)");
         assertThat(t.pdus().get(0).tMs()).isEqualTo(2);
         t.pdu(3_000_000L, false, "MCS", Unpooled.wrappedBuffer(new byte[] {3, 0, 0, 19}), false);
         t.event(4_000_000L, "MCS", "connection closed by the server (FIN)");
-        assertThat(t.entries()).extracting(Transcript.Entry::text).endsWith(
+        assertThat(t.entries()).extracting(io.rdpprobe.probe.model.TranscriptSection.Entry::text).endsWith(
                 "incomplete frame, 4 bytes", "connection closed by the server (FIN)");
     }
 
@@ -65,9 +65,9 @@ class TranscriptTest {
         t.tls(1_000_000L, false, "TLS", Transcript.SERVER, null, Unpooled.wrappedBuffer(rec));
         t.tls(2_000_000L, true, "TLS", Transcript.SERVER, null, Unpooled.wrappedBuffer(hex("140303000101")));
         t.tls(3_000_000L, false, "TLS", Transcript.SERVER, null, Unpooled.wrappedBuffer(hex("15030300020228")));
-        assertThat(t.pdus()).extracting(Transcript.Entry::pdu).containsExactly("TLS ServerHello", "TLS ServerHelloDone",
+        assertThat(t.pdus()).extracting(io.rdpprobe.probe.model.TranscriptSection.Entry::pdu).containsExactly("TLS ServerHello", "TLS ServerHelloDone",
                 "TLS ChangeCipherSpec", "TLS alert fatal handshake_failure");
-        assertThat(t.pdus()).extracting(Transcript.Entry::bytes).containsExactly(sh.length, 4, 6, 7);
+        assertThat(t.pdus()).extracting(io.rdpprobe.probe.model.TranscriptSection.Entry::bytes).containsExactly(sh.length, 4, 6, 7);
     }
 
     @Test
@@ -77,7 +77,7 @@ class TranscriptTest {
             t.event(i, "MCS", "e" + i);
         }
         assertThat(t.entries()).hasSize(Transcript.MAX_ENTRIES);
-        assertThat(t.toText()).contains("50 more entries dropped");
+        assertThat(io.rdpprobe.report.TextRenderer.text(t.section())).contains("50 more entries dropped");
     }
 
     static byte[] concat(byte[] a, byte[] b) {

@@ -1,5 +1,9 @@
 package io.rdpprobe.probe.enumerate;
 
+import io.rdpprobe.probe.model.ClientsSection;
+import io.rdpprobe.probe.model.EnumerationSection;
+import io.rdpprobe.probe.model.TlsVersionsSection;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.rdpprobe.probe.model.Report;
@@ -15,21 +19,21 @@ import org.junit.jupiter.api.Test;
  * and as an unpatched Windows host would (CredSSP 5).
  */
 class ClientCompatibilityTest {
-    private static Enumeration.Row sel(String req, String selected) {
-        return new Enumeration.Row(req, "selected " + selected, selected, null, null, 1, true);
+    private static EnumerationSection.Row sel(String req, String selected) {
+        return new EnumerationSection.Row(req, "selected " + selected, selected, null, null, 1, true);
     }
 
-    private static Enumeration.Row fail(String req, String code) {
-        return new Enumeration.Row(req, "refused: " + code, null, code, code, 1, false);
+    private static EnumerationSection.Row fail(String req, String code) {
+        return new EnumerationSection.Row(req, "refused: " + code, null, code, code, 1, false);
     }
 
-    private static TlsFollowUps.Table tls(String... accepted) {
-        List<TlsFollowUps.VersionRow> rows = new ArrayList<>();
+    private static TlsVersionsSection tls(String... accepted) {
+        List<TlsVersionsSection.Row> rows = new ArrayList<>();
         for (String v : List.of("1.0", "1.1", "1.2", "1.3")) {
             boolean a = List.of(accepted).contains(v);
-            rows.add(new TlsFollowUps.VersionRow(v, a, a ? "X" : null, a ? "accepted" : "refused", false));
+            rows.add(new TlsVersionsSection.Row(v, a, a ? "X" : null, a ? "accepted" : "refused", false));
         }
-        return new TlsFollowUps.Table(rows);
+        return new TlsVersionsSection(rows);
     }
 
     private static Report credssp(Integer version) {
@@ -40,7 +44,7 @@ class ClientCompatibilityTest {
         return new Report("h", s);
     }
 
-    private static ClientCompatibility.Row row(ClientCompatibility c, String prefix) {
+    private static ClientsSection.Row row(ClientsSection c, String prefix) {
         return c.rows().stream().filter(r -> r.client().startsWith(prefix)).findFirst().orElseThrow();
     }
 
@@ -48,15 +52,15 @@ class ClientCompatibilityTest {
     void shadowNlaRequiresNlaAndTls12() {
         Enumeration e = new Enumeration(List.of(fail("RDP", "HYBRID_REQUIRED_BY_SERVER"), fail("SSL", "HYBRID_REQUIRED_BY_SERVER"),
                 sel("HYBRID", "HYBRID"), sel("SSL|HYBRID", "HYBRID")));
-        ClientCompatibility c = ClientCompatibility.assess(credssp(6), e, tls("1.2", "1.3"));
+        ClientsSection c = ClientCompatibility.assess(credssp(6), e, tls("1.2", "1.3"));
         assertThat(row(c, "mstsc, Windows 10").canConnect()).isEqualTo("yes");
         assertThat(row(c, "mstsc, Windows 10").reason()).isEqualTo("TLS 1.2, CredSSP 6");
-        ClientCompatibility.Row win7 = row(c, "mstsc, Windows 7 SP1 without");
+        ClientsSection.Row win7 = row(c, "mstsc, Windows 7 SP1 without");
         assertThat(win7.canConnect()).isEqualTo("no");
         assertThat(win7.cause()).isEqualTo("TLS_VERSION_MISMATCH");
         assertThat(win7.reason()).contains("the server accepts 1.2/1.3, the client offers 1.0");
         assertThat(win7.inferred()).isTrue();
-        ClientCompatibility.Row thin = row(c, "xrdp-era");
+        ClientsSection.Row thin = row(c, "xrdp-era");
         assertThat(thin.canConnect()).isEqualTo("no");
         assertThat(thin.reason()).contains("HYBRID_REQUIRED_BY_SERVER").contains("cannot do with NTLM");
     }
@@ -64,8 +68,8 @@ class ClientCompatibilityTest {
     @Test
     void anUnpatchedCredSspServerIsTheEncryptionOracleMismatchForUpdatedClients() {
         Enumeration e = new Enumeration(List.of(sel("RDP", "RDP"), sel("SSL", "SSL"), sel("SSL|HYBRID", "HYBRID")));
-        ClientCompatibility c = ClientCompatibility.assess(credssp(5), e, tls("1.0", "1.1", "1.2"));
-        ClientCompatibility.Row win10 = row(c, "mstsc, Windows 10");
+        ClientsSection c = ClientCompatibility.assess(credssp(5), e, tls("1.0", "1.1", "1.2"));
+        ClientsSection.Row win10 = row(c, "mstsc, Windows 10");
         assertThat(win10.canConnect()).isEqualTo("no");
         assertThat(win10.cause()).isEqualTo("CREDSSP_ENCRYPTION_ORACLE");
         assertThat(win10.reason()).contains("CredSSP 5").contains("'Mitigated'");
@@ -75,13 +79,13 @@ class ClientCompatibilityTest {
         // the app's policy is not documented: unknown, and said to be an inference
         assertThat(row(c, "Microsoft Remote Desktop app").canConnect()).isEqualTo("unknown");
         assertThat(row(c, "Microsoft Remote Desktop app").inferred()).isTrue();
-        assertThat(c.toText()).contains("server CredSSP 5");
+        assertThat(io.rdpprobe.report.TextRenderer.text(c)).contains("server CredSSP 5");
     }
 
     @Test
     void xrdpRdpModeSelectsStandardSecurityForEveryone() {
         Enumeration e = new Enumeration(List.of(sel("RDP", "RDP"), sel("SSL", "RDP"), sel("SSL|HYBRID", "RDP")));
-        ClientCompatibility c = ClientCompatibility.assess(credssp(null), e, null);
+        ClientsSection c = ClientCompatibility.assess(credssp(null), e, null);
         assertThat(c.rows()).allSatisfy(r -> {
             assertThat(r.canConnect()).isEqualTo("yes");
             assertThat(r.via()).startsWith("RDP (requested");
@@ -93,7 +97,7 @@ class ClientCompatibilityTest {
     void shadowRdpModeRefusesTlsAndTheClientsFallBackToStandardSecurity() {
         Enumeration e = new Enumeration(List.of(sel("RDP", "RDP"), fail("SSL", "SSL_NOT_ALLOWED_BY_SERVER"),
                 fail("SSL|HYBRID", "SSL_NOT_ALLOWED_BY_SERVER")));
-        ClientCompatibility c = ClientCompatibility.assess(credssp(null), e, null);
+        ClientsSection c = ClientCompatibility.assess(credssp(null), e, null);
         assertThat(row(c, "mstsc, Windows 10").via()).isEqualTo("RDP (requested RDP)");
         assertThat(row(c, "mstsc, Windows 10").canConnect()).isEqualTo("yes");
     }
@@ -101,10 +105,10 @@ class ClientCompatibilityTest {
     @Test
     void withoutATlsTableTheAnswerIsUnknownNotAGuess() {
         Enumeration e = new Enumeration(List.of(sel("SSL|HYBRID", "SSL")));
-        ClientCompatibility c = ClientCompatibility.assess(credssp(null), e, null);
+        ClientsSection c = ClientCompatibility.assess(credssp(null), e, null);
         assertThat(row(c, "mstsc, Windows 10").canConnect()).isEqualTo("unknown");
         @SuppressWarnings("unchecked")
-        Map<String, Object> json = (Map<String, Object>) c.toJson();
+        Map<String, Object> json = (Map<String, Object>) io.rdpprobe.report.SectionJson.of(c);
         assertThat((List<?>) json.get("clients")).hasSize(ClientCompatibility.CLIENTS.size());
     }
 }

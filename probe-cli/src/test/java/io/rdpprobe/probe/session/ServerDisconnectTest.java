@@ -88,7 +88,7 @@ class ServerDisconnectTest {
             attempts.add(new EncryptionEnumeration.Attempt(m, null, "MCS SERVER_DISCONNECTED",
                     "the server disconnected while the client waited for the MCS Connect-Response: ...", true));
         }
-        EncryptionEnumeration.Result r = EncryptionEnumeration.build(attempts);
+        io.rdpprobe.probe.model.EncryptionSection r = EncryptionEnumeration.build(attempts);
         assertThat(r.rows()).allSatisfy(row -> {
             assertThat(row.accepted()).isFalse();
             assertThat(row.tested()).isTrue();

@@ -361,13 +361,13 @@ class SessionSequenceTest {
             attempts.add(new EncryptionEnumeration.Attempt(m, server.respond(ci).get(0), null));
         }
         attempts.add(new EncryptionEnumeration.Attempt(EncryptionMethod.FIPS, null, "CONNECTION_CLOSED"));
-        EncryptionEnumeration.Result r = EncryptionEnumeration.build(attempts);
+        io.rdpprobe.probe.model.EncryptionSection r = EncryptionEnumeration.build(attempts);
         assertThat(r.acceptedMethods()).containsExactly("40bit", "128bit", "FIPS");
         assertThat(r.rows().get(1).accepted()).isFalse();
         assertThat(r.rows().get(1).note()).contains("ENCRYPTION_METHOD_128BIT");
         assertThat(r.encryptionLevel()).isEqualTo("High");
         assertThat(r.rdpVersion()).isEqualTo("RDP 10.7");
         assertThat(r.rows().get(4).note()).isEqualTo("CONNECTION_CLOSED");
-        assertThat(r.toMap()).containsKeys("encryptionMethods", "acceptedMethods");
+        assertThat(((java.util.Map<?, ?>) io.rdpprobe.report.SectionJson.of(r)).keySet()).map(String::valueOf).contains("encryptionMethods", "acceptedMethods");
     }
 }

@@ -101,10 +101,10 @@ class TlsStageTest {
     @Test
     void tls10OnlyServerGivesTheRightVersionTable() throws Exception {
         try (DemoServer s = DemoServer.startTls(DemoCertificate.demo(), "TLSv1")) {
-            TlsFollowUps.Table table = TlsFollowUps.enumerate(runner, new Target("127.0.0.1", s.port()), settings());
-            assertThat(table.rows()).extracting(TlsFollowUps.VersionRow::accepted).containsExactly(true, false, false, false);
+            io.rdpprobe.probe.model.TlsVersionsSection table = TlsFollowUps.enumerate(runner, new Target("127.0.0.1", s.port()), settings());
+            assertThat(table.rows()).extracting(io.rdpprobe.probe.model.TlsVersionsSection.Row::accepted).containsExactly(true, false, false, false);
             assertThat(table.rows().get(0).deprecated()).isTrue();
-            assertThat(table.toText()).contains("TLS 1.0  accepted").contains("[deprecated: disable it]");
+            assertThat(io.rdpprobe.report.TextRenderer.text(table)).contains("TLS 1.0  accepted").contains("[deprecated: disable it]");
         }
     }
 

@@ -1,4 +1,4 @@
-package io.rdpprobe.report;
+package io.rdpprobe.files;
 
 import java.io.IOException;
 import java.io.OutputStream;
