@@ -72,7 +72,8 @@ final class ProbeOptions {
     boolean transcript;
 
     @Option(names = "--html", paramLabel = "FILE",
-            description = "Also write a self-contained HTML report (handshake ladder, verdict, stages, certificates) to FILE.")
+            description = "Also write a self-contained HTML report (handshake ladder, verdict, stages, certificates) to FILE; "
+                    + "scan: the fleet page (verdicts by cause, certificate expiry, a sortable table of targets).")
     java.nio.file.Path html;
 
     @Option(names = "--junit", paramLabel = "FILE",

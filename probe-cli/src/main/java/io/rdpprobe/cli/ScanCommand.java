@@ -133,10 +133,9 @@ public final class ScanCommand implements Callable<Integer> {
     public Integer call() {
         Plan plan;
         try {
-            if (options.html != null || options.output != null || options.summary) {
-                throw new IllegalArgumentException((options.html != null ? "--html" : options.output != null ? "--output"
-                        : "--summary") + " is for one probe; a scan streams JSON Lines (--out FILE), --csv, --junit and "
-                        + "prints the fleet summary");
+            if (options.output != null || options.summary) {
+                throw new IllegalArgumentException((options.output != null ? "--output" : "--summary") + " is for one probe; "
+                        + "a scan streams JSON Lines (--out FILE), --csv, --junit, --html and prints the fleet summary");
             }
             plan = plan();
         } catch (IllegalArgumentException e) {
@@ -148,6 +147,8 @@ public final class ScanCommand implements Callable<Integer> {
         PrintWriter stderr = spec.commandLine().getErr();
         FleetSummary summary = new FleetSummary(plan.expiryWarn(), Instant.now());
         plan.notes().forEach(summary::note);
+        // --html: each row goes to the page's spool as it comes (bounded memory), the page is written at the end
+        io.rdpprobe.report.ScanHtml page = options.html == null ? null : new io.rdpprobe.report.ScanHtml(plan.expiryWarn(), Instant.now());
         if (!options.quiet) {
             plan.notes().forEach(n -> stderr.println("rdp-probe scan: " + n));
         }
@@ -156,7 +157,12 @@ public final class ScanCommand implements Callable<Integer> {
         Set<String> done = Set.of();
         Path jsonl = out;
         if (resume != null) {
-            ResumeFile.Done d = ResumeFile.read(resume, row -> summary.add(row, true));
+            ResumeFile.Done d = ResumeFile.read(resume, row -> {
+                summary.add(row, true);
+                if (page != null) {
+                    page.add(row);
+                }
+            });
             done = d.keys();
             jsonl = resume;
             if (d.truncatedTail() && !options.quiet) {
@@ -225,6 +231,9 @@ public final class ScanCommand implements Callable<Integer> {
                         junitw.flush();
                     }
                     summary.add(m, false);
+                    if (page != null) {
+                        page.add(m);
+                    }
                 },
                 () -> open.close());
         setup.runner.connectGate(scanner::beforeConnect).laterConnectGate(scanner::reserveConnect);
@@ -275,6 +284,9 @@ public final class ScanCommand implements Callable<Integer> {
             }
             heap.close();
             summary.process(filesBefore, openFiles(), heap.peak(), Runtime.getRuntime().maxMemory());
+            if (page != null) {
+                writeHtml(stderr, page, summary, plan.targets().size());
+            }
             summaryOut.print(options.json ? ReportJson.write(summary.toJson()) + "\n" : summary.toText());
             summaryOut.flush();
             stderr.flush();
@@ -287,6 +299,16 @@ public final class ScanCommand implements Callable<Integer> {
             }
         }
         return outcome.stopped() ? EXIT_INTERRUPTED : 0;
+    }
+
+    /** Writes the {@code --html} page (replacing the file, never through a symbolic link); a failure is one line on stderr. */
+    private void writeHtml(PrintWriter stderr, io.rdpprobe.report.ScanHtml page, FleetSummary summary, int targets) {
+        try (page; Writer w = new java.io.OutputStreamWriter(io.rdpprobe.files.OutputFiles.create(options.html, true, false,
+                "--html"), StandardCharsets.UTF_8)) {
+            page.write(w, (Map<?, ?>) summary.toJson(), "rdp-probe scan: " + targets + " target(s)");
+        } catch (IOException | RuntimeException e) {
+            stderr.println("rdp-probe: --html: cannot write " + options.html + ": " + e.getMessage());
+        }
     }
 
     /** A target's JUnit test case: FAILED verdicts fail (type = the cause), everything else passes. */

@@ -80,9 +80,18 @@ public final class HtmlReport {
     // ---- page ---------------------------------------------------------------------------------------------
 
     static void head(StringBuilder b, String title) {
+        head(b, title, null);
+    }
+
+    /**
+     * The page's head; {@code scriptHash} (a CSP hash source such as {@code 'sha256-...'}) allows exactly that one
+     * inline script, null none.
+     */
+    static void head(StringBuilder b, String title, String scriptHash) {
         b.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n")
-                // the page itself forbids scripts and every fetch: the browser enforces "self-contained, no JavaScript"
-                .append("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\"/>\n")
+                // the page itself forbids every fetch and every script but its own: the browser enforces "self-contained"
+                .append("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'")
+                .append(scriptHash == null ? "" : "; script-src " + scriptHash).append("\"/>\n")
                 .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\n")
                 .append("<title>").append(esc(title)).append("</title>\n<style>\n").append(CSS).append("</style>\n</head>\n<body>\n");
     }
@@ -110,6 +119,8 @@ public final class HtmlReport {
             .bar span{position:absolute;top:0;bottom:0;background:#7fb77e}.bar span.expired{background:#e57373}
             .bar i{position:absolute;top:-3px;bottom:-3px;width:2px;background:#000}
             .idx td a{text-decoration:none}
+            svg.chart{width:100%;height:auto;border:1px solid #ddd;background:#fff}svg.chart text{font-family:system-ui,Arial,sans-serif;font-size:12px}
+            table.targets th[aria-sort=ascending]::after{content:" \\25B2"}table.targets th[aria-sort=descending]::after{content:" \\25BC"}
             @media print{body{margin:0;max-width:none}svg.ladder{border:0}a{color:inherit;text-decoration:none}
             h2{page-break-after:avoid}tr,.verdict{page-break-inside:avoid}}
             """;

@@ -54,12 +54,17 @@ class HtmlBrowserTest {
 
     /** Runs chromium headless on {@code page} with {@code action} (--screenshot=... or --dump-dom); returns stdout. */
     String chromium(Path page, String... action) throws Exception {
+        return chromium(page.toUri().toString(), action);
+    }
+
+    /** As {@link #chromium(Path, String...)}, for a URL (a page with a fragment). */
+    String chromium(String url, String... action) throws Exception {
         Path profile = Files.createTempDirectory(dir, "profile");
         List<String> cmd = new ArrayList<>(List.of(CHROMIUM.toString(), "--headless", "--no-sandbox", "--disable-gpu",
                 "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
                 "--disable-sync", "--user-data-dir=" + profile, "--window-size=1200,1600"));
         cmd.addAll(List.of(action));
-        cmd.add(page.toUri().toString());
+        cmd.add(url);
         Path out = dir.resolve("chromium-" + System.nanoTime() + ".out");
         Process p = new ProcessBuilder(cmd).redirectErrorStream(false).redirectOutput(out.toFile())
                 .redirectError(ProcessBuilder.Redirect.DISCARD).start();
@@ -133,6 +138,61 @@ class HtmlBrowserTest {
     void demoThroughTheEmbeddedGatewayRenders() throws Exception {
         assumeTrue(GROUP.isEmpty() || GROUP.equals("1"), "demo pages are checked in group 1 only");
         probeAndCheck("demo-gateway-cap-denied", "demo", "--gateway", "--gateway-fault", "CAP_DENIED", "--timeout", "5s");
+        // the ladder has the gateway's column, and arrows that end on it (the gateway's TLS, HTTP and RDG packets)
+        String dom = chromium(dir.resolve("demo-gateway-cap-denied.html"), "--dump-dom");
+        assertThat(dom).contains(">RD Gateway</text>");
+        assertThat(count(dom, "gateway to client\\)")).as("arrows from the gateway").isGreaterThan(3);
+    }
+
+    static int count(String s, String regex) {
+        Matcher m = Pattern.compile(regex).matcher(s);
+        int n = 0;
+        while (m.find()) n++;
+        return n;
+    }
+
+    /**
+     * {@code scan --html} against the lab's xrdp and shadow servers and a closed port: one bar per verdict of the
+     * fleet summary, the expiry timeline with the --expiry-warn window, the table sorted by severity without a
+     * click, and a click on the "target" header (made by the page's own {@code #sort=1}, which calls the header's
+     * click()) sorts it by target.
+     */
+    @Test
+    void scanPageHasBarsTimelineAndSortsByClick() throws Exception {
+        Lab.requireXrdp("tls", "tls-expired", "tls-wronghost");
+        assumeTrue(Files.isExecutable(CHROMIUM), "chromium not installed (bash testdata/lab/lab.sh install)");
+        Path html = dir.resolve("scan.html");
+        Run r = run("scan", "127.0.0.1:" + Lab.XRDP_PORT, "localhost:" + Lab.XRDP_PORT, "127.0.0.1:" + Lab.SHADOW_PORT,
+                "127.0.0.1:1", "--timeout", "5s", "--out", dir.resolve("scan.jsonl").toString(), "--json",
+                "--html", html.toString(), "--expiry-warn", "45");
+        assertThat(r.code()).as(r.err()).isZero();
+        JsonNode summary = new ObjectMapper().readTree(r.out());
+        int verdicts = summary.get("verdicts").size();
+        Path png = dir.resolve("scan.png");
+        chromium(html, "--screenshot=" + png);
+        assertThat(Files.size(png)).isGreaterThan(20_000);
+        String dom = chromium(html, "--dump-dom");
+        assertThat(count(dom, "<g class=\"bar\">")).as("one bar per verdict of the summary").isEqualTo(verdicts);
+        assertThat(dom).contains("<svg class=\"chart timeline\"").contains("class=\"warn-window\"")
+                .contains("--expiry-warn window (45 days");
+        List<String> bySeverity = targets(dom);
+        assertThat(bySeverity).hasSize(4);
+        assertThat(bySeverity.get(0)).isEqualTo("127.0.0.1:1"); // FAILED CONNECTION_REFUSED first
+        assertThat(dom).doesNotContain("aria-sort=\"");
+        String sorted = chromium(html.toUri().toString() + "#sort=1", "--dump-dom");
+        assertThat(sorted).contains("aria-sort=\"ascending\"");
+        List<String> byTarget = targets(sorted);
+        assertThat(byTarget).isSorted().containsExactlyInAnyOrderElementsOf(bySeverity);
+        assertThat(byTarget).isNotEqualTo(bySeverity);
+        System.out.println("[interop] browser: scan page " + verdicts + " bars, " + bySeverity + " by severity, " + byTarget
+                + " after the click");
+    }
+
+    static List<String> targets(String dom) {
+        List<String> out = new ArrayList<>();
+        Matcher m = Pattern.compile("<tr class=\"st-[A-Z_]+\"><td[^>]*>[A-Z_]+</td><td>([^<]+)</td>").matcher(dom);
+        while (m.find()) out.add(m.group(1));
+        return out;
     }
 
     @Test
