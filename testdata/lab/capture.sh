@@ -439,9 +439,62 @@ cap_xrdp_tls10_cbc() {
     /tls-seclevel:0
 }
 
+# ---- the probe's own pcapng (--capture FILE.pcapng), TLS secrets embedded (Decryption Secrets Block); no tcpdump
+PROBE=$REPO/rdp-probe
+probe_cap() {  # probe_cap NAME PORT ARGS... -> $CAP/NAME.pcapng; sets PROBE_RC, PROBE_VERDICT
+  local n=$1 port=$2; shift 2
+  rm -f "$CAP/$n.pcapng"
+  set +e
+  "$PROBE" probe "127.0.0.1:$port" --capture "$CAP/$n.pcapng" --timeout 10s "$@" > "$WORK/$n.probe.out" 2>&1
+  PROBE_RC=$?
+  set -e
+  PROBE_VERDICT=$(grep -m1 '^Verdict:' "$WORK/$n.probe.out" || echo "no verdict line")
+  chmod 644 "$CAP/$n.pcapng"   # created 0600 by the probe; this one is a committed fixture of a throwaway lab session
+  PROBE_VER=$("$PROBE" --version 2>/dev/null | head -n1)
+}
+
+probe_provenance() {  # probe_provenance NAME PORT WHAT COMMAND
+  local n=$1 port=$2 what=$3 cmd=$4
+  provenance "$n.pcapng" "$what; $PROBE_VER exit code $PROBE_RC, '$PROBE_VERDICT'; written by the probe itself (packets synthesised from its socket events, see the file's comment), the TLS secrets in the file's own Decryption Secrets Block(s) (tshark decodes it with no key file: the summary's second pass has no -o tls.keylog_file)" \
+    "$cmd" "$(summary $n "$port" dsb)"
+}
+
+cap_probe_xrdp_tls() {
+  local n=probe-xrdp-tls
+  "$LABSH" start-xrdp tls >/dev/null
+  probe_cap $n "$XRDP_PORT"
+  probe_provenance $n "$XRDP_PORT" "rdp-probe -> xrdp tls mode (TLS 1.3), no credentials: X.224 (RDP_NEG_REQ, xrdp selects SSL), TLS, then the session inside TLS as far as the probe goes" \
+    "rdp-probe probe 127.0.0.1:$XRDP_PORT --capture $n.pcapng --timeout 10s"
+}
+
+cap_probe_xrdp_tls12() {
+  local n=probe-xrdp-tls12
+  "$LABSH" start-xrdp tls12 >/dev/null
+  probe_cap $n "$XRDP_PORT"
+  probe_provenance $n "$XRDP_PORT" "rdp-probe -> xrdp tls12 mode (ssl_protocols=TLSv1.2: TLS 1.2, ECDHE; the secret is a CLIENT_RANDOM line), no credentials: X.224, TLS 1.2, then the session inside TLS as far as the probe goes" \
+    "rdp-probe probe 127.0.0.1:$XRDP_PORT --capture $n.pcapng --timeout 10s"
+}
+
+cap_probe_shadow_nla_ok() {
+  local n=probe-shadow-nla-ok
+  "$LABSH" start-shadow nla >/dev/null
+  LAB_PW=$LAB_PASS probe_cap $n "$SHADOW_PORT" -u rdptest --password-env LAB_PW
+  probe_provenance $n "$SHADOW_PORT" "rdp-probe -> FreeRDP shadow nla mode, right password (from the environment): X.224 (HYBRID), TLS 1.3, CredSSP with NTLM NEGOTIATE / CHALLENGE / AUTHENTICATE, pubKeyAuth" \
+    "LAB_PW=<lab password> rdp-probe probe 127.0.0.1:$SHADOW_PORT -u rdptest --password-env LAB_PW --capture $n.pcapng --timeout 10s"
+}
+
+cap_probe_shadow_nla_wrong() {
+  local n=probe-shadow-nla-wrongpass
+  "$LABSH" start-shadow nla >/dev/null
+  LAB_PW=WrongPass probe_cap $n "$SHADOW_PORT" -u rdptest --password-env LAB_PW
+  probe_provenance $n "$SHADOW_PORT" "rdp-probe -> FreeRDP shadow nla mode, wrong password (from the environment): X.224 (HYBRID), TLS 1.3, CredSSP with NTLM NEGOTIATE / CHALLENGE / AUTHENTICATE, which the server rejects" \
+    "LAB_PW=WrongPass rdp-probe probe 127.0.0.1:$SHADOW_PORT -u rdptest --password-env LAB_PW --capture $n.pcapng --timeout 10s"
+}
+
 ALL=(xrdp_tls_connect shadow_nla_ok shadow_nla_wrong shadow_nla_tls_refused xrdp_tls_nla_only xrdp_rdp_stdsec client_rst server_rst
      xrdp_via_socks5 xrdp_via_http
-     xrdp_tls12_ecdhe xrdp_tls_rsa_gcm xrdp_tls_rsa_cbc xrdp_tls_rsa_cbc_mte xrdp_tls10_cbc xrdp_tls12_missing_secret)
+     xrdp_tls12_ecdhe xrdp_tls_rsa_gcm xrdp_tls_rsa_cbc xrdp_tls_rsa_cbc_mte xrdp_tls10_cbc xrdp_tls12_missing_secret
+     probe_xrdp_tls probe_xrdp_tls12 probe_shadow_nla_ok probe_shadow_nla_wrong)
 cr_fixture() {  # cr_fixture CAPTURE PORT FIXTURE DESCRIPTION: first client payload of the capture
   local f=$CAP/$1.pcap hex
   hex=$(tshark -r "$f" -Y "tcp.dstport==$2 && tcp.len>0" -T fields -e tcp.payload 2>/dev/null | head -n1)
