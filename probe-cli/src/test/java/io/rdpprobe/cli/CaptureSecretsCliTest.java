@@ -114,6 +114,24 @@ class CaptureSecretsCliTest {
         assertThat(r.comments()).contains(io.rdpprobe.capture.ProbeCaptureFile.OWN_MARKER);
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"websocket", "http"})
+    void throughTheGatewayTheGatewaysTlsAndTheTunnelledRdpTlsAreBothInTheCapture(String transport) throws Exception {
+        Path f = dir.resolve("gw.pcapng");
+        Path keys = dir.resolve("gw.keys");
+        CliTest.Run run = CliTest.run("demo", "--gateway", "--gateway-transport", transport, "--capture", f.toString(),
+                "--keylog", keys.toString(), "--brief", "--timeout", "8s");
+        assertThat(run.code()).as(run.out() + run.err()).isZero();
+        Read r = read(f);
+        // the first ServerHello is the gateway's: its secrets came before it
+        assertThat(r.secretsBeforeServerHello()).anyMatch(l -> l.contains(" " + r.clientRandom() + " "));
+        List<String> logged = Files.readAllLines(keys, StandardCharsets.US_ASCII);
+        long sessions = logged.stream().filter(l -> l.startsWith("CLIENT_TRAFFIC_SECRET_0 ")
+                || l.startsWith("CLIENT_RANDOM ")).count();
+        assertThat(sessions).as("gateway leg(s) and the RDP TLS inside the tunnel").isGreaterThanOrEqualTo(2);
+        assertThat(r.allSecrets()).containsExactlyInAnyOrderElementsOf(logged);
+    }
+
     @Test
     void withoutKeylogTheCaptureStillHoldsTheSecretsAndTsharkDecryptsIt() throws Exception {
         Path f = dir.resolve("alone.pcapng");
