@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Regenerates testdata/captures/expected.json: the baseline of `rdp-probe analyze --expect` for the project's own
+# captures, which ExpectedCapturesTest (probe-cli, part of `mvn verify`) checks. Run it after a change that is
+# meant to change a verdict (new decoding, a new capture), then read `git diff testdata/captures/expected.json`:
+# every changed line is a changed verdict and should be one you meant.
+#   bash testdata/captures/update-expected.sh            (builds the jar first, offline, under the shared lock)
+#   NO_BUILD=1 bash testdata/captures/update-expected.sh (uses probe-cli/target/rdp-probe.jar as it is)
+# Evidence names added by hand to a connection ("evidence": {"selected": "SSL"}) are kept, with the new values.
+# Key logs: when `analyze` decrypts with the .keys files beside the captures (issue 12), pass them here too, so
+# the baseline holds the decrypted verdicts; ANALYZE_ARGS adds options, e.g. ANALYZE_ARGS="--keylog ...".
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+if [ -z "${NO_BUILD:-}" ]; then
+  if command -v flock >/dev/null; then
+    flock /tmp/mvn.lock mvn -B -q -o -DskipTests package
+  else
+    mvn -B -q -o -DskipTests package
+  fi
+fi
+# shellcheck disable=SC2086
+./rdp-probe analyze -q --no-progress ${ANALYZE_ARGS:-} --write-expected testdata/captures/expected.json testdata/captures > /dev/null
+git --no-pager diff --stat -- testdata/captures/expected.json 2>/dev/null || true
