@@ -175,7 +175,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
     }
 
     /** Tests: whether stderr counts as a terminal (null: {@link ByteProgress#stderrIsTerminal}). */
-    static volatile Boolean terminalOverride;
+    public static volatile Boolean terminalOverride;
 
     int run(PrintWriter out, PrintWriter err) {
         if (quiet && verbose.length > 0) {
