@@ -36,8 +36,8 @@ import picocli.CommandLine.Parameters;
  * <p>Regression mode ({@code --write-expected}, {@code --expect}, {@code --junit}) lives in
  * {@link io.rdpprobe.capture.regress}; this class only wires it.
  *
- * <p>Exit codes ({@link #EXIT_CODES}): 0 the captures were analysed (whatever the connections' verdicts); 1 a
- * {@code --html}/{@code --junit}/{@code --write-expected} file could not be written; 2 usage error; 3 unreadable
+ * <p>Exit codes ({@link #EXIT_CODES}): 0 the captures were analysed (whatever the connections' verdicts); 1 an
+ * internal error, or a {@code --html}/{@code --junit}/{@code --write-expected} file could not be written; 2 usage error; 3 unreadable
  * (missing, a directory without captures, no permission, not a pcap/pcapng file, or no packet of a supported link
  * type; or the {@code --expect} file); 4 truncated or broken capture (the connections before the damage are still
  * reported); 5 a difference from the {@code --expect} baseline (which then decides alone: 3 and 4 of a capture are
@@ -57,8 +57,8 @@ public final class AnalyzeCommand implements Callable<Integer> {
     /** A verdict, a connection or a capture differs from the --expect baseline. */
     public static final int EXIT_DIFFERENT = 5;
     /** The one exit-code table, shown in both helps (README has the same). */
-    public static final String EXIT_CODES = "Exit codes: 0 analysed; 1 a --html/--junit/--write-expected file not "
-            + "written; 2 usage error; 3 unreadable (missing, directory without captures, "
+    public static final String EXIT_CODES = "Exit codes: 0 analysed; 1 internal error, or a --html/--junit/"
+            + "--write-expected file not written; 2 usage error; 3 unreadable (missing, directory without captures, "
             + "permission denied, not a pcap/pcapng file, no supported link type; or the --expect file); 4 truncated or "
             + "broken capture (connections before the damage are still reported); 5 different from the --expect "
             + "baseline (with --expect only 0, 5 and 1-3 for the run itself). Several captures: the highest code.";
