@@ -174,6 +174,9 @@ public final class AnalyzeCommand implements Callable<Integer> {
         return null;
     }
 
+    /** The progress bar of this run, or null. */
+    private ByteProgress progress;
+
     /** Tests: whether stderr counts as a terminal (null: {@link ByteProgress#stderrIsTerminal}). */
     public static volatile Boolean terminalOverride;
 
@@ -210,7 +213,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
             total += sizeOrZero(f);
         }
         boolean terminal = terminalOverride != null ? terminalOverride : ByteProgress.stderrIsTerminal();
-        ByteProgress progress = ByteProgress.wanted(noProgress, quiet, json, System.getenv(), terminal)
+        progress = ByteProgress.wanted(noProgress, quiet, json, System.getenv(), terminal)
                 ? new ByteProgress(err, total, files.size(), System::nanoTime) : null;
         List<Map.Entry<String, Report>> collected = html != null ? new ArrayList<>() : null;
         int[] notCollected = {0};
@@ -230,7 +233,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
                 progress.startFile(before);
             }
             String[] error = {null};
-            int c = analyzeOne(o, out, err, progress, regression, collected, notCollected, several, error);
+            int c = analyzeOne(o, out, err, regression, collected, notCollected, several, error);
             before += sizeOrZero(capture);
             if (firstError == null && error[0] != null) {
                 firstError = capture + ": " + error[0];
@@ -244,8 +247,8 @@ public final class AnalyzeCommand implements Callable<Integer> {
             out.println("],\n \"error\": " + ReportJson.write(firstError) + "}");
         }
         out.flush();
+        List<Difference> diffs = regression != null ? regression.differences() : List.of();
         if (expect != null) {
-            List<Difference> diffs = regression.differences();
             PrintWriter to = json || zeek ? err : out;
             int connections = regression.connectionsAnalysed();
             to.println((o instanceof TextOutput ? "\n" : "") + "expect " + expect + ": " + connections + " connection(s) in "
@@ -264,7 +267,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
         if (junit != null) {
             java.io.StringWriter sw = new java.io.StringWriter();
             try (io.rdpprobe.report.JUnitXmlWriter w = new io.rdpprobe.report.JUnitXmlWriter(sw)) {
-                regression.writeJUnit(w, expect != null ? regression.differences() : List.of());
+                regression.writeJUnit(w, diffs);
             }
             written &= ProbeCommand.writeFile(err, junit, "--junit", sw.toString());
         }
@@ -310,12 +313,12 @@ public final class AnalyzeCommand implements Callable<Integer> {
     }
 
     /** One capture: analysed, printed, handed to the regression; its exit code, its error (without the path) in error[0]. */
-    private int analyzeOne(Output o, PrintWriter out, PrintWriter err, ByteProgress progress, Regression regression,
+    private int analyzeOne(Output o, PrintWriter out, PrintWriter err, Regression regression,
                            List<Map.Entry<String, Report>> collected, int[] notCollected, boolean several, String[] error) {
         if (regression != null) {
             regression.begin(capture);
         }
-        int code = analyzeFile(o, out, err, progress, regression, collected, notCollected, several, error);
+        int code = analyzeFile(o, out, err, regression, collected, notCollected, several, error);
         if (regression != null) {
             // the baseline keeps no path: "cannot read: no such file"
             regression.end(error[0] == null ? null : error[0].replace("cannot read " + capture + ": ", "cannot read: ")
@@ -324,7 +327,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
         return code;
     }
 
-    private int analyzeFile(Output o, PrintWriter out, PrintWriter err, ByteProgress progress, Regression regression,
+    private int analyzeFile(Output o, PrintWriter out, PrintWriter err, Regression regression,
                             List<Map.Entry<String, Report>> collected, int[] notCollected, boolean several, String[] error) {
         String why = unreadable(capture);
         if (why != null) {
@@ -334,12 +337,12 @@ public final class AnalyzeCommand implements Callable<Integer> {
         boolean[] begun = {false};
         try {
             CaptureAnalyzer.Summary s = CaptureAnalyzer.analyze(capture, c -> {
+                if (progress != null) {
+                    progress.clear();
+                }
                 if (!begun[0]) {
                     o.begin(capture);
                     begun[0] = true;
-                }
-                if (progress != null) {
-                    progress.clear();
                 }
                 o.connection(c);
                 if (regression != null) {
@@ -376,6 +379,9 @@ public final class AnalyzeCommand implements Callable<Integer> {
         } catch (CaptureFormatException e) {
             int code = e.kind() == CaptureFormatException.Kind.NOT_A_CAPTURE ? EXIT_UNREADABLE : EXIT_BROKEN_CAPTURE;
             error[0] = e.getMessage();
+            if (progress != null) {
+                progress.clear();
+            }
             if (begun[0]) {
                 o.abort(e.getMessage());
                 out.flush();
@@ -386,6 +392,9 @@ public final class AnalyzeCommand implements Callable<Integer> {
         } catch (IOException e) {
             String msg = "cannot read " + capture + ": " + e.getMessage();
             error[0] = msg;
+            if (progress != null) {
+                progress.clear();
+            }
             if (begun[0]) {
                 o.abort(msg);
                 out.flush();

@@ -16,7 +16,7 @@ import java.util.stream.Stream;
  * not taken is said, per directory, in {@link #skipped}.
  *
  * @param captures the files to analyse, in order (a given file that does not exist is kept: reading it says why)
- * @param skipped  one line per directory that held other files or none: which, and why
+ * @param skipped  one line per directory that held other files: which, and why; one per capture named twice
  */
 public record CaptureInputs(List<Path> captures, List<String> skipped) {
     /** At most this many skipped names are listed per directory (the rest are counted). */
@@ -63,7 +63,17 @@ public record CaptureInputs(List<Path> captures, List<String> skipped) {
                         + String.join(", ", names) + (other.size() > names.size() ? ", ..." : ""));
             }
         }
-        return new CaptureInputs(List.copyOf(out), List.copyOf(skipped));
+        // a file named twice (itself and through its directory, or two spellings) is analysed once
+        java.util.Set<Path> seen = new java.util.HashSet<>();
+        List<Path> once = new ArrayList<>();
+        for (Path p : out) {
+            if (seen.add(p.toAbsolutePath().normalize())) {
+                once.add(p);
+            } else {
+                skipped.add(p + ": skipped: named twice (analysed once)");
+            }
+        }
+        return new CaptureInputs(List.copyOf(once), List.copyOf(skipped));
     }
 
     /** {@code p} relative to {@code base}, {@code /}-separated. */

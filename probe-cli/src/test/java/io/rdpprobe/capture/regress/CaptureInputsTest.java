@@ -25,6 +25,10 @@ class CaptureInputsTest {
         assertThat(in.captures()).containsExactly(single, d.resolve("a.PCAPNG"), d.resolve("a0.pcap"), d.resolve("b.pcap"),
                 d.resolve("sub/a.pcap"), d.resolve("sub/c.cap"));
         assertThat(in.skipped()).containsExactly(d + ": skipped 2 file(s) not named *.pcap, *.pcapng or *.cap: x.keys, z/notes.txt");
+        // named twice: analysed once
+        CaptureInputs twice = CaptureInputs.expand(List.of(d.resolve("b.pcap"), d.resolve("sub/../b.pcap")));
+        assertThat(twice.captures()).containsExactly(d.resolve("b.pcap"));
+        assertThat(twice.skipped()).containsExactly(d.resolve("sub/../b.pcap") + ": skipped: named twice (analysed once)");
         // an empty directory stays, so that reading it says why (exit 3)
         Path empty = Files.createDirectories(dir.resolve("empty"));
         assertThat(CaptureInputs.expand(List.of(empty)).captures()).containsExactly(empty);
