@@ -6,8 +6,9 @@
 #   bash testdata/captures/update-expected.sh            (builds the jar first, offline, under the shared lock)
 #   NO_BUILD=1 bash testdata/captures/update-expected.sh (uses probe-cli/target/rdp-probe.jar as it is)
 # Evidence names added by hand to a connection ("evidence": {"selected": "SSL"}) are kept, with the new values.
-# Key logs: when `analyze` decrypts with the .keys files beside the captures (issue 12), pass them here too, so
-# the baseline holds the decrypted verdicts; ANALYZE_ARGS adds options, e.g. ANALYZE_ARGS="--keylog ...".
+# Key logs: once `analyze` has --keylog (issue 12's decryption), every .keys file here is passed with it (a key log
+# is keyed by client random, so one merged set serves every capture) and the baseline holds the decrypted verdicts;
+# ExpectedCapturesTest passes the same files. ANALYZE_ARGS adds other options.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 if [ -z "${NO_BUILD:-}" ]; then
@@ -17,6 +18,10 @@ if [ -z "${NO_BUILD:-}" ]; then
     mvn -B -q -o -DskipTests package
   fi
 fi
+keys=()
+if ./rdp-probe analyze --help 2>/dev/null | grep -q -- '--keylog'; then
+  for k in testdata/captures/*.keys; do keys+=(--keylog "$k"); done
+fi
 # shellcheck disable=SC2086
-./rdp-probe analyze -q --no-progress ${ANALYZE_ARGS:-} --write-expected testdata/captures/expected.json testdata/captures > /dev/null
+./rdp-probe analyze -q --no-progress "${keys[@]}" ${ANALYZE_ARGS:-} --write-expected testdata/captures/expected.json testdata/captures > /dev/null
 git --no-pager diff --stat -- testdata/captures/expected.json 2>/dev/null || true

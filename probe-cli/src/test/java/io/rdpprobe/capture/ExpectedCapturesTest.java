@@ -35,6 +35,25 @@ class ExpectedCapturesTest {
 
     record Run(int code, String out, String err) {}
 
+    /**
+     * {@code --keylog F} for every key log beside the captures, once {@code analyze} has that option (issue 12's
+     * decryption): the baseline is then the decrypted analysis, as testdata/captures/update-expected.sh writes it.
+     */
+    static String[] withKeyLogs(String... args) {
+        java.util.List<String> all = new java.util.ArrayList<>();
+        CommandLine analyze = io.rdpprobe.cli.Main.commandLine().getSubcommands().get("analyze");
+        if (analyze.getCommandSpec().findOption("--keylog") != null) {
+            try (var s = Files.list(DIR)) {
+                s.filter(p -> p.getFileName().toString().endsWith(".keys")).sorted()
+                        .forEach(p -> all.addAll(java.util.List.of("--keylog", p.toString())));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+        all.addAll(java.util.List.of(args));
+        return all.toArray(String[]::new);
+    }
+
     static Run analyze(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
@@ -50,7 +69,7 @@ class ExpectedCapturesTest {
 
     @Test
     void theProjectsCapturesMatchTheirBaseline() {
-        Run r = analyze("-q", "--expect", EXPECTED.toString(), DIR.toString());
+        Run r = analyze(withKeyLogs("-q", "--expect", EXPECTED.toString(), DIR.toString()));
         assertThat(r.code()).as(r.out() + r.err()).isZero();
         long captures;
         try (var s = Files.list(DIR)) {
@@ -63,7 +82,7 @@ class ExpectedCapturesTest {
         // the directory's other files are said to be skipped, not analysed
         assertThat(r.err()).contains("not named *.pcap, *.pcapng or *.cap").contains("expected.json").contains("PROVENANCE.md");
         // with no CAPTURE, the baseline's own captures
-        Run alone = analyze("-q", "--expect", EXPECTED.toString());
+        Run alone = analyze(withKeyLogs("-q", "--expect", EXPECTED.toString()));
         assertThat(alone.code()).as(alone.out() + alone.err()).isZero();
         assertThat(alone.out()).contains(captures + " capture(s) compared: no difference");
     }
@@ -101,7 +120,7 @@ class ExpectedCapturesTest {
                     .put("cause", "ACCOUNT_LOCKED_OUT");
         });
         Path junit = tmp.resolve("regress.xml");
-        Run r = analyze("-q", "--expect", changed.toString(), "--junit", junit.toString(), DIR.toString());
+        Run r = analyze(withKeyLogs("-q", "--expect", changed.toString(), "--junit", junit.toString(), DIR.toString()));
         assertThat(r.code()).as(r.out() + r.err()).isEqualTo(io.rdpprobe.cli.AnalyzeCommand.EXIT_DIFFERENT);
         String line = "shadow-nla-authonly-wrongpass.pcap [2026-11-20T23:49:42.078220Z 127.0.0.1:49114 -> 127.0.0.1:33892]"
                 + " verdict.cause: expected ACCOUNT_LOCKED_OUT, got LOGON_FAILURE";
@@ -135,7 +154,7 @@ class ExpectedCapturesTest {
             gone.putNull("error");
             gone.putObject("connections");
         });
-        Run r = analyze("--summary", "--expect", changed.toString());
+        Run r = analyze(withKeyLogs("--summary", "--expect", changed.toString()));
         assertThat(r.code()).as(r.out() + r.err()).isEqualTo(5);
         assertThat(r.out())
                 .contains("stages.TLS: expected WARNING CERT_SELF_SIGNED, got OK")
