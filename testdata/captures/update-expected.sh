@@ -8,6 +8,7 @@
 # Evidence names added by hand to a connection ("evidence": {"selected": "SSL"}) are kept, with the new values.
 # Key logs: once `analyze` has --keylog (issue 12's decryption), every .keys file here is passed with it (a key log
 # is keyed by client random, so one merged set serves every capture) and the baseline holds the decrypted verdicts;
+# Likewise every .key file (the lab's PEM RSA keys, for the TLS_RSA captures) with --rsa-key.
 # ExpectedCapturesTest passes the same files. ANALYZE_ARGS adds other options.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
@@ -19,8 +20,12 @@ if [ -z "${NO_BUILD:-}" ]; then
   fi
 fi
 keys=()
-if ./rdp-probe analyze --help 2>/dev/null | grep -q -- '--keylog'; then
+help=$(./rdp-probe analyze --help 2>/dev/null || true)
+if grep -q -- '--keylog' <<< "$help"; then
   for k in testdata/captures/*.keys; do keys+=(--keylog "$k"); done
+fi
+if grep -q -- '--rsa-key' <<< "$help"; then
+  for k in testdata/captures/*.key; do keys+=(--rsa-key "$k"); done
 fi
 # shellcheck disable=SC2086
 ./rdp-probe analyze -q --no-progress "${keys[@]}" ${ANALYZE_ARGS:-} --write-expected testdata/captures/expected.json testdata/captures > /dev/null
