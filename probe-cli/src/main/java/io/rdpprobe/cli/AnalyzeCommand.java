@@ -4,6 +4,11 @@ import io.rdpprobe.capture.AnalyzedConnection;
 import io.rdpprobe.capture.CaptureAnalyzer;
 import io.rdpprobe.capture.CaptureFormatException;
 import io.rdpprobe.capture.ZeekMapping;
+import io.rdpprobe.capture.regress.Baseline;
+import io.rdpprobe.capture.regress.ByteProgress;
+import io.rdpprobe.capture.regress.CaptureInputs;
+import io.rdpprobe.capture.regress.Difference;
+import io.rdpprobe.capture.regress.Regression;
 import io.rdpprobe.probe.model.Report;
 import io.rdpprobe.probe.model.TranscriptSection;
 import io.rdpprobe.probe.model.Verdict;
@@ -24,34 +29,51 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code rdp-probe analyze CAPTURE}: the stage report of every RDP connection in a pcap or pcapng file, as the live
- * probe would print it. Output is streamed: each connection is printed when it ends in the capture, so memory
- * does not grow with the file.
+ * {@code rdp-probe analyze CAPTURE...}: the stage report of every RDP connection in pcap or pcapng files (a
+ * directory stands for the captures inside it, {@link CaptureInputs}), as the live probe would print it. Output is
+ * streamed: each connection is printed when it ends in the capture, so memory does not grow with the file.
  *
- * <p>Exit codes ({@link #EXIT_CODES}): 0 the capture was analysed (whatever the connections' verdicts); 2 usage
- * error; 3 unreadable (missing, a directory, no permission, not a pcap/pcapng file, or no packet of a supported
- * link type); 4 truncated or broken capture (the connections before the damage are still reported). Under
+ * <p>Regression mode ({@code --write-expected}, {@code --expect}, {@code --junit}) lives in
+ * {@link io.rdpprobe.capture.regress}; this class only wires it.
+ *
+ * <p>Exit codes ({@link #EXIT_CODES}): 0 the captures were analysed (whatever the connections' verdicts); 1 an
+ * internal error, or a {@code --html}/{@code --junit}/{@code --write-expected} file could not be written; 2 usage error; 3 unreadable
+ * (missing, a directory without captures, no permission, not a pcap/pcapng file, or no packet of a supported link
+ * type; or the {@code --expect} file); 4 truncated or broken capture (the connections before the damage are still
+ * reported); 5 a difference from the {@code --expect} baseline (which then decides alone: 3 and 4 of a capture are
+ * differences only when its baseline says otherwise). With several captures the highest code applies. Under
  * {@code --json} every outcome prints one JSON object, with {@code error} set when the exit code is not 0.
  */
 @Command(name = "analyze", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-        description = "Reads a pcap/pcapng capture and reports, per RDP connection, the stages reached and why it stopped.",
+        description = "Reads pcap/pcapng captures and reports, per RDP connection, the stages reached and why it stopped.",
         footer = {"", AnalyzeCommand.EXIT_CODES})
 public final class AnalyzeCommand implements Callable<Integer> {
+    /** A --html, --junit or --write-expected file could not be written. */
+    public static final int EXIT_WRITE_FAILED = 1;
     /** Missing, a directory, no permission, not a capture, or nothing of a supported link type. */
     public static final int EXIT_UNREADABLE = 3;
     /** The file ends inside a record or header, or a block is broken. */
     public static final int EXIT_BROKEN_CAPTURE = 4;
+    /** A verdict, a connection or a capture differs from the --expect baseline. */
+    public static final int EXIT_DIFFERENT = 5;
     /** The one exit-code table, shown in both helps (README has the same). */
-    public static final String EXIT_CODES = "Exit codes: 0 analysed; 2 usage error; 3 unreadable (missing, directory, "
-            + "permission denied, not a pcap/pcapng file, no supported link type); 4 truncated or broken capture "
-            + "(connections before the damage are still reported).";
-    static final long PROGRESS_THRESHOLD = 100L * 1024 * 1024;
+    public static final String EXIT_CODES = "Exit codes: 0 analysed; 1 internal error, or a --html/--junit/"
+            + "--write-expected file not written; 2 usage error; 3 unreadable (missing, directory without captures, "
+            + "permission denied, not a pcap/pcapng file, no supported link type; or the --expect file); 4 truncated or "
+            + "broken capture (connections before the damage are still reported); 5 different from the --expect "
+            + "baseline (with --expect only 0, 5 and 1-3 for the run itself). Several captures: the highest code.";
 
-    @Parameters(index = "0", paramLabel = "CAPTURE", description = "pcap or pcapng file")
+    @Parameters(paramLabel = "CAPTURE", arity = "0..*",
+            description = "pcap/pcapng files, or directories (their *.pcap, *.pcapng and *.cap files, recursively, in "
+                    + "sorted order); with --expect and none given, the captures the baseline names")
+    List<Path> captures = new ArrayList<>();
+
+    /** The capture being analysed (one of {@link #captures}, expanded). */
     Path capture;
 
     @Option(names = "--json", description = "JSON: one object {\"capture\":FILE,\"connections\":[report,...],"
-            + "\"summary\":{...},\"warnings\":[...],\"error\":null|\"...\"} (same report schema as the probe), for every outcome")
+            + "\"summary\":{...},\"warnings\":[...],\"error\":null|\"...\"} (same report schema as the probe), for every "
+            + "outcome; several captures: {\"captures\":[object,...],\"error\":...}")
     boolean json;
 
     @Option(names = "--summary", description = "one line per connection")
@@ -71,7 +93,8 @@ public final class AnalyzeCommand implements Callable<Integer> {
     @Option(names = "--no-evidence", hidden = true)
     boolean noEvidence;
 
-    @Option(names = "--no-progress", description = "never print progress on stderr")
+    @Option(names = "--no-progress", description = "never print the progress bar (it is shown on stderr only when "
+            + "stderr is a terminal, without -q, --json or CI=true)")
     boolean noProgress;
 
     @Option(names = "--html", paramLabel = "FILE",
@@ -80,10 +103,23 @@ public final class AnalyzeCommand implements Callable<Integer> {
     Path html;
 
     @Option(names = "--junit", paramLabel = "FILE",
-            description = "also write JUnit XML: one testcase per connection, FAILED verdicts as failures")
+            description = "also write JUnit XML: a testsuite per capture, a testcase per connection (endpoints and stage); "
+                    + "FAILED verdicts are failures, or with --expect the differences from the baseline")
     Path junit;
 
-    /** Connections kept for --html/--junit (the rest are counted; the page would be unreadable anyway). */
+    @Option(names = "--write-expected", paramLabel = "FILE",
+            description = "write the analysis as a baseline for --expect: per capture (named relative to FILE's directory) "
+                    + "and connection (first packet, endpoints) the verdict, each stage's status and cause and the mstsc "
+                    + "code; sorted keys, no run time, no absolute path; evidence names FILE already gives are kept")
+    Path writeExpected;
+
+    @Option(names = "--expect", paramLabel = "FILE",
+            description = "compare every connection with the baseline FILE (--write-expected): verdict stage, status, "
+                    + "cause, inferred, mstsc code, each stage, and the evidence FILE names; print each difference "
+                    + "(capture, connection, field, expected, got) and exit 5 if there is one")
+    Path expect;
+
+    /** Connections kept for --html (the rest are counted; the page would be unreadable anyway). */
     static final int MAX_COLLECTED = 2000;
 
     @CommandLine.Spec
@@ -97,6 +133,11 @@ public final class AnalyzeCommand implements Callable<Integer> {
         out.println("{\"capture\": " + ReportJson.write(file) + ",\n \"connections\": [],\n \"error\": "
                 + ReportJson.write("usage: " + error) + "}");
         out.flush();
+    }
+
+    /** The first capture named (for a usage error's JSON object), or null. */
+    String firstCapture() {
+        return captures == null || captures.isEmpty() ? null : captures.get(0).toString();
     }
 
     /** How connections are printed. */
@@ -125,7 +166,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
             return "cannot read " + file + ": no such file";
         }
         if (Files.isDirectory(file)) {
-            return "cannot read " + file + ": it is a directory";
+            return "cannot read " + file + ": it is a directory with no *.pcap, *.pcapng or *.cap file";
         }
         if (!Files.isReadable(file)) {
             return "cannot read " + file + ": permission denied";
@@ -133,66 +174,214 @@ public final class AnalyzeCommand implements Callable<Integer> {
         return null;
     }
 
+    /** The progress bar of this run, or null. */
+    private ByteProgress progress;
+
+    /** Tests: whether stderr counts as a terminal (null: {@link ByteProgress#stderrIsTerminal}). */
+    public static volatile Boolean terminalOverride;
+
     int run(PrintWriter out, PrintWriter err) {
         if (quiet && verbose.length > 0) {
             throw new CommandLine.ParameterException(spec.commandLine(), "-q/--quiet and -v/--verbose exclude each other");
         }
+        if (captures.isEmpty() && expect == null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "Missing required parameter: 'CAPTURE' "
+                    + "(a capture file or directory; it may be left out only with --expect)");
+        }
         TextRenderer.Detail detail = TextRenderer.Detail.of(quiet, verbose.length);
         Output o = json ? new JsonOutput(out) : summary ? new SummaryOutput(out) : zeek ? new ZeekOutput(out)
                 : new TextOutput(out, detail, spec != null && TextRenderer.colourWanted(System.console() != null, System.getenv()));
+        Baseline expected = null;
+        if (expect != null) {
+            try {
+                expected = Baseline.read(expect);
+            } catch (Baseline.BaselineException e) {
+                capture = captures.isEmpty() ? expect : captures.get(0);
+                return fail(o, out, err, "--expect: " + e.getMessage(), EXIT_UNREADABLE);
+            }
+        }
+        Regression regression = expect != null || writeExpected != null || junit != null
+                ? new Regression(expect, expected, writeExpected, regenerateCommand()) : null;
+        CaptureInputs inputs = CaptureInputs.expand(captures.isEmpty() ? regression.expectedCaptures() : captures);
+        for (String s : inputs.skipped()) {
+            err.println("rdp-probe analyze: " + s);
+        }
+        err.flush();
+        List<Path> files = inputs.captures();
+        long total = 0;
+        for (Path f : files) {
+            total += sizeOrZero(f);
+        }
+        boolean terminal = terminalOverride != null ? terminalOverride : ByteProgress.stderrIsTerminal();
+        progress = ByteProgress.wanted(noProgress, quiet, json, System.getenv(), terminal)
+                ? new ByteProgress(err, total, files.size(), System::nanoTime) : null;
+        List<Map.Entry<String, Report>> collected = html != null ? new ArrayList<>() : null;
+        int[] notCollected = {0};
+        boolean several = files.size() > 1;
+        if (json && several) {
+            out.print("{\"captures\": [\n");
+        }
+        int code = 0;
+        String firstError = null;
+        long before = 0;
+        for (int i = 0; i < files.size(); i++) {
+            capture = files.get(i);
+            if (json && several && i > 0) {
+                out.print(",\n");
+            }
+            if (progress != null) {
+                progress.startFile(before);
+            }
+            String[] error = {null};
+            int c = analyzeOne(o, out, err, regression, collected, notCollected, several, error);
+            before += sizeOrZero(capture);
+            if (firstError == null && error[0] != null) {
+                firstError = capture + ": " + error[0];
+            }
+            code = Math.max(code, c);
+        }
+        if (progress != null) {
+            progress.done();
+        }
+        if (json && several) {
+            out.println("],\n \"error\": " + ReportJson.write(firstError) + "}");
+        }
+        out.flush();
+        List<Difference> diffs = regression != null ? regression.differences() : List.of();
+        if (expect != null) {
+            PrintWriter to = json || zeek ? err : out;
+            int connections = regression.connectionsAnalysed();
+            to.println((o instanceof TextOutput ? "\n" : "") + "expect " + expect + ": " + connections + " connection(s) in "
+                    + files.size() + " capture(s) compared: " + (diffs.isEmpty() ? "no difference"
+                    : diffs.size() + " difference(s)"));
+            for (Difference d : diffs) {
+                to.println("  " + d.line());
+            }
+            to.flush();
+            code = diffs.isEmpty() ? 0 : EXIT_DIFFERENT;
+        }
+        boolean written = true;
+        if (collected != null) {
+            written &= writeHtml(err, collected, notCollected[0], several);
+        }
+        if (junit != null) {
+            java.io.StringWriter sw = new java.io.StringWriter();
+            try (io.rdpprobe.report.JUnitXmlWriter w = new io.rdpprobe.report.JUnitXmlWriter(sw)) {
+                regression.writeJUnit(w, diffs);
+            }
+            written &= ProbeCommand.writeFile(err, junit, "--junit", sw.toString());
+        }
+        if (writeExpected != null) {
+            written &= ProbeCommand.writeFile(err, writeExpected, "--write-expected", regression.baselineText());
+        }
+        return !written && code == 0 ? EXIT_WRITE_FAILED : code;
+    }
+
+    private static long sizeOrZero(Path f) {
+        try {
+            return Files.isRegularFile(f) ? Files.size(f) : 0;
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    /**
+     * The command a baseline gives for its regeneration: the one the baseline being replaced gives (the project's
+     * names its script), else this run's, with the captures named relative to the baseline's directory.
+     */
+    private String regenerateCommand() {
+        if (writeExpected == null) {
+            return null;
+        }
+        if (Files.isRegularFile(writeExpected)) {
+            try {
+                String old = Baseline.read(writeExpected).regenerate();
+                if (old != null) {
+                    return old;
+                }
+            } catch (Baseline.BaselineException e) {
+                // not a baseline: this run's command
+            }
+        }
+        StringBuilder b = new StringBuilder("in this file's directory: rdp-probe analyze --write-expected ");
+        b.append(writeExpected.getFileName());
+        for (Path c : captures) {
+            String n = CaptureInputs.nameIn(writeExpected, c);
+            b.append(' ').append(n.isEmpty() ? "." : n);
+        }
+        return b.toString();
+    }
+
+    /** One capture: analysed, printed, handed to the regression; its exit code, its error (without the path) in error[0]. */
+    private int analyzeOne(Output o, PrintWriter out, PrintWriter err, Regression regression,
+                           List<Map.Entry<String, Report>> collected, int[] notCollected, boolean several, String[] error) {
+        if (regression != null) {
+            regression.begin(capture);
+        }
+        int code = analyzeFile(o, out, err, regression, collected, notCollected, several, error);
+        if (regression != null) {
+            // the baseline keeps no path: "cannot read: no such file"
+            regression.end(error[0] == null ? null : error[0].replace("cannot read " + capture + ": ", "cannot read: ")
+                    .replace(capture.toString(), "CAPTURE"));
+        }
+        return code;
+    }
+
+    private int analyzeFile(Output o, PrintWriter out, PrintWriter err, Regression regression,
+                            List<Map.Entry<String, Report>> collected, int[] notCollected, boolean several, String[] error) {
         String why = unreadable(capture);
         if (why != null) {
+            error[0] = why;
             return fail(o, out, err, why, EXIT_UNREADABLE);
         }
-        long size;
-        try {
-            size = Files.size(capture);
-        } catch (IOException e) {
-            return fail(o, out, err, "cannot read " + capture + ": " + e.getMessage(), EXIT_UNREADABLE);
-        }
-        Progress progress = !noProgress && size > PROGRESS_THRESHOLD ? new Progress(err, size) : null;
         boolean[] begun = {false};
-        List<Map.Entry<String, Report>> collected = html != null || junit != null ? new ArrayList<>() : null;
-        int[] notCollected = {0};
         try {
             CaptureAnalyzer.Summary s = CaptureAnalyzer.analyze(capture, c -> {
+                if (progress != null) {
+                    progress.clear();
+                }
                 if (!begun[0]) {
                     o.begin(capture);
                     begun[0] = true;
                 }
                 o.connection(c);
+                if (regression != null) {
+                    regression.connection(c);
+                }
                 if (collected != null) {
                     if (collected.size() < MAX_COLLECTED) {
-                        collected.add(Map.entry(label(c), withLadder(c)));
+                        collected.add(Map.entry((several ? capture.getFileName() + " " : "") + label(c), withLadder(c)));
                     } else {
                         notCollected[0]++;
                     }
                 }
             }, progress);
-            if (progress != null) {
-                progress.done();
-            }
             if (!begun[0]) {
                 o.begin(capture);
             }
             List<String> warnings = new ArrayList<>(s.linkTypeNotes());
-            String error = s.broken() != null ? s.broken() : s.truncation();
-            int code = error != null ? EXIT_BROKEN_CAPTURE : 0;
-            if (error == null && s.nothingDecodable()) {
-                error = String.join("; ", warnings);
+            String e = s.broken() != null ? s.broken() : s.truncation();
+            int code = e != null ? EXIT_BROKEN_CAPTURE : 0;
+            if (e == null && s.nothingDecodable()) {
+                e = String.join("; ", warnings);
                 code = EXIT_UNREADABLE;
             }
-            o.end(s, warnings, error);
+            if (progress != null) {
+                progress.clear();
+            }
+            o.end(s, warnings, e);
             out.flush();
-            if (error != null) {
-                err.println("rdp-probe analyze: " + capture + ": " + error);
+            if (e != null) {
+                err.println("rdp-probe analyze: " + capture + ": " + e);
             }
-            if (collected != null && !writeFiles(err, collected, notCollected[0])) {
-                return code == 0 ? 1 : code;
-            }
+            error[0] = e;
             return code;
         } catch (CaptureFormatException e) {
             int code = e.kind() == CaptureFormatException.Kind.NOT_A_CAPTURE ? EXIT_UNREADABLE : EXIT_BROKEN_CAPTURE;
+            error[0] = e.getMessage();
+            if (progress != null) {
+                progress.clear();
+            }
             if (begun[0]) {
                 o.abort(e.getMessage());
                 out.flush();
@@ -202,6 +391,10 @@ public final class AnalyzeCommand implements Callable<Integer> {
             return fail(o, out, err, e.getMessage(), code);
         } catch (IOException e) {
             String msg = "cannot read " + capture + ": " + e.getMessage();
+            error[0] = msg;
+            if (progress != null) {
+                progress.clear();
+            }
             if (begun[0]) {
                 o.abort(msg);
                 out.flush();
@@ -219,42 +412,16 @@ public final class AnalyzeCommand implements Callable<Integer> {
             o.abort(error);
             out.flush();
         }
-        err.println("rdp-probe analyze: " + (error.startsWith("cannot read") ? "" : capture + ": ") + error);
+        err.println("rdp-probe analyze: " + (error.startsWith("cannot read") || error.startsWith("--expect")
+                ? "" : capture + ": ") + error);
         return code;
-    }
-
-    /** "\ranalyze: 42% of 1.0 GB" on stderr, at most once a second. */
-    static final class Progress implements java.util.function.LongConsumer {
-        private final PrintWriter err;
-        private final long size;
-        private long last;
-
-        Progress(PrintWriter err, long size) {
-            this.err = err;
-            this.size = size;
-        }
-
-        @Override
-        public void accept(long pos) {
-            long now = System.nanoTime();
-            if (now - last < 1_000_000_000L) {
-                return;
-            }
-            last = now;
-            err.printf("\ranalyze: %3d%% of %.1f MB", pos * 100 / Math.max(1, size), size / 1e6);
-            err.flush();
-        }
-
-        void done() {
-            err.printf("\ranalyze: 100%% of %.1f MB%n", size / 1e6);
-            err.flush();
-        }
     }
 
     static final class TextOutput implements Output {
         private final PrintWriter out;
         private final TextRenderer renderer;
         private int n;
+        private int captures;
 
         TextOutput(PrintWriter out, TextRenderer.Detail detail, boolean colour) {
             this.out = out;
@@ -263,6 +430,9 @@ public final class AnalyzeCommand implements Callable<Integer> {
 
         @Override
         public void begin(Path file) {
+            if (captures++ > 0) {
+                out.println();
+            }
             out.println("capture " + file);
         }
 
@@ -357,25 +527,15 @@ public final class AnalyzeCommand implements Callable<Integer> {
         return previous;
     }
 
-    private boolean writeFiles(PrintWriter err, List<Map.Entry<String, Report>> collected, int notCollected) {
-        boolean ok = true;
-        String name = capture.getFileName() == null ? capture.toString() : capture.getFileName().toString();
-        if (html != null) {
-            String page = io.rdpprobe.report.HtmlReport.analyze(name, collected, java.time.Instant.now());
-            if (notCollected > 0) {
-                page = page.replace("</body>", "<p class=\"note\">" + notCollected + " more connection(s) not shown (at most "
-                        + MAX_COLLECTED + ").</p>\n</body>");
-            }
-            ok &= ProbeCommand.writeFile(err, html, "--html", page);
+    private boolean writeHtml(PrintWriter err, List<Map.Entry<String, Report>> collected, int notCollected, boolean several) {
+        String name = several ? captures.size() == 1 ? captures.get(0).toString() : "several captures"
+                : capture.getFileName() == null ? capture.toString() : capture.getFileName().toString();
+        String page = io.rdpprobe.report.HtmlReport.analyze(name, collected, java.time.Instant.now());
+        if (notCollected > 0) {
+            page = page.replace("</body>", "<p class=\"note\">" + notCollected + " more connection(s) not shown (at most "
+                    + MAX_COLLECTED + ").</p>\n</body>");
         }
-        if (junit != null) {
-            java.io.StringWriter sw = new java.io.StringWriter();
-            try (io.rdpprobe.report.JUnitXmlWriter w = new io.rdpprobe.report.JUnitXmlWriter(sw)) {
-                io.rdpprobe.report.ReportJUnit.writeCapture(w, name, collected);
-            }
-            ok &= ProbeCommand.writeFile(err, junit, "--junit", sw.toString());
-        }
-        return ok;
+        return ProbeCommand.writeFile(err, html, "--html", page);
     }
 
     /** {@code <first packet> <target> <status> <stage> <cause or -> <summary>}. */
@@ -394,6 +554,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
 
         @Override
         public void begin(Path file) {
+            first = true;
             out.print("{\"capture\": " + ReportJson.write(file == null ? null : file.toString()) + ",\n \"connections\": [");
         }
 

@@ -55,7 +55,7 @@ public final class Main implements Runnable {
             String message = redact(ex.getMessage(), args);
             if (failed.getCommand() instanceof AnalyzeCommand && java.util.Arrays.asList(args).contains("--json")) {
                 AnalyzeCommand a = failed.getCommand();
-                AnalyzeCommand.jsonUsageError(failed.getOut(), a.capture == null ? null : a.capture.toString(), message);
+                AnalyzeCommand.jsonUsageError(failed.getOut(), a.firstCapture(), message);
                 failed.getErr().println("rdp-probe analyze: " + message);
                 return EXIT_USAGE;
             }

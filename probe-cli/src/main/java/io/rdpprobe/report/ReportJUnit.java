@@ -16,7 +16,8 @@ import java.util.Map;
  * Reports as JUnit XML through {@link JUnitXmlWriter}: a probe is one testsuite with a testcase per stage (FAILED
  * is a failure whose message is the verdict, NOT_REACHED and SKIPPED are skipped, OK and WARNING pass, a warning
  * with its cause in system-out); an analysed capture is one testsuite with a testcase per connection, failing when
- * the connection's verdict is FAILED.
+ * the connection's verdict is FAILED ({@code analyze --expect}: when it differs from the baseline, see
+ * io.rdpprobe.capture.regress.Regression).
  */
 public final class ReportJUnit {
     private ReportJUnit() {}
@@ -71,14 +72,25 @@ public final class ReportJUnit {
         List<TestCase> cases = new ArrayList<>();
         for (Map.Entry<String, Report> e : connections) {
             Report r = e.getValue();
-            Verdict v = r.verdict();
             long total = r.stages().stream().mapToLong(s -> Math.max(0, s.elapsedMs())).sum();
-            JUnitXmlWriter.Outcome o = v.status() == Status.FAILED
-                    ? new JUnitXmlWriter.Failed(headline(v), v.cause(), TextRenderer.verdict(v)) : JUnitXmlWriter.PASSED;
-            cases.add(new TestCase("rdp-probe.analyze." + capture, e.getKey(), Duration.ofMillis(total), o,
-                    v.status() == Status.WARNING ? headline(v) : null, null));
+            cases.add(connectionCase("rdp-probe.analyze." + capture, e.getKey(), Duration.ofMillis(total), r.verdict()));
         }
-        w.startSuite("rdp-probe analyze " + capture, JUnitXmlWriter.Counts.of(cases), null, null, null);
+        writeSuite(w, "rdp-probe analyze " + capture, cases);
+    }
+
+    /**
+     * One analysed connection as a testcase: a failure when its verdict is FAILED (the headline as message, the cause
+     * as type, the verdict text as detail); a WARNING passes with its headline in system-out, as a probe's stage does.
+     */
+    public static TestCase connectionCase(String classname, String name, Duration time, Verdict v) {
+        JUnitXmlWriter.Outcome o = v.status() == Status.FAILED
+                ? new JUnitXmlWriter.Failed(headline(v), v.cause(), TextRenderer.verdict(v)) : JUnitXmlWriter.PASSED;
+        return new TestCase(classname, name, time, o, v.status() == Status.WARNING ? headline(v) : null, null);
+    }
+
+    /** One testsuite with its counts and {@code cases}. */
+    public static void writeSuite(JUnitXmlWriter w, String name, List<TestCase> cases) {
+        w.startSuite(name, JUnitXmlWriter.Counts.of(cases), null, null, null);
         cases.forEach(w::testCase);
         w.endSuite();
     }

@@ -117,8 +117,13 @@ class AnalyzeCommandTest {
         assertThat(run(2, "--bogus", capture.toString())[1]).contains("--bogus");
         // 3: missing, a directory, no permission, not a capture, an empty file
         assertThat(json(3, "--json", dir.resolve("missing.pcap").toString()).get("error").asText()).contains("no such file");
-        assertThat(json(3, "--json", dir.toString()).get("error").asText()).contains("is a directory");
-        assertThat(run(3, dir.toString())[1]).contains("is a directory");
+        // a directory stands for its captures (RegressionModeTest); one without any is unreadable
+        Path none = Files.createDirectories(dir.resolve("no-captures"));
+        Files.writeString(none.resolve("notes.txt"), "not a capture");
+        assertThat(json(3, "--json", none.toString()).get("error").asText())
+                .contains("is a directory with no *.pcap, *.pcapng or *.cap file");
+        String[] noneRun = run(3, none.toString());
+        assertThat(noneRun[1]).contains("is a directory").contains("skipped 1 file(s) not named *.pcap, *.pcapng or *.cap: notes.txt");
         Path secret = Files.write(dir.resolve("secret.pcap"), Files.readAllBytes(capture));
         if (secret.toFile().setReadable(false, false) && !Files.isReadable(secret)) { // root reads everything
             assertThat(json(3, "--json", secret.toString()).get("error").asText()).contains("permission denied");
