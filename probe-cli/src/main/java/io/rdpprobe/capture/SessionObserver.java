@@ -207,7 +207,8 @@ public final class SessionObserver {
         ByteBuf data = sd.data().duplicate();
         int flags;
         if (standardSecurity() || (side == Side.CLIENT && data.readableBytes() >= 4
-                && (data.getUnsignedShortLE(data.readerIndex()) & (SecurityFlags.SEC_EXCHANGE_PKT | SecurityFlags.SEC_INFO_PKT)) != 0)) {
+                && (data.getUnsignedShortLE(data.readerIndex()) & (SecurityFlags.SEC_EXCHANGE_PKT | SecurityFlags.SEC_INFO_PKT)) != 0
+                && !(enhanced && SessionSequence.shareShaped(data)))) {
             if (data.readableBytes() < 4) return;
             flags = data.getUnsignedShortLE(data.readerIndex());
         } else {
