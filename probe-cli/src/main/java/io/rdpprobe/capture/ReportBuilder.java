@@ -373,6 +373,9 @@ final class ReportBuilder {
         }
         if (!c.alerts.isEmpty()) ev.put("alerts", List.copyOf(c.alerts));
         if (c.tlsError != null) ev.put("error", c.tlsError);
+        if (c.decryption != null && (c.appRecords[0] + c.appRecords[1] > 0 || c.decryption.started())) {
+            ev.put("decryption", decryptionLine());
+        }
         if (c.fatalAlert != null) {
             add(StageResult.failed(Stage.TLS, ms(c.tClientHello, c.tAlert), ev, io.rdpprobe.probe.model.TlsCauses.TLS_ALERT,
                     "the " + c.fatalAlertFrom.lower() + " sent a fatal TLS alert: " + c.fatalAlert.descriptionName()));
@@ -819,6 +822,23 @@ final class ReportBuilder {
         }
         add(new StageResult(Stage.ACTIVATION, Status.NOT_REACHED, 0, Map.of(), null,
                 "Demand Active is RC4-encrypted under Standard RDP Security: not visible", false));
+    }
+
+    /** "decrypted (client 12, server 30 records)", or what failed per side. */
+    private String decryptionLine() {
+        TlsDecryption d = c.decryption;
+        if (!d.started()) {
+            return notDecrypted();
+        }
+        StringBuilder b = new StringBuilder();
+        for (Side s : Side.values()) {
+            int i = s.ordinal();
+            if (b.length() > 0) b.append(", ");
+            b.append(s.lower()).append(' ').append(d.decryptor.decryptedRecords(s == Side.CLIENT)).append(" record(s)");
+            if (d.failure[i] != null) b.append(" then ").append(d.failure[i].name());
+        }
+        boolean ok = d.failure[0] == null && d.failure[1] == null;
+        return (ok ? "decrypted (" : d.plaintextBytes[0] + d.plaintextBytes[1] > 0 ? "partly decrypted (" : "not decrypted (") + b + ")";
     }
 
     /** The TLS decryption of this connection: suite, version, records decrypted and the failure per side. */
