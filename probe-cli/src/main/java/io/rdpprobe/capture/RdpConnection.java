@@ -369,12 +369,14 @@ public final class RdpConnection {
             session.fastPath(side, ts);
             return;
         }
-        if (tpktDecoded[i] >= MAX_DECODED_TPKT) {
+        // every decrypted frame reaches the session reading (its records are first-of, bounded); only the first
+        // MAX_DECODED_TPKT are kept as units, so a Set Error Info at the end of a long session is still read
+        if (tpktDecoded[i] < MAX_DECODED_TPKT) {
+            tpktDecoded[i]++;
+            units.add(new Unit(ts, side, ByteBufUtil.getBytes(f)));
+        } else {
             session.notDecoded[i]++;
-            return;
         }
-        tpktDecoded[i]++;
-        units.add(new Unit(ts, side, ByteBufUtil.getBytes(f)));
         int code = f.readableBytes() > 5 ? f.getUnsignedByte(f.readerIndex() + 5) & 0xF0 : -1;
         if (code == 0xF0) {
             session.frame(side, f, ts);

@@ -203,6 +203,41 @@ class DecryptedCapturesTest {
         }
     }
 
+    private static String[] cli(int expectedExit, String... args) {
+        java.io.StringWriter out = new java.io.StringWriter();
+        java.io.StringWriter err = new java.io.StringWriter();
+        picocli.CommandLine cl = io.rdpprobe.cli.Main.commandLine();
+        cl.setOut(new java.io.PrintWriter(out));
+        cl.setErr(new java.io.PrintWriter(err));
+        String[] all = new String[args.length + 1];
+        all[0] = "analyze";
+        System.arraycopy(args, 0, all, 1, args.length);
+        assertThat(cl.execute(all)).as(err.toString()).isEqualTo(expectedExit);
+        return new String[] {out.toString(), err.toString()};
+    }
+
+    @Test
+    void analyzeCommandTakesKeyLogsAndRsaKeys() throws IOException {
+        String cap = DIR.resolve("shadow-nla-authonly-ok.pcap").toString();
+        String k = DIR.resolve("shadow-nla-authonly-ok.keys").toString();
+        String text = cli(0, "--keylog", k, "--keylog", DIR.resolve("xrdp-tls-xfreerdp-connect.keys").toString(), cap)[0];
+        assertThat(text).contains("CredSSP OK for rdptest").contains("TLS secrets: ").contains("shadow-nla-authonly-ok.keys: ")
+                .contains("xrdp-tls-xfreerdp-connect.keys: ");
+        com.fasterxml.jackson.databind.JsonNode root = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(cli(0, "--json", "--keylog", k, cap)[0]);
+        assertThat(root.get("summary").get("tlsSecrets").get("keyLogLines").asInt()).isPositive();
+        assertThat(root.get("connections").get(0).get("capture").get("tlsDecryption").get("status").asText()).isEqualTo("decrypted");
+        // no secret line in the output, ever
+        for (String line : Files.readAllLines(Path.of(k))) {
+            String[] f = line.split(" ");
+            if (f.length == 3) assertThat(text + root).doesNotContain(f[2]);
+        }
+        // a PEM file without a key is an unreadable input, said before any analysis
+        Path pem = Files.writeString(tmp.resolve("bad.pem"), "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n");
+        assertThat(cli(3, "--rsa-key", pem.toString(), cap)[1]).contains("cannot read the TLS secrets");
+        assertThat(cli(3, "--keylog", tmp.resolve("missing.keys").toString(), cap)[1]).contains("cannot read the TLS secrets");
+    }
+
     // ---- tshark's dissection of the same capture with the same key log ---------------------------------------
 
     private static boolean tshark() {
