@@ -73,9 +73,6 @@ public final class TlsSecrets {
             }
             String line = text.subSequence(start, end).toString().strip();
             start = end + 1;
-            if (line.isEmpty() && start >= len) {
-                break; // the final newline does not make a line
-            }
             if (parseLine(line, map)) {
                 good++;
             } else {
