@@ -63,7 +63,7 @@ class CrossPathVerdictTest {
                 continue; // no reply to a Connection Request: nothing for the live path to read
             }
             Report r = a.report();
-            LiveReplay.Result live = LiveReplay.run(c, !secrets.isEmpty());
+            LiveReplay.Result live = LiveReplay.run(c, c.decryption != null && c.decryption.started());
             String where = capture.getFileName() + " " + c.client() + " -> " + c.server();
             for (StageResult l : live.stages()) {
                 if (l.stage().ordinal() < Stage.X224.ordinal() || l.status() == Status.NOT_REACHED) {
@@ -108,9 +108,11 @@ class CrossPathVerdictTest {
         int compared = 0;
         for (Path p : captures(LAB)) {
             Path keys = Path.of(p.toString().replaceAll("\\.pcap(ng)?$", ".keys"));
-            if (Files.exists(keys)) {
+            Path rsa = Path.of(p.toString().replaceAll("\\.pcap(ng)?$", ".key"));
+            if (Files.exists(keys) || Files.exists(rsa)) {
                 List<Stage> stages = new ArrayList<>();
-                int n = compare(p, CaptureSecrets.load(List.of(keys), List.of()), soft, stages);
+                int n = compare(p, CaptureSecrets.load(Files.exists(keys) ? List.of(keys) : List.of(),
+                        Files.exists(rsa) ? List.of(rsa) : List.of()), soft, stages);
                 soft.assertThat(n).as(p.getFileName() + ": stages compared").isPositive();
                 if (p.getFileName().toString().startsWith("xrdp-tls")) {
                     // past TLS: the session stages both paths decided from the decrypted server units
