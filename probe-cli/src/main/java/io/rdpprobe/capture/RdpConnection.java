@@ -540,7 +540,7 @@ public final class RdpConnection {
             if (b0 == 0x03) {
                 tpktDecoded[side.ordinal()]++;
                 tpkt(f, ts);
-            } else if (b0 == TlsRecordHeader.APPLICATION_DATA) {
+            } else if (b0 == TlsRecordHeader.APPLICATION_DATA && decryption != null) {
                 int len = f.readableBytes();
                 appRecord(len, ts); // framed only for decryption
                 if (!decryption.record(side, f)) {
