@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -344,5 +345,65 @@ class TlsDecryptorCaptureTest {
                 assertThat(firstClientData(r).data()[0] & 0xFF).as(name + ": TSRequest").isEqualTo(0x30);
             }
         }
+    }
+
+    /**
+     * The decrypted application data of each direction is byte for byte what tshark (Wireshark's TLS dissector,
+     * an independent implementation) decrypts from the same capture with the same secret ({@code follow,tls,raw}).
+     * Skipped when tshark is not installed.
+     */
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.CsvSource({
+        "xrdp-tls-xfreerdp-connect.pcap, xrdp-tls-xfreerdp-connect.keys, 33891",
+        "shadow-nla-authonly-ok.pcap, shadow-nla-authonly-ok.keys, 33892",
+        "xrdp-tls12-ecdhe-xfreerdp-connect.pcap, xrdp-tls12-ecdhe-xfreerdp-connect.keys, 34161",
+        "xrdp-tls12-rsa-aes256gcm-xfreerdp-connect.pcap, xrdp-tls12-rsa-aes256gcm-xfreerdp-connect.key, 34161",
+        "xrdp-tls12-rsa-aes128cbc-sha256-xfreerdp-connect.pcap, xrdp-tls12-rsa-aes128cbc-sha256-xfreerdp-connect.key, 34161",
+        "xrdp-tls12-rsa-aes128cbc-sha256-mte-xfreerdp-connect.pcap, xrdp-tls12-rsa-aes128cbc-sha256-mte-xfreerdp-connect.key, 34161",
+        "xrdp-tls10-aes-cbc-sha-xfreerdp-connect.pcap, xrdp-tls10-aes-cbc-sha-xfreerdp-connect.keys, 34161",
+    })
+    void agreesWithTshark(String pcap, String secret, int port) throws Exception {
+        Path tshark = Stream.of(System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator))
+                .map(d -> Path.of(d, "tshark")).filter(Files::isExecutable).findFirst().orElse(null);
+        org.junit.jupiter.api.Assumptions.assumeTrue(tshark != null, "tshark is not installed");
+        boolean rsa = secret.endsWith(".key");
+        Path sec = CAPTURES.resolve(secret).toAbsolutePath();
+        String opt = rsa ? "uat:rsa_keys:\"" + sec + "\",\"\"" : "tls.keylog_file:" + sec;
+        Process p = new ProcessBuilder(tshark.toString(), "-r", CAPTURES.resolve(pcap).toString(), "-o", opt,
+                "-d", "tcp.port==" + port + ",tls", "-q", "-z", "follow,tls,raw,0").redirectErrorStream(false)
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+        assertThat(p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        java.io.ByteArrayOutputStream tc = new java.io.ByteArrayOutputStream();
+        java.io.ByteArrayOutputStream ts = new java.io.ByteArrayOutputStream();
+        boolean body = false;
+        boolean node0IsServer = false;
+        for (String line : out.split("\n")) {
+            if (line.startsWith("Node 0:")) {
+                node0IsServer = line.strip().endsWith(":" + port); // tshark's node 0 sent the first packet it kept
+            }
+            if (line.startsWith("Node 1:")) {
+                body = true;
+                continue;
+            }
+            if (!body || line.startsWith("=") || line.isBlank()) {
+                continue;
+            }
+            (line.startsWith("\t") != node0IsServer ? ts : tc).writeBytes(java.util.HexFormat.of().parseHex(line.strip()));
+        }
+        Result r = run(pcap, rsa ? pem(secret) : keys(secret), port);
+        java.io.ByteArrayOutputStream mc = new java.io.ByteArrayOutputStream();
+        java.io.ByteArrayOutputStream ms = new java.io.ByteArrayOutputStream();
+        for (Plain x : r.plain()) {
+            if (x.type() == 23) {
+                (x.fromClient() ? mc : ms).writeBytes(x.data());
+            }
+        }
+        assertThat(tc.size()).as("tshark decrypted client bytes").isGreaterThan(100);
+        assertThat(ts.size()).as("tshark decrypted server bytes").isGreaterThan(100);
+        assertThat(java.util.Arrays.equals(mc.toByteArray(), tc.toByteArray()))
+                .as("client plaintext: ours %d bytes, tshark's %d", mc.size(), tc.size()).isTrue();
+        assertThat(java.util.Arrays.equals(ms.toByteArray(), ts.toByteArray()))
+                .as("server plaintext: ours %d bytes, tshark's %d", ms.size(), ts.size()).isTrue();
     }
 }

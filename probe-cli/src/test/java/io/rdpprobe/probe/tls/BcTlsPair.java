@@ -64,7 +64,11 @@ final class BcTlsPair {
     private static final HexFormat HEX = HexFormat.of();
 
     /** What to negotiate. */
-    record Options(ProtocolVersion version, int suite, boolean ems, boolean etm) {}
+    record Options(ProtocolVersion version, int suite, boolean ems, boolean etm, boolean helloRetry) {
+        Options(ProtocolVersion version, int suite, boolean ems, boolean etm) {
+            this(version, suite, ems, etm, false);
+        }
+    }
 
     final StringBuilder keyLog = new StringBuilder();
     final TlsClientProtocol clientProtocol = new TlsClientProtocol();
@@ -282,6 +286,12 @@ final class BcTlsPair {
         @Override
         protected boolean allowEncryptThenMAC() {
             return o.etm();
+        }
+
+        @Override
+        public int[] getSupportedGroups() throws IOException {
+            // the client's early key share is x25519: a server that only takes secp384r1 sends a HelloRetryRequest
+            return o.helloRetry() ? new int[] {org.bouncycastle.tls.NamedGroup.secp384r1} : super.getSupportedGroups();
         }
 
         @Override

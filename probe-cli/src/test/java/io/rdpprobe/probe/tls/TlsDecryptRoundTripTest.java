@@ -197,4 +197,21 @@ class TlsDecryptRoundTripTest {
         }
         assertThat(cap.failures).hasSize(2).allMatch(f -> f.contains("BAD_RECORD_MAC"));
     }
+
+    @Test
+    void helloRetryRequest() throws IOException {
+        BcTlsPair.Options o = new BcTlsPair.Options(V13, CipherSuite.TLS_AES_128_GCM_SHA256, false, false, true);
+        List<Object[]> wire = new ArrayList<>();
+        BcTlsPair pair = new BcTlsPair(o, null, (c, rec) -> wire.add(new Object[] {c, ByteBufUtil.getBytes(rec)}));
+        pair.clientSends("after a HelloRetryRequest".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        long clientHellos = wire.stream().filter(w -> (Boolean) w[0] && ((byte[]) w[1])[0] == 22).count();
+        assertThat(clientHellos).as("two plaintext ClientHellos").isEqualTo(2);
+        Capture cap = new Capture();
+        TlsDecryptor d = new TlsDecryptor(TlsSecrets.parseKeyLog(pair.keyLog), cap);
+        for (Object[] w : wire) {
+            d.record((Boolean) w[0], io.netty.buffer.Unpooled.wrappedBuffer((byte[]) w[1]));
+        }
+        assertThat(cap.failures).isEmpty();
+        assertThat(cap.client.toString(java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("after a HelloRetryRequest");
+    }
 }

@@ -80,6 +80,7 @@ public final class TlsDecryptor {
     private byte[] transcript = new byte[1024];
     private int transcriptLen;
     private boolean transcriptOverflow;
+    private boolean helloRetry;
 
     private final class Side {
         final boolean fromClient;
@@ -261,7 +262,9 @@ public final class TlsDecryptor {
             clientRandom = clientHello.random();
         } else if (!s.fromClient && type == HandshakeHeader.SERVER_HELLO) {
             ServerHello sh = ServerHello.decode(body.duplicate());
-            if (!Arrays.equals(sh.random(), HRR_RANDOM)) {
+            if (Arrays.equals(sh.random(), HRR_RANDOM)) {
+                helloRetry = true; // TLS 1.3 HelloRetryRequest: a second ClientHello follows, then the real ServerHello
+            } else {
                 serverHello(sh);
             }
         } else if (s.fromClient && type == HandshakeHeader.CLIENT_KEY_EXCHANGE) {
@@ -412,6 +415,9 @@ public final class TlsDecryptor {
             return; // middlebox compatibility (RFC 8446 D.4); the side is already encrypted
         }
         if (version < 0) {
+            if (helloRetry) {
+                return; // middlebox compatibility CCS around a HelloRetryRequest (RFC 8446 D.4)
+            }
             fail(s, DecryptFailure.MALFORMED, "ChangeCipherSpec before any ServerHello");
             return;
         }

@@ -202,4 +202,45 @@ class TlsDecryptorTest {
         assertThat(b.readerIndex()).isZero();
         assertThat(d.state()).isEqualTo(TlsDecryptor.State.WAITING_FOR_HELLOS);
     }
+
+    /** Seals one TLS 1.3 record under a traffic secret (BouncyCastle GCM directly), as a server would. */
+    static String seal13(byte[] secret, long seq, int innerType, byte[] content) throws Exception {
+        byte[] key = KeyDerivation.expandLabel(SuiteSpec.Hash.SHA256, secret, "key", new byte[0], 16);
+        byte[] iv = KeyDerivation.expandLabel(SuiteSpec.Hash.SHA256, secret, "iv", new byte[0], 12);
+        for (int i = 0; i < 8; i++) {
+            iv[11 - i] ^= (byte) (seq >>> (8 * i));
+        }
+        byte[] inner = Arrays.copyOf(content, content.length + 1);
+        inner[content.length] = (byte) innerType;
+        int len = inner.length + 16;
+        byte[] rec = new byte[5 + len];
+        rec[0] = 23;
+        rec[1] = 3;
+        rec[2] = 3;
+        rec[3] = (byte) (len >> 8);
+        rec[4] = (byte) len;
+        org.bouncycastle.crypto.modes.GCMModeCipher gcm =
+                org.bouncycastle.crypto.modes.GCMBlockCipher.newInstance(org.bouncycastle.crypto.engines.AESEngine.newInstance());
+        gcm.init(true, new org.bouncycastle.crypto.params.AEADParameters(new org.bouncycastle.crypto.params.KeyParameter(key), 128, iv));
+        gcm.processAADBytes(rec, 0, 5);
+        int n = gcm.processBytes(inner, 0, inner.length, rec, 5);
+        gcm.doFinal(rec, 5 + n);
+        return HEX.formatHex(rec);
+    }
+
+    /** A server KeyUpdate after RFC 8448's application data: the next record is under the updated secret (RFC 8446 7.2). */
+    @Test
+    void keyUpdateSwitchesToTheNextSecret() throws Exception {
+        byte[] ap = HEX.parseHex(Rfc8448.SERVER_AP);
+        byte[] next = KeyDerivation.expandLabel(SuiteSpec.Hash.SHA256, ap, "traffic upd", new byte[0], 32);
+        Object[][] base = Arrays.copyOf(Rfc8448.records(), 7); // up to the client's application data
+        Object[][] recs = Arrays.copyOf(base, 9);
+        recs[7] = new Object[] {false, seal13(ap, 2, 22, HEX.parseHex("1800000100"))}; // KeyUpdate(update_not_requested)
+        recs[8] = new Object[] {false, seal13(next, 0, 23, "after the key update".getBytes(java.nio.charset.StandardCharsets.US_ASCII))};
+        Events e = feed(TlsSecrets.parseKeyLog(Rfc8448.keyLog(true, true)), recs);
+        assertThat(e.failures).isEmpty();
+        assertThat(e.plain).contains("s 22 1800000100");
+        assertThat(e.plain.get(e.plain.size() - 1)).isEqualTo("s 23 " + HEX.formatHex("after the key update".getBytes(
+                java.nio.charset.StandardCharsets.US_ASCII)));
+    }
 }
