@@ -100,6 +100,8 @@ public final class SessionObserver {
     /** Fast-path PDUs per direction (decrypted), and the first one's capture time. */
     final long[] fastPath = new long[2];
     final long[] tFirstFastPath = {-1, -1};
+    /** Server data PDUs with bulk compression: counted, not decompressed. */
+    long compressedPdus;
     /** Decrypted TPKT frames beyond the units bound: read, not kept as units. */
     final long[] notDecoded = new long[2];
 
@@ -249,6 +251,12 @@ public final class SessionObserver {
             encryptedPdus[side.ordinal()]++;
         } else if (side == Side.SERVER && sd.channelId() == io0()) {
             while (data.isReadable()) {
+                if (compressedDataPdu(data)) {
+                    // a client that set INFO_COMPRESSION gets bulk-compressed data PDUs (MS-RDPBCGR 3.1.8): counted
+                    compressedPdus++;
+                    data.skipBytes(Math.min(Math.max(data.getUnsignedShortLE(data.readerIndex()), 18), data.readableBytes()));
+                    continue;
+                }
                 SharePdu p = SharePdu.decode(data);
                 if (p instanceof io.rdpprobe.protocol.rdp.DemandActivePdu d && demandActive == null) {
                     demandActive = d;
@@ -278,6 +286,13 @@ public final class SessionObserver {
                 tConfirmActive = ts;
             }
         }
+    }
+
+    /** A Data PDU whose share data header has PACKET_COMPRESSED (0x20) in compressedType (2.2.8.1.1.1.2). */
+    private static boolean compressedDataPdu(ByteBuf data) {
+        int at = data.readerIndex();
+        return data.readableBytes() >= 18 && (data.getUnsignedShortLE(at + 2) & 0xF) == 7
+                && (data.getUnsignedByte(at + 15) & 0x20) != 0;
     }
 
     private int io0() {
@@ -329,6 +344,7 @@ public final class SessionObserver {
             m.put("confirmActiveCapabilities", confirmActive.capabilities().stream().map(cs -> cs.name()).toList());
         }
         if (fastPath[1] > 0) m.put("fastPathOutputPdus", fastPath[1]);
+        if (compressedPdus > 0) m.put("compressedDataPdus", compressedPdus + " (bulk-compressed, not decoded)");
         if (fastPath[0] > 0) m.put("fastPathInputPdus", fastPath[0]);
         if (notDecoded[0] + notDecoded[1] > 0) {
             m.put("decryptedTpktNotKept", Map.of("client", notDecoded[0], "server", notDecoded[1]));
