@@ -107,6 +107,16 @@ public final class AnalyzeCommand implements Callable<Integer> {
                     + "FAILED verdicts are failures, or with --expect the differences from the baseline")
     Path junit;
 
+    // ---- TLS decryption (issue 12): secrets from files, merged with the capture's own pcapng DSBs
+    @Option(names = "--keylog", paramLabel = "FILE",
+            description = "an NSS key log (SSLKEYLOGFILE) to decrypt TLS with (repeatable); TLS key log Decryption Secrets "
+                    + "Blocks inside a pcapng capture are used automatically, merged with these")
+    List<Path> keyLogs = new ArrayList<>();
+
+    @Option(names = "--rsa-key", paramLabel = "FILE",
+            description = "the server's PEM RSA private key, for TLS_RSA_* key exchange (repeatable)")
+    List<Path> rsaKeys = new ArrayList<>();
+
     @Option(names = "--write-expected", paramLabel = "FILE",
             description = "write the analysis as a baseline for --expect: per capture (named relative to FILE's directory) "
                     + "and connection (first packet, endpoints) the verdict, each stage's status and cause and the mstsc "
@@ -312,6 +322,16 @@ public final class AnalyzeCommand implements Callable<Integer> {
         return b.toString();
     }
 
+    /** The --keylog/--rsa-key files, read once per run (a pcapng's own DSBs are added per capture). */
+    private io.rdpprobe.capture.CaptureSecrets.Files loadedSecrets;
+
+    private io.rdpprobe.capture.CaptureSecrets.Files secretFiles() throws IOException {
+        if (loadedSecrets == null) {
+            loadedSecrets = io.rdpprobe.capture.CaptureSecrets.load(keyLogs, rsaKeys);
+        }
+        return loadedSecrets;
+    }
+
     /** One capture: analysed, printed, handed to the regression; its exit code, its error (without the path) in error[0]. */
     private int analyzeOne(Output o, PrintWriter out, PrintWriter err, Regression regression,
                            List<Map.Entry<String, Report>> collected, int[] notCollected, boolean several, String[] error) {
@@ -334,9 +354,16 @@ public final class AnalyzeCommand implements Callable<Integer> {
             error[0] = why;
             return fail(o, out, err, why, EXIT_UNREADABLE);
         }
+        io.rdpprobe.capture.CaptureSecrets.Files secretFiles;
+        try {
+            secretFiles = secretFiles();
+        } catch (IOException | io.rdpprobe.protocol.codec.DecodeException e) {
+            error[0] = "cannot read the TLS secrets: " + e.getMessage();
+            return fail(o, out, err, error[0], EXIT_UNREADABLE);
+        }
         boolean[] begun = {false};
         try {
-            CaptureAnalyzer.Summary s = CaptureAnalyzer.analyze(capture, c -> {
+            CaptureAnalyzer.Summary s = CaptureAnalyzer.analyze(capture, secretFiles, c -> {
                 if (progress != null) {
                     progress.clear();
                 }
@@ -458,8 +485,10 @@ public final class AnalyzeCommand implements Callable<Integer> {
             out.println();
             out.printf("%d RDP connection(s) in %d packets (%s, %d bytes)%s%s%n", s.rdpConnections(), s.packets(), s.format(),
                     s.bytes(), s.ipFragments() > 0 ? "; " + s.ipFragments() + " IP fragment(s) skipped (not reassembled)" : "",
-                    s.decryptionSecretsBlocks() > 0 ? "; " + s.decryptionSecretsBlocks()
-                            + " decryption secrets block(s) kept (not used yet)" : "");
+                    s.decryptionSecretsBlocks() > 0 ? "; " + s.decryptionSecretsBlocks() + " decryption secrets block(s)" : "");
+            if (s.tlsSecretsText() != null) {
+                out.println("TLS secrets: " + s.tlsSecretsText());
+            }
             for (String w : warnings) {
                 out.println("warning: " + w);
             }
@@ -579,6 +608,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
             sum.put("unsupportedLinkTypes", lt);
             sum.put("truncation", s.truncation());
             sum.put("broken", s.broken());
+            if (s.tlsSecrets() != null) sum.put("tlsSecrets", s.tlsSecrets());
             out.println("],\n \"summary\": " + ReportJson.write(sum) + ",\n \"warnings\": " + ReportJson.write(warnings)
                     + ",\n \"error\": " + ReportJson.write(error) + "}");
             out.flush();
