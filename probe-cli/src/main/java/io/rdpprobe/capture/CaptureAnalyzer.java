@@ -39,15 +39,35 @@ public final class CaptureAnalyzer {
     private long rdpConnections;
     private long maxOpen;
 
+    /** The TLS secrets of this analysis, or null: the plain path (no decryption objects at all). */
+    private final CaptureSecrets secrets;
+
     public CaptureAnalyzer(Consumer<AnalyzedConnection> sink) {
+        this(sink, null);
+    }
+
+    /** @param secrets null for the plain path (a pcap without secret files) */
+    public CaptureAnalyzer(Consumer<AnalyzedConnection> sink, CaptureSecrets secrets) {
         this.sink = sink;
+        this.secrets = secrets;
     }
 
     /** Analyses a whole file; {@code progress} (may be null) is called with bytes read every few thousand packets. */
     public static Summary analyze(Path file, Consumer<AnalyzedConnection> sink, java.util.function.LongConsumer progress)
             throws IOException {
-        CaptureAnalyzer a = new CaptureAnalyzer(sink);
+        return analyze(file, CaptureSecrets.Files.NONE, sink, progress);
+    }
+
+    /**
+     * As {@link #analyze(Path, Consumer, java.util.function.LongConsumer)}, decrypting TLS with {@code files} and the
+     * capture's own TLS key log Decryption Secrets Blocks (pcapng).
+     */
+    public static Summary analyze(Path file, CaptureSecrets.Files files, Consumer<AnalyzedConnection> sink,
+                                  java.util.function.LongConsumer progress) throws IOException {
         try (CaptureReader r = CaptureReader.open(file)) {
+            boolean ng = "pcapng".equals(r.format());
+            CaptureSecrets secrets = files.isEmpty() && !ng ? null : new CaptureSecrets(files, ng ? r::secrets : null);
+            CaptureAnalyzer a = new CaptureAnalyzer(sink, secrets);
             RawPacket p;
             String broken = null;
             try {
@@ -82,10 +102,13 @@ public final class CaptureAnalyzer {
      * @param unsupportedLinkTypes frames skipped per link type the decoder does not know
      * @param truncation           null, or "truncated at byte N: ..." when the file ends inside a record
      * @param broken               null, or why reading stopped at a broken block (what came before is reported)
+     * @param tlsSecrets           null, or the TLS secrets used: key log lines in all and per source (counts only)
+     * @param tlsSecretsText       null, or the same in one line
      */
     public record Summary(String format, long bytes, long packets, long rdpConnections, long maxOpenConnections,
                           long ipFragments, long skippedFrames, int decryptionSecretsBlocks,
-                          Map<Integer, Long> unsupportedLinkTypes, String truncation, String broken) {
+                          Map<Integer, Long> unsupportedLinkTypes, String truncation, String broken,
+                          Map<String, Object> tlsSecrets, String tlsSecretsText) {
         /** One line per unsupported link type: "link type 57005 not supported: 11 packets skipped". */
         public List<String> linkTypeNotes() {
             List<String> out = new ArrayList<>();
@@ -105,7 +128,8 @@ public final class CaptureAnalyzer {
         PacketDecoder.Stats s = decoder.stats();
         return new Summary(format, bytes, packets, rdpConnections, maxOpen, s.ipFragments,
                 s.unsupportedLinkType + s.notIp + s.truncated + s.otherProtocol, secrets,
-                java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(s.unsupportedLinkTypes)), truncation, broken);
+                java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(s.unsupportedLinkTypes)), truncation, broken,
+                this.secrets == null ? null : this.secrets.describe(), this.secrets == null ? null : this.secrets.text());
     }
 
     /** The comment of the packet being handled (pcapng opt_comment), or null. */
@@ -151,7 +175,7 @@ public final class CaptureAnalyzer {
                 c = null;
             }
             if (c == null) {
-                c = new RdpConnection(p.src(), p.dst(), ts, true);
+                c = new RdpConnection(p.src(), p.dst(), ts, true, secrets);
                 tcp.put(key, c);
                 maxOpen = Math.max(maxOpen, tcp.size());
             }
@@ -176,7 +200,7 @@ public final class CaptureAnalyzer {
                 client = p.dst();
                 server = p.src();
             }
-            c = new RdpConnection(client, server, ts, false);
+            c = new RdpConnection(client, server, ts, false, secrets);
             tcp.put(key, c);
             maxOpen = Math.max(maxOpen, tcp.size());
         }

@@ -96,8 +96,16 @@ public final class RdpConnection {
     /** A TLS 1.3 record holding an alert: 5-byte header, 2-byte alert, content type, 16-byte AEAD tag. */
     static final int TLS13_ALERT_RECORD = 24;
 
-    // ---- the session (MCS ... ACTIVATION), in clear under Standard RDP Security
+    // ---- the session (MCS ... ACTIVATION), in clear under Standard RDP Security, decrypted under TLS
+    /** Enhanced RDP Security once the server selected a TLS protocol (see the X.224 reply). */
     final SessionObserver session = new SessionObserver(this, false);
+    // ---- decryption (only with secrets, or a capture that can carry them; null on the plain path)
+    final TlsDecryption decryption;
+    /** The decrypted CredSSP messages (HYBRID/HYBRID_EX with decryption), or null. */
+    CredSspObserver credssp;
+    /** The first TLS alert a side sent inside the encrypted stream after the CredSSP exchange began, decrypted. */
+    final io.rdpprobe.protocol.tls.Alert[] decryptedAlert = new io.rdpprobe.protocol.tls.Alert[2];
+    final long[] tDecryptedAlert = {-1, -1};
     int[] tpktDecoded = new int[2];
 
     // ---- close
@@ -151,6 +159,12 @@ public final class RdpConnection {
     final List<String> notes = new ArrayList<>();
 
     RdpConnection(Endpoint client, Endpoint server, long ts, boolean syn) {
+        this(client, server, ts, syn, null);
+    }
+
+    /** @param secrets the analysis' TLS secrets, or null (the plain path: no decryption object at all) */
+    RdpConnection(Endpoint client, Endpoint server, long ts, boolean syn, CaptureSecrets secrets) {
+        this.decryption = secrets != null && secrets.possible() ? new TlsDecryption(this, secrets) : null;
         this.client = client;
         this.server = server;
         this.firstSeen = ts;
@@ -268,6 +282,9 @@ public final class RdpConnection {
         }
         lost[side.ordinal()] += n;
         note(side.lower() + " stream: capture lost " + n + " bytes");
+        if (decryption != null) {
+            decryption.gap(side, n);
+        }
         (side == Side.CLIENT ? clientFramer : serverFramer).gap(n, ts);
     }
 
@@ -302,6 +319,9 @@ public final class RdpConnection {
         }
         clientFramer.stop();
         serverFramer.stop();
+        if (decryption != null) {
+            decryption.finish();
+        }
         for (int i = 0; i < 2; i++) {
             if (handshake[i] != null) {
                 handshake[i].release();
@@ -324,6 +344,53 @@ public final class RdpConnection {
             ladder.add(new LadderPdu(curTs, side, what, curSize));
         } else {
             ladderDropped++;
+        }
+    }
+
+    /** As {@link #pdu}, with the size of a PDU recovered from decrypted data (not the record's). */
+    void pduSized(Side side, String what, int size) {
+        curSize = size;
+        pdu(side, what);
+    }
+
+    /** The capture time of the frame being handled. */
+    long curTs() {
+        return curTs;
+    }
+
+    /**
+     * One TPKT or fast-path frame recovered from decrypted TLS application data: the same path as the clear
+     * frames of Standard RDP Security (units, {@link SessionObserver#frame}).
+     */
+    void decryptedFrame(Side side, ByteBuf f, long ts) {
+        curSize = f.readableBytes();
+        int i = side.ordinal();
+        if (f.getUnsignedByte(f.readerIndex()) != 0x03) {
+            session.fastPath(side, ts);
+            return;
+        }
+        if (tpktDecoded[i] >= MAX_DECODED_TPKT) {
+            session.notDecoded[i]++;
+            return;
+        }
+        tpktDecoded[i]++;
+        units.add(new Unit(ts, side, ByteBufUtil.getBytes(f)));
+        int code = f.readableBytes() > 5 ? f.getUnsignedByte(f.readerIndex() + 5) & 0xF0 : -1;
+        if (code == 0xF0) {
+            session.frame(side, f, ts);
+        } else {
+            pdu(side, io.rdpprobe.probe.pdu.PduNames.tpkt(f, side == Side.CLIENT, false));
+        }
+    }
+
+    /** A TLS alert recovered from an encrypted record. */
+    void decryptedAlert(Side side, io.rdpprobe.protocol.tls.Alert a) {
+        int i = side.ordinal();
+        alert(side.lower() + ": " + a + " (decrypted)");
+        pdu(side, "TLS alert " + a + " (decrypted)");
+        if (decryptedAlert[i] == null) {
+            decryptedAlert[i] = a;
+            tDecryptedAlert[i] = curTs;
         }
     }
 
@@ -365,7 +432,7 @@ public final class RdpConnection {
                 return false;
             }
             if (b0 == TlsRecordHeader.APPLICATION_DATA && acc.readableBytes() >= 3 && acc.getUnsignedByte(acc.readerIndex() + 1) == 3) {
-                return false;
+                return decryption != null && tls && decryption.wants(side);
             }
             if (b0 == 0x03) {
                 return tpktDecoded[side.ordinal()] < MAX_DECODED_TPKT;
@@ -382,15 +449,7 @@ public final class RdpConnection {
             curSize = len;
             int i = side.ordinal();
             if (firstByte == TlsRecordHeader.APPLICATION_DATA) {
-                appRecords[i]++;
-                appBytes[i] += len;
-                if (tFirstApp[i] < 0) tFirstApp[i] = ts;
-                boolean tls13 = serverHello != null && serverHello.version() == TlsVersions.TLS13;
-                if (tTlsDone < 0 && tls13 && side == Side.CLIENT) {
-                    tTlsDone = ts; // the client's Finished
-                } else if (tTlsDone >= 0 && closedBy == null) {
-                    flight(side, tls13 && len == TLS13_ALERT_RECORD, ts);
-                }
+                appRecord(len, ts);
                 pdu(side, "TLS application data (encrypted)");
             } else if (firstByte == 0x03) {
                 session.encryptedPdus[i]++;
@@ -398,6 +457,20 @@ public final class RdpConnection {
             } else {
                 session.encryptedPdus[i]++;
                 pdu(side, io.rdpprobe.probe.pdu.PduNames.fastPath(side == Side.CLIENT));
+            }
+        }
+
+        /** Counts one TLS application data record (skipped, or framed for decryption). */
+        private void appRecord(int len, long ts) {
+            int i = side.ordinal();
+            appRecords[i]++;
+            appBytes[i] += len;
+            if (tFirstApp[i] < 0) tFirstApp[i] = ts;
+            boolean tls13 = serverHello != null && serverHello.version() == TlsVersions.TLS13;
+            if (tTlsDone < 0 && tls13 && side == Side.CLIENT) {
+                tTlsDone = ts; // the client's Finished
+            } else if (tTlsDone >= 0 && closedBy == null) {
+                flight(side, tls13 && len == TLS13_ALERT_RECORD, ts);
             }
         }
 
@@ -465,7 +538,18 @@ public final class RdpConnection {
             if (b0 == 0x03) {
                 tpktDecoded[side.ordinal()]++;
                 tpkt(f, ts);
+            } else if (b0 == TlsRecordHeader.APPLICATION_DATA) {
+                int len = f.readableBytes();
+                appRecord(len, ts); // framed only for decryption
+                if (!decryption.record(side, f)) {
+                    curTs = ts;
+                    curSize = len;
+                    pdu(side, "TLS application data (encrypted)");
+                }
             } else {
+                if (decryption != null && tls) {
+                    decryption.record(side, f);
+                }
                 tlsRecord(f, ts);
             }
         }
@@ -516,6 +600,10 @@ public final class RdpConnection {
                         rdpLikely = true;
                     }
                     tls = Protocols.usesTls(selectedProtocol());
+                    session.enhanced = tls;
+                    if (decryption != null && Protocols.usesCredSsp(selectedProtocol())) {
+                        credssp = new CredSspObserver(selectedProtocol() == Protocols.HYBRID_EX);
+                    }
                 } catch (DecodeException e) {
                     ccError = e;
                 }

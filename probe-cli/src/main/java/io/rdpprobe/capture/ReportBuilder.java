@@ -51,7 +51,14 @@ final class ReportBuilder {
         tcp();
         x224();
         boolean tlsPath = Protocols.usesTls(c.selectedProtocol());
-        if (tlsPath) {
+        if (tlsPath && decryptedSession()) {
+            tls();
+            credssp();
+            mcs();
+            securityExchange();
+            licensing();
+            activation();
+        } else if (tlsPath) {
             tls();
             credssp();
             Stage stoppedAfter = c.probeStoppedAfter();
@@ -61,7 +68,8 @@ final class ReportBuilder {
                     continue;
                 }
                 add(stopped ? StageResult.notReached(s)
-                        : new StageResult(s, Status.NOT_REACHED, 0, Map.of(), null, "inside TLS: not visible in the capture without the session keys", false));
+                        : new StageResult(s, Status.NOT_REACHED, 0, Map.of(), null, "inside TLS: not visible in the capture without the session keys"
+                        + (c.decryption != null ? " (" + notDecrypted() + ")" : ""), false));
             }
         } else {
             if (!stopped) {
@@ -78,6 +86,46 @@ final class ReportBuilder {
         }
         return new Report(target(), stages, Verdict.from(stages),
                 List.of(new io.rdpprobe.probe.model.CaptureSection(captureSection())));
+    }
+
+    /** The TLS application data was decrypted (some plaintext came out): the session stages are read from it. */
+    private boolean decryptedSession() {
+        TlsDecryption d = c.decryption;
+        return d != null && d.started() && d.plaintextBytes[0] + d.plaintextBytes[1] > 0;
+    }
+
+    /** "not decrypted: NO_SECRET" (per side when they differ), for a result read without decryption. */
+    private String notDecrypted() {
+        TlsDecryption d = c.decryption;
+        if (d == null) {
+            return "not decrypted: no secrets given";
+        }
+        if (d.failure[0] == d.failure[1]) {
+            return "not decrypted: " + (d.failure[0] == null ? "no plaintext" : d.failure[0].name());
+        }
+        return "not decrypted: client " + (d.failure[0] == null ? "-" : d.failure[0].name()) + ", server "
+                + (d.failure[1] == null ? "-" : d.failure[1].name());
+    }
+
+    /**
+     * A stage inside TLS that did not complete while the awaited side's records stopped decrypting: the capture does
+     * not show it, and the reason is the decryption's (BAD_RECORD_MAC, GAP, ...). Null when decryption did not fail.
+     */
+    private StageResult undecrypted(Stage st, Map<String, Object> ev, Side awaited) {
+        TlsDecryption d = c.decryption;
+        if (d == null || !d.started() || st.ordinal() <= Stage.TLS.ordinal()) {
+            return null;
+        }
+        for (Side s : awaited == null ? Side.values() : new Side[] {awaited}) {
+            int i = s.ordinal();
+            if (d.failure[i] != null) {
+                ev.put("notDecrypted", s.lower() + ": " + d.failure[i].name() + (d.failureDetail[i] != null ? " (" + d.failureDetail[i] + ")" : ""));
+                return new StageResult(st, Status.NOT_REACHED, 0, ev, null, "inside TLS: the " + s.lower()
+                        + "'s records could not be decrypted from " + (d.tFailure[i] >= 0 ? at(d.tFailure[i]) : "the start")
+                        + " on: " + d.failure[i].name(), false);
+            }
+        }
+        return null;
     }
 
     String target() {
@@ -127,6 +175,10 @@ final class ReportBuilder {
         StageResult marked = probeStopped(st, since, ev, waitingFor);
         if (marked != null) {
             return marked;
+        }
+        StageResult hidden = undecrypted(st, ev, awaited);
+        if (hidden != null) {
+            return hidden;
         }
         long lostBytes = awaited == null ? c.lost[0] + c.lost[1] : c.lost[awaited.ordinal()];
         String lostNote = lostBytes > 0 ? "; capture lost " + lostBytes + " bytes" : "";
@@ -321,6 +373,9 @@ final class ReportBuilder {
         }
         if (!c.alerts.isEmpty()) ev.put("alerts", List.copyOf(c.alerts));
         if (c.tlsError != null) ev.put("error", c.tlsError);
+        if (c.decryption != null && (c.appRecords[0] + c.appRecords[1] > 0 || c.decryption.started())) {
+            ev.put("decryption", decryptionLine());
+        }
         if (c.fatalAlert != null) {
             add(StageResult.failed(Stage.TLS, ms(c.tClientHello, c.tAlert), ev, io.rdpprobe.probe.model.TlsCauses.TLS_ALERT,
                     "the " + c.fatalAlertFrom.lower() + " sent a fatal TLS alert: " + c.fatalAlert.descriptionName()));
@@ -355,6 +410,11 @@ final class ReportBuilder {
             return;
         }
         Map<String, Object> ev = new LinkedHashMap<>();
+        if (c.credssp != null && c.credssp.seen()) {
+            add(credsspDecrypted(ev));
+            return;
+        }
+        if (c.decryption != null) ev.put("decryption", notDecrypted());
         if (c.tFirstApp[0] >= 0) ev.put("startedAt", at(c.tFirstApp[0]));
         ev.put("clientRecords", c.appRecords[0]);
         ev.put("serverRecords", c.appRecords[1]);
@@ -422,8 +482,137 @@ final class ReportBuilder {
         ev.put("closedBy", alert ? "server (TLS alert" + (closed ? ", then " + c.closeKind + ")" : ")") : "server (" + c.closeKind + ")");
         ev.put(phase.elapsedKey, ms(c.tLastClientFlight, end));
         ev.put("phaseInferredFrom", "the order of the encrypted TLS records: " + c.clientFlights + " client flight(s) (NEGOTIATE, "
-                + "AUTHENTICATE, credentials), the server silent after the last" + (alert ? " but for an alert-sized record" : ""));
-        return new StageResult(Stage.CREDSSP, Status.FAILED, ms(c.tFirstApp[0], end), ev, r.cause(), r.summary(), true);
+                + "AUTHENTICATE, credentials), the server silent after the last" + (alert ? " but for an alert-sized record" : "")
+                + (c.decryption != null ? " (" + notDecrypted() + ")" : ""));
+        return new StageResult(Stage.CREDSSP, Status.FAILED, ms(c.tFirstApp[0], end), ev, r.cause(),
+                r.summary() + (c.decryption != null ? "; " + notDecrypted() : ""), true);
+    }
+
+    /** Kerberos' clock tolerance, the live probe's default for CLOCK_SKEW. */
+    private static final long SKEW_WARN_MS = io.rdpprobe.probe.credssp.CredSspOptions.defaults().skewWarnMillis();
+
+    private static String phaseText(CredSspReading.Phase p) {
+        if (p == null) return "the client's first message";
+        return switch (p) {
+            case NEGOTIATE -> "NTLM NEGOTIATE";
+            case AUTHENTICATE -> "NTLM AUTHENTICATE";
+            case CREDENTIALS -> "the delegated credentials";
+            case KERBEROS_AP_REQ -> "the Kerberos AP-REQ";
+            case KERBEROS_PUBKEY_AUTH -> "the Kerberos pubKeyAuth";
+        };
+    }
+
+    /**
+     * The CREDSSP stage from the decrypted TSRequests: what each side sent is observed, not inferred; the readings are
+     * the live probe's ({@link CredSspReading#errorCode}, {@link CredSspReading#silence},
+     * {@link io.rdpprobe.probe.credssp.NtlmChallengeInfo}). pubKeyAuth and authInfo stay sealed.
+     */
+    private StageResult credsspDecrypted(Map<String, Object> ev) {
+        CredSspObserver o = c.credssp;
+        long start = o.messages.isEmpty() ? c.tTlsDone : o.messages.get(0).ts();
+        ev.put("startedAt", at(start));
+        ev.put("decryption", "decrypted");
+        if (o.clientVersion >= 0) ev.put("clientCredSspVersion", o.clientVersion);
+        if (o.serverVersion >= 0) ev.put("serverCredSspVersion", o.serverVersion);
+        if (o.clientVersion >= 0 && o.serverVersion >= 0) ev.put("negotiatedCredSspVersion", Math.min(o.clientVersion, o.serverVersion));
+        if (o.tokenFormat != null) ev.put("tokenFormat", o.tokenFormat);
+        List<String> msgs = new ArrayList<>();
+        for (CredSspObserver.Message m : o.messages) {
+            List<String> parts = new ArrayList<>();
+            if (m.ntlm() != null) parts.add("NTLM " + m.ntlm());
+            if (m.pubKeyAuth()) parts.add("pubKeyAuth");
+            if (m.authInfo()) parts.add("authInfo");
+            if (m.errorCode() != null) parts.add("errorCode " + new io.rdpprobe.protocol.credssp.NtStatus(m.errorCode()).name());
+            msgs.add(m.from().lower() + ": TSRequest v" + m.version() + (parts.isEmpty() ? "" : " " + String.join(" + ", parts)));
+        }
+        ev.put("messages", msgs);
+        if (o.negotiate != null) {
+            ev.put(io.rdpprobe.probe.credssp.CredSspClient.MECHANISM, io.rdpprobe.probe.credssp.CredSspClient.NTLM);
+            ev.put("ntlmNegotiateFlags", o.negotiate.flags().names());
+        }
+        boolean skew = false;
+        if (o.challenge != null) {
+            ev.put("msNegotiateToChallenge", ms(o.tNegotiate, o.tChallenge));
+            // the server's clock against the capture's: the NEGOTIATE's and CHALLENGE's capture times
+            skew = io.rdpprobe.probe.credssp.NtlmChallengeInfo.record(o.challenge, o.tNegotiate / 1_000_000L,
+                    o.tChallenge / 1_000_000L, SKEW_WARN_MS, ev);
+            ev.put("clockSkewAgainst", "the capture's timestamps");
+        }
+        if (o.authenticate != null) {
+            io.rdpprobe.protocol.ntlm.AuthenticateMessage a = o.authenticate;
+            ev.put("user", a.domain().isEmpty() ? a.user() : a.domain() + "\\" + a.user());
+            ev.put("ntlmUser", a.user());
+            ev.put("ntlmDomain", a.domain());
+            ev.put("ntlmWorkstation", a.workstation());
+            ev.put("ntlmMic", a.mic() != null);
+        }
+        if (o.clientPubKeyAuth) ev.put("clientPubKeyAuth", "sealed: not decrypted");
+        if (o.tServerPubKeyAuth >= 0) {
+            ev.put("serverPubKeyAuth", "sealed: not decrypted");
+            ev.put("msAuthenticateToReply", ms(o.tAuthenticate, o.tServerPubKeyAuth));
+        }
+        if (o.tAuthInfo >= 0) ev.put("authInfo", "sealed: not decrypted (TSCredentials)");
+        if (o.earlyUserAuth != null) ev.put("earlyUserAuthorization", o.earlyUserAuth.name());
+        long elapsed;
+        if (o.malformed != null) {
+            ev.put("decodeError", o.malformed);
+            if (o.malformedFrom == Side.SERVER) {
+                return StageResult.failed(Stage.CREDSSP, ms(start, c.lastSeen), ev, io.rdpprobe.probe.model.CredSspCauses.CREDSSP_MALFORMED,
+                        "the server's CredSSP message is malformed: " + o.malformed);
+            }
+        }
+        if (o.error != null) {
+            CredSspReading.Reading r = CredSspReading.errorCode(o.error, phaseText(o.errorAfter), ms(o.tLastClient, o.tError), ev);
+            return StageResult.failed(Stage.CREDSSP, ms(start, o.tError), ev, r.cause(), r.summary());
+        }
+        String who = o.authenticate != null ? " for " + ev.get("user") : "";
+        if (o.earlyUserAuth != null) {
+            elapsed = ms(start, o.tEarlyUserAuth);
+            if (!o.earlyUserAuth.isSuccess()) {
+                return StageResult.failed(Stage.CREDSSP, elapsed, ev, io.rdpprobe.probe.model.CredSspCauses.EARLY_USER_AUTH_DENIED,
+                        "credentials valid, but Early User Authorization returned " + o.earlyUserAuth.name()
+                                + ": the user may not log on to this server");
+            }
+            return credsspOk(elapsed, ev, skew, "CredSSP OK" + who + ": the server answered with its pubKeyAuth (sealed: not "
+                    + "decrypted), credentials delegated; Early User Authorization: " + o.earlyUserAuth.name());
+        }
+        if (o.tServerPubKeyAuth >= 0) {
+            elapsed = ms(start, o.tServerPubKeyAuth);
+            return credsspOk(elapsed, ev, skew, "CredSSP OK" + who + ": the server answered the NTLM AUTHENTICATE with its "
+                    + "pubKeyAuth (sealed: not decrypted)" + (o.tAuthInfo >= 0 ? "; credentials delegated (authInfo, sealed)" : ""));
+        }
+        // no answer to the client's last message: the server went silent, as the decrypted messages show
+        boolean closed = c.closedBy == Side.SERVER;
+        io.rdpprobe.protocol.tls.Alert alert = c.decryptedAlert[1] != null && c.tDecryptedAlert[1] >= o.tLastClient
+                ? c.decryptedAlert[1] : null;
+        if (!o.serverAnsweredLast && o.lastClientPhase != null && (closed || alert != null || c.serverAlertAfterLastFlight)) {
+            long end = alert != null ? c.tDecryptedAlert[1] : c.tClose >= 0 ? c.tClose : c.lastSeen;
+            String what = alert != null ? "the server sent TLS alert " + alert.descriptionName()
+                    + (closed ? " and closed the connection (" + c.closeKind + ")" : "")
+                    : closed ? "the server closed the connection (" + c.closeKind + ")" : "the server sent an encrypted TLS alert";
+            CredSspReading.Reading r = CredSspReading.silence(o.lastClientPhase, what, ms(o.tLastClient, end));
+            ev.put("closedBy", alert != null ? "server (TLS alert " + alert.descriptionName() + (closed ? ", then " + c.closeKind : "")
+                    + ")" : "server (" + c.closeKind + ")");
+            ev.put(o.lastClientPhase.elapsedKey, ms(o.tLastClient, end));
+            ev.put("phaseObservedFrom", "the decrypted CredSSP messages: the client's last was " + phaseText(o.lastClientPhase)
+                    + " at " + at(o.tLastClient) + ", and the server sent no TSRequest after it");
+            return new StageResult(Stage.CREDSSP, Status.FAILED, ms(start, end), ev, r.cause(), r.summary(), r.inferred());
+        }
+        if (c.session.tConnectInitial >= 0) {
+            return credsspOk(ms(start, c.session.tConnectInitial), ev, skew, "CredSSP done" + who
+                    + ": the client went on to the MCS Connect-Initial");
+        }
+        return incomplete(Stage.CREDSSP, start, ev, "the end of the CredSSP exchange (the client's last message: "
+                + phaseText(o.lastClientPhase) + ")", null);
+    }
+
+    private static StageResult credsspOk(long elapsed, Map<String, Object> ev, boolean skew, String summary) {
+        if (skew) {
+            return StageResult.warning(Stage.CREDSSP, elapsed, ev, io.rdpprobe.probe.model.CredSspCauses.CLOCK_SKEW, summary
+                    + "; server clock differs by " + ev.get("clockSkewMs") + " ms from the capture's (> " + SKEW_WARN_MS / 1000
+                    + " s): Kerberos would fail, NTLM is unaffected");
+        }
+        return StageResult.ok(Stage.CREDSSP, elapsed, ev, summary);
     }
 
     // ---- the session stages, from the decoded records of the SessionObserver -----------------------------
@@ -518,6 +707,10 @@ final class ReportBuilder {
             return;
         }
         SessionObserver o = c.session;
+        if (o.enhanced) {
+            add(StageResult.skipped(Stage.SECURITY_EXCHANGE, "Enhanced RDP Security (TLS): no Security Exchange"));
+            return;
+        }
         if (!o.standardSecurity()) {
             add(StageResult.skipped(Stage.SECURITY_EXCHANGE, "the server selected ENCRYPTION_METHOD_NONE: no Standard RDP Security"));
             return;
@@ -560,6 +753,7 @@ final class ReportBuilder {
         SessionObserver o = c.session;
         long since = o.tSecurityExchange >= 0 ? o.tSecurityExchange : o.tClientInfo >= 0 ? o.tClientInfo : o.tConnectResponse;
         Map<String, Object> ev = new LinkedHashMap<>();
+        ev.putAll(o.clientInfoEvidence());
         if (o.errorInfo != null && (o.tLicense < 0 || o.tErrorInfo <= o.tLicense)) {
             add(errorInfo(Stage.LICENSING, since, ev));
             return;
@@ -601,19 +795,78 @@ final class ReportBuilder {
             return;
         }
         SessionObserver o = c.session;
+        Map<String, Object> aev = new LinkedHashMap<>(o.saveSessionInfoEvidence());
         if (o.errorInfo != null && o.tLicense >= 0 && o.tErrorInfo > o.tLicense) {
-            add(errorInfo(Stage.ACTIVATION, o.tLicense, new LinkedHashMap<>()));
+            add(errorInfo(Stage.ACTIVATION, o.tLicense, aev));
             return;
         }
         if (o.demandActive != null) {
             Map<String, Object> ev = new LinkedHashMap<>();
             ev.put("startedAt", at(o.tDemandActive));
             String summary = io.rdpprobe.probe.session.SessionReading.demandActive(o.demandActive, ev);
+            ev.putAll(aev);
+            ev.putAll(o.activationEvidence());
+            if (o.confirmActive != null) {
+                summary += "; the client's Confirm Active with " + o.confirmActive.capabilities().size() + " capability sets";
+            }
             add(StageResult.ok(Stage.ACTIVATION, ms(o.tLicense >= 0 ? o.tLicense : o.tClientInfo, o.tDemandActive), ev, summary));
+            return;
+        }
+        if (o.enhanced) {
+            if (serverEnded()) {
+                add(serverDisconnect(Stage.ACTIVATION, o.tLicense >= 0 ? o.tLicense : o.tClientInfo, aev, "the Demand Active PDU"));
+                return;
+            }
+            add(incomplete(Stage.ACTIVATION, o.tLicense >= 0 ? o.tLicense : o.tClientInfo, aev, "the server's Demand Active PDU", Side.SERVER));
             return;
         }
         add(new StageResult(Stage.ACTIVATION, Status.NOT_REACHED, 0, Map.of(), null,
                 "Demand Active is RC4-encrypted under Standard RDP Security: not visible", false));
+    }
+
+    /** "decrypted (client 12, server 30 records)", or what failed per side. */
+    private String decryptionLine() {
+        TlsDecryption d = c.decryption;
+        if (!d.started()) {
+            return notDecrypted();
+        }
+        StringBuilder b = new StringBuilder();
+        for (Side s : Side.values()) {
+            int i = s.ordinal();
+            if (b.length() > 0) b.append(", ");
+            b.append(s.lower()).append(' ').append(d.decryptor.decryptedRecords(s == Side.CLIENT)).append(" record(s)");
+            if (d.failure[i] != null) b.append(" then ").append(d.failure[i].name());
+        }
+        boolean ok = d.failure[0] == null && d.failure[1] == null;
+        return (ok ? "decrypted (" : d.plaintextBytes[0] + d.plaintextBytes[1] > 0 ? "partly decrypted (" : "not decrypted (") + b + ")";
+    }
+
+    /** The TLS decryption of this connection: suite, version, records decrypted and the failure per side. */
+    private Map<String, Object> decryptionFacts() {
+        TlsDecryption d = c.decryption;
+        Map<String, Object> m = new LinkedHashMap<>();
+        if (!d.started()) {
+            m.put("status", "not decrypted: " + (d.failure[0] != null ? d.failure[0].name() : "no encrypted record"));
+            if (d.notStarted != null) m.put("detail", d.notStarted);
+            return m;
+        }
+        boolean ok = d.failure[0] == null && d.failure[1] == null;
+        m.put("status", ok ? "decrypted" : d.plaintextBytes[0] + d.plaintextBytes[1] > 0 ? "partly decrypted" : "not decrypted");
+        if (d.decryptor.suiteName() != null) m.put("suite", d.decryptor.suiteName());
+        if (d.decryptor.version() > 0) m.put("version", tlsVersion(d.decryptor.version()));
+        for (Side s : Side.values()) {
+            int i = s.ordinal();
+            Map<String, Object> side = new LinkedHashMap<>();
+            side.put("decryptedRecords", d.decryptor.decryptedRecords(s == Side.CLIENT));
+            side.put("plaintextBytes", d.plaintextBytes[i]);
+            if (d.failure[i] != null) {
+                side.put("failure", d.failure[i].name());
+                if (d.failureDetail[i] != null) side.put("detail", d.failureDetail[i]);
+                if (d.tFailure[i] >= 0) side.put("failedAt", at(d.tFailure[i]));
+            }
+            m.put(s.lower(), side);
+        }
+        return m;
     }
 
     private Map<String, Object> captureSection() {
@@ -642,6 +895,7 @@ final class ReportBuilder {
             m.put("close", "still open when the capture ends");
         }
         if (c.lastPdu != null) m.put("lastPdu", c.lastPdu);
+        if (c.decryption != null && c.tls) m.put("tlsDecryption", decryptionFacts());
         List<String> notes = new ArrayList<>(c.notes.subList(0, Math.min(20, c.notes.size())));
         if (c.lateSegments > 0) {
             Map<String, Object> late = new LinkedHashMap<>();

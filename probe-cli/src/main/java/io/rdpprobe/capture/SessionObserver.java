@@ -55,8 +55,11 @@ import java.util.Optional;
  */
 public final class SessionObserver {
     private final RdpConnection c;
-    /** Enhanced RDP Security (TLS/CredSSP): the session frames are the decrypted TLS payload. */
-    final boolean enhanced;
+    /**
+     * Enhanced RDP Security (TLS/CredSSP): the session frames are the decrypted TLS payload. Set by the connection
+     * from the protocol the server selected.
+     */
+    boolean enhanced;
 
     ConnectInitial connectInitial;
     ClientData clientData;
@@ -84,6 +87,21 @@ public final class SessionObserver {
     boolean ultimatumSeen;
     long tUltimatum = -1;
     final long[] encryptedPdus = new long[2];
+    /** The client's Client Info PDU when it travelled in clear (decrypted TLS, or no encryption), or null. */
+    io.rdpprobe.protocol.rdp.InfoPacket clientInfo;
+    String clientInfoError;
+    /** The server's first Save Session Info PDU, and the first one with a logon error notification. */
+    io.rdpprobe.protocol.rdp.SaveSessionInfoPdu saveSessionInfo;
+    io.rdpprobe.protocol.rdp.SaveSessionInfoPdu logonError;
+    long tSaveSessionInfo = -1;
+    /** The client's Confirm Active PDU when it travelled in clear, or null. */
+    io.rdpprobe.protocol.rdp.ConfirmActivePdu confirmActive;
+    long tConfirmActive = -1;
+    /** Fast-path PDUs per direction (decrypted), and the first one's capture time. */
+    final long[] fastPath = new long[2];
+    final long[] tFirstFastPath = {-1, -1};
+    /** Decrypted TPKT frames beyond the decoding bound: counted only. */
+    final long[] notDecoded = new long[2];
 
     SessionObserver(RdpConnection c, boolean enhanced) {
         this.c = c;
@@ -107,6 +125,15 @@ public final class SessionObserver {
     /** Standard RDP Security with encryption: every Send Data PDU starts with a security header. */
     boolean standardSecurity() {
         return !enhanced && serverSecurity().map(s -> !s.encryptionMethod().isNone()).orElse(false);
+    }
+
+    /** One fast-path PDU recovered from decrypted data: counted, the first one's time kept. */
+    void fastPath(Side side, long ts) {
+        int i = side.ordinal();
+        if (fastPath[i]++ == 0) {
+            tFirstFastPath[i] = ts;
+            c.pdu(side, PduNames.fastPath(side == Side.CLIENT));
+        }
     }
 
     /** One complete TPKT frame carrying an X.224 Data TPDU, from {@code side}. */
@@ -180,7 +207,8 @@ public final class SessionObserver {
         ByteBuf data = sd.data().duplicate();
         int flags;
         if (standardSecurity() || (side == Side.CLIENT && data.readableBytes() >= 4
-                && (data.getUnsignedShortLE(data.readerIndex()) & (SecurityFlags.SEC_EXCHANGE_PKT | SecurityFlags.SEC_INFO_PKT)) != 0)) {
+                && (data.getUnsignedShortLE(data.readerIndex()) & (SecurityFlags.SEC_EXCHANGE_PKT | SecurityFlags.SEC_INFO_PKT)) != 0
+                && !(enhanced && SessionSequence.shareShaped(data)))) {
             if (data.readableBytes() < 4) return;
             flags = data.getUnsignedShortLE(data.readerIndex());
         } else {
@@ -197,6 +225,13 @@ public final class SessionObserver {
             if (tSecurityExchange < 0) tSecurityExchange = ts;
         } else if ((flags & SecurityFlags.SEC_INFO_PKT) != 0) {
             if (tClientInfo < 0) tClientInfo = ts;
+            if (!encrypted && clientInfo == null && clientInfoError == null) {
+                try {
+                    clientInfo = io.rdpprobe.protocol.rdp.InfoPacket.decode(data.duplicate());
+                } catch (DecodeException | IllegalArgumentException e) {
+                    clientInfoError = e.getMessage();
+                }
+            }
         } else if ((flags & SecurityFlags.SEC_LICENSE_PKT) != 0) {
             if (tLicense < 0) tLicense = ts;
             if (encrypted) {
@@ -224,7 +259,23 @@ public final class SessionObserver {
                         errorInfo = sei.get().errorInfo();
                         tErrorInfo = ts;
                     }
+                    Optional<io.rdpprobe.protocol.rdp.SaveSessionInfoPdu> ssi = dp.saveSessionInfo();
+                    if (ssi.isPresent()) {
+                        if (saveSessionInfo == null) {
+                            saveSessionInfo = ssi.get();
+                            tSaveSessionInfo = ts;
+                        }
+                        if (logonError == null && ssi.get().errorNotificationType() != null) {
+                            logonError = ssi.get();
+                        }
+                    }
                 }
+            }
+        } else if (side == Side.CLIENT && enhanced && confirmActive == null && sd.channelId() == io0()) {
+            SharePdu p = SharePdu.decode(data);
+            if (p instanceof io.rdpprobe.protocol.rdp.ConfirmActivePdu ca) {
+                confirmActive = ca;
+                tConfirmActive = ts;
             }
         }
     }
@@ -239,6 +290,51 @@ public final class SessionObserver {
     }
 
     // ---- evidence, read from the records ------------------------------------------------------------------
+
+    /** The Client Info PDU's facts (MS-RDPBCGR 2.2.1.11.1.1); of the password only whether one was present. */
+    Map<String, Object> clientInfoEvidence() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        if (clientInfo == null) {
+            if (clientInfoError != null) m.put("clientInfoError", clientInfoError);
+            return m;
+        }
+        m.put("clientInfoUser", clientInfo.userName());
+        m.put("clientInfoDomain", clientInfo.domain());
+        m.put("clientInfoPassword", clientInfo.password() == null || clientInfo.password().isEmpty() ? "empty" : "present (not shown)");
+        m.put("clientInfoFlags", clientInfo.flagNames());
+        if (clientInfo.extended() != null) {
+            m.put("clientAddress", clientInfo.extended().clientAddress());
+            m.put("clientDir", clientInfo.extended().clientDir());
+        }
+        return m;
+    }
+
+    /** The Save Session Info PDU's facts, under the live probe's key for a logon error ({@code logonError}). */
+    Map<String, Object> saveSessionInfoEvidence() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        if (saveSessionInfo != null) {
+            m.put("saveSessionInfo", saveSessionInfo.infoTypeName());
+        }
+        if (logonError != null) {
+            m.put("logonError", logonError.errorNotificationTypeName() + " / " + logonError.errorNotificationDataName());
+        }
+        return m;
+    }
+
+    /** The Confirm Active PDU and the first fast-path traffic, for the ACTIVATION stage. */
+    Map<String, Object> activationEvidence() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        if (confirmActive != null) {
+            m.put("confirmActiveCapabilityCount", confirmActive.capabilities().size());
+            m.put("confirmActiveCapabilities", confirmActive.capabilities().stream().map(cs -> cs.name()).toList());
+        }
+        if (fastPath[1] > 0) m.put("fastPathOutputPdus", fastPath[1]);
+        if (fastPath[0] > 0) m.put("fastPathInputPdus", fastPath[0]);
+        if (notDecoded[0] + notDecoded[1] > 0) {
+            m.put("tpktNotDecoded", Map.of("client", notDecoded[0], "server", notDecoded[1]));
+        }
+        return m;
+    }
 
     Map<String, Object> clientEvidence() {
         Map<String, Object> m = new LinkedHashMap<>();

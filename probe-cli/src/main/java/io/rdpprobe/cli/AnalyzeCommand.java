@@ -83,6 +83,16 @@ public final class AnalyzeCommand implements Callable<Integer> {
             description = "also write JUnit XML: one testcase per connection, FAILED verdicts as failures")
     Path junit;
 
+    // ---- TLS decryption (issue 12): secrets from files, merged with the capture's own pcapng DSBs
+    @Option(names = "--keylog", paramLabel = "FILE",
+            description = "an NSS key log (SSLKEYLOGFILE) to decrypt TLS with (repeatable); TLS key log Decryption Secrets "
+                    + "Blocks inside a pcapng capture are used automatically, merged with these")
+    List<Path> keyLogs = new ArrayList<>();
+
+    @Option(names = "--rsa-key", paramLabel = "FILE",
+            description = "the server's PEM RSA private key, for TLS_RSA_* key exchange (repeatable)")
+    List<Path> rsaKeys = new ArrayList<>();
+
     /** Connections kept for --html/--junit (the rest are counted; the page would be unreadable anyway). */
     static final int MAX_COLLECTED = 2000;
 
@@ -150,12 +160,18 @@ public final class AnalyzeCommand implements Callable<Integer> {
         } catch (IOException e) {
             return fail(o, out, err, "cannot read " + capture + ": " + e.getMessage(), EXIT_UNREADABLE);
         }
+        io.rdpprobe.capture.CaptureSecrets.Files secretFiles;
+        try {
+            secretFiles = io.rdpprobe.capture.CaptureSecrets.load(keyLogs, rsaKeys);
+        } catch (IOException | io.rdpprobe.protocol.codec.DecodeException e) {
+            return fail(o, out, err, "cannot read the TLS secrets: " + e.getMessage(), EXIT_UNREADABLE);
+        }
         Progress progress = !noProgress && size > PROGRESS_THRESHOLD ? new Progress(err, size) : null;
         boolean[] begun = {false};
         List<Map.Entry<String, Report>> collected = html != null || junit != null ? new ArrayList<>() : null;
         int[] notCollected = {0};
         try {
-            CaptureAnalyzer.Summary s = CaptureAnalyzer.analyze(capture, c -> {
+            CaptureAnalyzer.Summary s = CaptureAnalyzer.analyze(capture, secretFiles, c -> {
                 if (!begun[0]) {
                     o.begin(capture);
                     begun[0] = true;
@@ -288,8 +304,10 @@ public final class AnalyzeCommand implements Callable<Integer> {
             out.println();
             out.printf("%d RDP connection(s) in %d packets (%s, %d bytes)%s%s%n", s.rdpConnections(), s.packets(), s.format(),
                     s.bytes(), s.ipFragments() > 0 ? "; " + s.ipFragments() + " IP fragment(s) skipped (not reassembled)" : "",
-                    s.decryptionSecretsBlocks() > 0 ? "; " + s.decryptionSecretsBlocks()
-                            + " decryption secrets block(s) kept (not used yet)" : "");
+                    s.decryptionSecretsBlocks() > 0 ? "; " + s.decryptionSecretsBlocks() + " decryption secrets block(s)" : "");
+            if (s.tlsSecretsText() != null) {
+                out.println("TLS secrets: " + s.tlsSecretsText());
+            }
             for (String w : warnings) {
                 out.println("warning: " + w);
             }
@@ -418,6 +436,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
             sum.put("unsupportedLinkTypes", lt);
             sum.put("truncation", s.truncation());
             sum.put("broken", s.broken());
+            if (s.tlsSecrets() != null) sum.put("tlsSecrets", s.tlsSecrets());
             out.println("],\n \"summary\": " + ReportJson.write(sum) + ",\n \"warnings\": " + ReportJson.write(warnings)
                     + ",\n \"error\": " + ReportJson.write(error) + "}");
             out.flush();

@@ -612,13 +612,8 @@ public final class CredSspClient {
     }
 
     private Outcome statusFailure(NtStatus st, String after, long ms) {
-        Cause c = CredSspCauses.forStatus(st);
-        evidence.put("errorCode", st.hex());
-        evidence.put("ntStatus", st.name());
-        if (c.clientError() != null) {
-            evidence.put("mstscCode", c.clientError().display());
-        }
-        return fail(c, "server returned " + st + " after " + after + " (" + ms + " ms): " + st.meaning(), false);
+        CredSspReading.Reading r = CredSspReading.errorCode(st, after, ms, evidence);
+        return fail(r.cause(), r.summary(), r.inferred());
     }
 
     private Outcome fail(Cause cause, String summary, boolean inferred) {

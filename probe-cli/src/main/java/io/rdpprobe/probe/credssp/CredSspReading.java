@@ -2,12 +2,16 @@ package io.rdpprobe.probe.credssp;
 
 import io.rdpprobe.probe.model.Cause;
 import io.rdpprobe.probe.model.CredSspCauses;
+import io.rdpprobe.protocol.credssp.NtStatus;
+import java.util.Map;
 
 /**
  * The CREDSSP stage's interpretation of a server that ends the exchange without a TSRequest errorCode (MS-CSSP
  * 3.1.5): it closes the connection, or sends a TLS alert, after one of the client's messages. The only place that
  * silence becomes a cause; the live {@link CredSspClient} knows the phase from its own state, the capture analyser
- * infers it from the order of the encrypted records (and says so in its evidence).
+ * reads it from the decrypted CredSSP messages, or, without the TLS secrets, infers it from the order of the
+ * encrypted records (and says so in its evidence). Also the one reading of a TSRequest errorCode
+ * ({@link #errorCode}), for both paths.
  */
 public final class CredSspReading {
     private CredSspReading() {}
@@ -55,5 +59,22 @@ public final class CredSspReading {
             case CREDENTIALS -> new Reading(CredSspCauses.CLOSED_AFTER_CREDENTIALS, what + " after the delegated credentials, "
                     + "without an Early User Authorization Result", false);
         };
+    }
+
+    /**
+     * A TSRequest errorCode (MS-CSSP 2.2.1): the NTSTATUS's cause ({@link CredSspCauses#forStatus}). Adds the
+     * evidence keys {@code errorCode}, {@code ntStatus} and, where the cause has one, {@code mstscCode}.
+     *
+     * @param after   the client message it answered ("NTLM AUTHENTICATE")
+     * @param msAfter milliseconds from that message to the errorCode
+     */
+    public static Reading errorCode(NtStatus st, String after, long msAfter, Map<String, Object> evidence) {
+        Cause c = CredSspCauses.forStatus(st);
+        evidence.put("errorCode", st.hex());
+        evidence.put("ntStatus", st.name());
+        if (c.clientError() != null) {
+            evidence.put("mstscCode", c.clientError().display());
+        }
+        return new Reading(c, "server returned " + st + " after " + after + " (" + msAfter + " ms): " + st.meaning(), false);
     }
 }

@@ -710,6 +710,21 @@ public final class SessionSequence {
     }
 
     /**
+     * A share PDU's header at the reader index: pduType carries TS_PROTOCOL_VERSION (0x10) and a type 1..0xA, and
+     * totalLength covers the PDU (MS-RDPBCGR 2.2.8.1.1.1.1).
+     */
+    public static boolean shareShaped(ByteBuf data) {
+        int at = data.readerIndex();
+        int n = data.readableBytes();
+        if (n < 6) {
+            return false;
+        }
+        int a = data.getUnsignedShortLE(at);
+        int b = data.getUnsignedShortLE(at + 2);
+        return (b & 0xFFF0) == 0x0010 && (b & 0xF) >= 1 && (b & 0xF) <= 0xA && a >= 6 && a <= n;
+    }
+
+    /**
      * Without Standard RDP Security a PDU on the I/O channel is either a share PDU ({@code totalLength u16 | pduType
      * u16 | pduSource u16}, MS-RDPBCGR 2.2.8.1.1.1.1) or a PDU that always carries a basic security header
      * ({@code flags u16 | flagsHi u16}, 2.2.8.1.1.2.1): licensing, redirection, auto-detect, heartbeat, multitransport.
@@ -727,8 +742,7 @@ public final class SessionSequence {
         if ((a & SECURITY_HEADER_ONLY_FLAGS) == 0) {
             return 0;
         }
-        // a share PDU: pduType carries TS_PROTOCOL_VERSION (0x10) and a type 1..0xA, totalLength covers the PDU
-        boolean shareShaped = (b & 0xFFF0) == 0x0010 && (b & 0xF) >= 1 && (b & 0xF) <= 0xA && a >= 6 && a <= n;
+        boolean shareShaped = shareShaped(data);
         if ((a & SecurityFlags.SEC_LICENSE_PKT) != 0 && n >= 8) {
             int msgType = data.getUnsignedByte(at + 4);
             int msgSize = data.getUnsignedShortLE(at + 6);

@@ -1,0 +1,272 @@
+package io.rdpprobe.capture;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.rdpprobe.probe.model.CaptureSection;
+import io.rdpprobe.probe.model.Report;
+import io.rdpprobe.probe.model.Stage;
+import io.rdpprobe.probe.model.StageResult;
+import io.rdpprobe.probe.model.Status;
+import io.rdpprobe.report.ReportJson;
+import java.io.IOException;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 12: the project's real TLS captures (testdata/captures, PROVENANCE.md there) analysed past TLS with their
+ * key logs: the session (xrdp) and CredSSP (FreeRDP shadow) are read from the decrypted records, with the same
+ * readings as the live probe, and the decrypted fields agree with tshark's dissection of the same capture with the
+ * same key log (when tshark is installed). Without the keys the verdicts stay what they were.
+ */
+class DecryptedCapturesTest {
+    private static final Path DIR = Files.isDirectory(Path.of("../testdata/captures"))
+            ? Path.of("../testdata/captures") : Path.of("testdata/captures");
+
+    @TempDir
+    Path tmp;
+
+    private static CaptureSecrets.Files keys(String name) throws IOException {
+        return CaptureSecrets.load(List.of(DIR.resolve(name)), List.of());
+    }
+
+    private static AnalyzedConnection only(Path capture, CaptureSecrets.Files files) throws IOException {
+        List<AnalyzedConnection> all = new ArrayList<>();
+        CaptureAnalyzer.analyze(capture, files, all::add, null);
+        assertThat(all).as(capture.toString()).hasSize(1);
+        return all.get(0);
+    }
+
+    private static AnalyzedConnection decrypted(String base) throws IOException {
+        return only(DIR.resolve(base + ".pcap"), keys(base + ".keys"));
+    }
+
+    private static StageResult stage(Report r, Stage s) {
+        return r.stages().stream().filter(x -> x.stage() == s).findFirst().orElseThrow();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> decryption(Report r) {
+        return (Map<String, Object>) r.section(CaptureSection.class).orElseThrow().facts().get("tlsDecryption");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void bothSidesDecrypted(Report r) {
+        Map<String, Object> d = decryption(r);
+        assertThat(d).containsEntry("status", "decrypted").containsEntry("version", "TLS 1.3")
+                .containsEntry("suite", "TLS_AES_256_GCM_SHA384");
+        for (String side : List.of("client", "server")) {
+            Map<String, Object> s = (Map<String, Object>) d.get(side);
+            assertThat(s).as(side).doesNotContainKey("failure");
+            assertThat((Long) s.get("decryptedRecords")).as(side).isPositive();
+        }
+    }
+
+    @Test
+    void xrdpTlsSessionReachesDemandActiveWithLicensing() throws IOException {
+        Report r = decrypted("xrdp-tls-xfreerdp-connect").report();
+        bothSidesDecrypted(r);
+        assertThat(stage(r, Stage.TLS).status()).isEqualTo(Status.OK);
+        assertThat(stage(r, Stage.CREDSSP).status()).isEqualTo(Status.SKIPPED);
+        StageResult mcs = stage(r, Stage.MCS);
+        assertThat(mcs.status()).isEqualTo(Status.OK);
+        assertThat(mcs.evidence()).containsKey("client").containsKey("serverBlocks").containsKey("mcsResult");
+        assertThat(stage(r, Stage.SECURITY_EXCHANGE).status()).isEqualTo(Status.SKIPPED);
+        StageResult lic = stage(r, Stage.LICENSING);
+        assertThat(lic.status()).isEqualTo(Status.OK);
+        assertThat(lic.evidence()).containsKey("licenseMessage").containsKey("startedAt");
+        assertThat(lic.evidence().get("clientInfoPassword")).isIn("empty", "present (not shown)");
+        StageResult act = stage(r, Stage.ACTIVATION);
+        assertThat(act.status()).isEqualTo(Status.OK);
+        assertThat(act.summary()).startsWith("Demand Active with");
+        assertThat(act.evidence()).containsKey("capabilities").containsKey("confirmActiveCapabilityCount")
+                .containsKey("fastPathOutputPdus");
+        assertThat(r.verdict().status()).isEqualTo(Status.OK);
+        assertThat(r.verdict().stage()).isEqualTo(Stage.ACTIVATION);
+    }
+
+    @Test
+    void shadowNlaRightPasswordShowsTheNtlmMessages() throws IOException {
+        Report r = decrypted("shadow-nla-authonly-ok").report();
+        bothSidesDecrypted(r);
+        StageResult cs = stage(r, Stage.CREDSSP);
+        assertThat(cs.status()).isEqualTo(Status.OK);
+        assertThat(cs.inferred()).isFalse();
+        assertThat(cs.summary()).contains("CredSSP OK").contains("rdptest").doesNotContain("most likely");
+        assertThat(String.valueOf(cs.evidence().get("messages")))
+                .contains("client: TSRequest v6 NTLM NEGOTIATE")
+                .contains("server: TSRequest v6 NTLM CHALLENGE")
+                .contains("client: TSRequest v6 NTLM AUTHENTICATE + pubKeyAuth");
+        assertThat(cs.evidence()).containsEntry("ntlmUser", "rdptest").containsEntry("clientCredSspVersion", 6)
+                .containsEntry("serverPubKeyAuth", "sealed: not decrypted").containsKey("clockSkewMs")
+                .containsKey("ntlmTargetName").doesNotContainKey("phaseInferredFrom");
+        // FreeRDP 2.11 goes on after +auth-only: MCS, licensing and Demand Active are in the capture
+        assertThat(stage(r, Stage.ACTIVATION).status()).isEqualTo(Status.OK);
+    }
+
+    @Test
+    void shadowNlaWrongPasswordFailsAfterAnObservedAuthenticate() throws IOException {
+        Report r = decrypted("shadow-nla-authonly-wrongpass").report();
+        StageResult cs = stage(r, Stage.CREDSSP);
+        assertThat(cs.status()).isEqualTo(Status.FAILED);
+        assertThat(cs.cause().code()).isEqualTo("LOGON_FAILURE");
+        assertThat(cs.evidence()).containsEntry("ntlmUser", "rdptest").containsKey("phaseObservedFrom")
+                .doesNotContainKey("phaseInferredFrom").containsKey("msAfterAuthenticate");
+        assertThat((String) cs.evidence().get("phaseObservedFrom")).contains("NTLM AUTHENTICATE");
+        assertThat(cs.summary()).contains("right after NTLM AUTHENTICATE").contains("close_notify");
+        assertThat(r.verdict().stage()).isEqualTo(Stage.CREDSSP);
+    }
+
+    @Test
+    void withoutKeysTheVerdictsStay() throws IOException {
+        for (String base : List.of("xrdp-tls-xfreerdp-connect", "shadow-nla-authonly-ok", "shadow-nla-authonly-wrongpass")) {
+            Report plain = only(DIR.resolve(base + ".pcap"), CaptureSecrets.Files.NONE).report();
+            assertThat(plain.section(CaptureSection.class).orElseThrow().facts()).doesNotContainKey("tlsDecryption");
+            // a key log without this capture's client random: NO_SECRET, and the same verdict as without keys
+            String other = base.startsWith("xrdp") ? "shadow-nla-authonly-ok.keys" : "xrdp-tls-xfreerdp-connect.keys";
+            Report wrong = only(DIR.resolve(base + ".pcap"), keys(other)).report();
+            assertThat(wrong.verdict().status()).as(base).isEqualTo(plain.verdict().status());
+            assertThat(wrong.verdict().stage()).as(base).isEqualTo(plain.verdict().stage());
+            assertThat(wrong.verdict().cause()).as(base).isEqualTo(plain.verdict().cause());
+            assertThat(String.valueOf(decryption(wrong))).as(base).contains("NO_SECRET");
+        }
+        StageResult cs = stage(only(DIR.resolve("shadow-nla-authonly-wrongpass.pcap"),
+                keys("xrdp-tls-xfreerdp-connect.keys")).report(), Stage.CREDSSP);
+        assertThat(cs.cause().code()).isEqualTo("LOGON_FAILURE");
+        assertThat(cs.evidence()).containsKey("phaseInferredFrom").containsEntry("decryption", "not decrypted: NO_SECRET");
+        assertThat(cs.summary()).endsWith("not decrypted: NO_SECRET");
+    }
+
+    @Test
+    void aWrongSecretIsReportedNotThrown() throws IOException {
+        String text = Files.readString(DIR.resolve("shadow-nla-authonly-ok.keys"));
+        StringBuilder bad = new StringBuilder();
+        for (String line : text.split("\n")) {
+            String[] f = line.split(" ");
+            if (f.length == 3 && f[0].contains("TRAFFIC_SECRET")) {
+                char c = f[2].charAt(0);
+                f[2] = (c == '0' ? '1' : '0') + f[2].substring(1);
+                line = String.join(" ", f);
+            }
+            bad.append(line).append('\n');
+        }
+        Path k = Files.writeString(tmp.resolve("bad.keys"), bad);
+        Report r = only(DIR.resolve("shadow-nla-authonly-ok.pcap"), CaptureSecrets.load(List.of(k), List.of())).report();
+        assertThat(String.valueOf(decryption(r))).contains("BAD_RECORD_MAC");
+        // the clear handshake still gives its stages
+        assertThat(stage(r, Stage.X224).status()).isEqualTo(Status.OK);
+        assertThat(stage(r, Stage.TLS).status()).isEqualTo(Status.OK);
+    }
+
+    /** A pcapng with the key log in a Decryption Secrets Block after the clear handshake, before the first encrypted record. */
+    @Test
+    void decryptionSecretsBlockIsUsedWithoutFiles() throws IOException {
+        Path ng = tmp.resolve("with-dsb.pcapng");
+        byte[] keyLog = Files.readAllBytes(DIR.resolve("xrdp-tls-xfreerdp-connect.keys"));
+        try (CaptureReader in = CaptureReader.open(DIR.resolve("xrdp-tls-xfreerdp-connect.pcap"));
+             CaptureWriter w = new CaptureWriter(Files.newOutputStream(ng), CaptureWriter.Format.PCAPNG,
+                     ByteOrder.LITTLE_ENDIAN, 1)) {
+            RawPacket p;
+            int n = 0;
+            while ((p = in.next()) != null) {
+                if (++n == 9) { // after the ClientHello: later than Wireshark accepts, before any encrypted record
+                    w.writeSecrets(DecryptionSecrets.TLS_KEY_LOG, keyLog);
+                }
+                w.write(p.timestampNanos(), p.linkType(), p.data());
+            }
+        }
+        List<AnalyzedConnection> all = new ArrayList<>();
+        CaptureAnalyzer.Summary s = CaptureAnalyzer.analyze(ng, CaptureSecrets.Files.NONE, all::add, null);
+        assertThat(all).hasSize(1);
+        Report r = all.get(0).report();
+        bothSidesDecrypted(r);
+        assertThat(stage(r, Stage.ACTIVATION).status()).isEqualTo(Status.OK);
+        assertThat(s.tlsSecretsText()).contains("1 decryption secrets block(s) in the capture");
+        assertThat((Integer) s.tlsSecrets().get("keyLogLines")).isPositive();
+        // counts, never the secrets themselves
+        String json = ReportJson.render(r) + ReportJson.write(s.tlsSecrets());
+        for (String line : new String(keyLog, StandardCharsets.UTF_8).split("\n")) {
+            String[] f = line.split(" ");
+            if (f.length == 3) {
+                assertThat(json).doesNotContain(f[2]).doesNotContain(f[1]);
+            }
+        }
+    }
+
+    // ---- tshark's dissection of the same capture with the same key log ---------------------------------------
+
+    private static boolean tshark() {
+        try {
+            Process p = new ProcessBuilder("tshark", "-v").redirectErrorStream(true).start();
+            p.getInputStream().readAllBytes();
+            return p.waitFor(20, TimeUnit.SECONDS) && p.exitValue() == 0;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** The distinct non-empty values tshark shows for {@code field} in the decrypted capture. */
+    private static Set<String> tshark(String base, int port, String field) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder("tshark", "-r", DIR.resolve(base + ".pcap").toString(),
+                "-o", "tls.keylog_file:" + DIR.resolve(base + ".keys"), "-d", "tcp.port==" + port + ",tls",
+                "-d", "tls.port==" + port + ",tpkt", "-T", "fields", "-e", field).redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        Set<String> v = new LinkedHashSet<>();
+        for (String line : out.split("\n")) {
+            for (String x : line.split(",")) {
+                if (!x.isBlank()) v.add(x.trim());
+            }
+        }
+        return v;
+    }
+
+    @Test
+    void credsspFieldsAgreeWithTshark() throws Exception {
+        assumeTrue(tshark(), "tshark is not installed");
+        for (String base : List.of("shadow-nla-authonly-ok", "shadow-nla-authonly-wrongpass")) {
+            Map<String, Object> ev = stage(decrypted(base).report(), Stage.CREDSSP).evidence();
+            assertThat(tshark(base, 33892, "ntlmssp.auth.username")).as(base).containsExactly((String) ev.get("ntlmUser"));
+            Set<String> domain = tshark(base, 33892, "ntlmssp.auth.domain");
+            domain.remove("NULL");
+            assertThat(domain.isEmpty() ? "" : domain.iterator().next()).as(base).isEqualTo(ev.get("ntlmDomain"));
+            Set<String> host = tshark(base, 33892, "ntlmssp.auth.hostname");
+            host.remove("NULL"); // tshark's word for an empty field
+            assertThat(host.isEmpty() ? "" : host.iterator().next()).as(base).isEqualTo(ev.get("ntlmWorkstation"));
+            assertThat(tshark(base, 33892, "ntlmssp.challenge.target_name")).as(base)
+                    .containsExactly((String) ev.get("ntlmTargetName"));
+            assertThat(tshark(base, 33892, "credssp.version")).as(base)
+                    .contains(String.valueOf(ev.get("clientCredSspVersion")), String.valueOf(ev.get("serverCredSspVersion")));
+        }
+    }
+
+    @Test
+    void sessionFieldsAgreeWithTshark() throws Exception {
+        assumeTrue(tshark(), "tshark is not installed");
+        Report r = decrypted("xrdp-tls-xfreerdp-connect").report();
+        Map<String, Object> lic = stage(r, Stage.LICENSING).evidence();
+        Set<String> user = tshark("xrdp-tls-xfreerdp-connect", 33891, "rdp.userName");
+        if (!user.isEmpty()) {
+            assertThat(user).containsExactly((String) lic.get("clientInfoUser"));
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> client = (Map<String, Object>) stage(r, Stage.MCS).evidence().get("client");
+        assertThat(tshark("xrdp-tls-xfreerdp-connect", 33891, "rdp.client.name")).containsExactly((String) client.get("clientName"));
+        Set<String> caps = tshark("xrdp-tls-xfreerdp-connect", 33891, "rdp.numberCapabilities");
+        assertThat(caps).contains(String.valueOf(stage(r, Stage.ACTIVATION).evidence().get("capabilityCount")));
+    }
+}
