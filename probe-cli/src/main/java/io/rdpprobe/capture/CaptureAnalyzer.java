@@ -39,6 +39,9 @@ public final class CaptureAnalyzer {
     private long rdpConnections;
     private long maxOpen;
 
+    /** Pairs RD Gateway RDG_IN_DATA connections with their RDG_OUT_DATA connection. */
+    private final GatewayObserver.Registry gateways = new GatewayObserver.Registry();
+
     /** The TLS secrets of this analysis, or null: the plain path (no decryption objects at all). */
     private final CaptureSecrets secrets;
 
@@ -176,6 +179,7 @@ public final class CaptureAnalyzer {
             }
             if (c == null) {
                 c = new RdpConnection(p.src(), p.dst(), ts, true, secrets);
+                c.gateways = gateways;
                 tcp.put(key, c);
                 maxOpen = Math.max(maxOpen, tcp.size());
             }
@@ -201,6 +205,7 @@ public final class CaptureAnalyzer {
                 server = p.src();
             }
             c = new RdpConnection(client, server, ts, false, secrets);
+            c.gateways = gateways;
             tcp.put(key, c);
             maxOpen = Math.max(maxOpen, tcp.size());
         }
