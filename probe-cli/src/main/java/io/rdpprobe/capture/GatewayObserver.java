@@ -265,8 +265,7 @@ public final class GatewayObserver {
         try {
             status = Integer.parseInt(sl.length > 1 ? sl[1].trim() : "");
         } catch (NumberFormatException e) {
-            owner.fail(Stage.GATEWAY_HTTP, new GatewayReading.Failure(io.rdpprobe.probe.model.GatewayCauses.GATEWAY_MALFORMED,
-                    "the gateway's HTTP status line is not valid: " + lines[0], false), ts);
+            owner.fail(Stage.GATEWAY_HTTP, GatewayReading.malformed("the gateway's HTTP status line is not valid: " + lines[0]), ts);
             server.mode = Mode.DONE;
             return;
         }
@@ -319,7 +318,12 @@ public final class GatewayObserver {
             case 401 -> {
                 List<String> offered = GatewayReading.offeredSchemes(r);
                 if (!offered.isEmpty()) {
-                    httpEv.put("authSchemesOffered", offered);
+                    // what the gateway offers to an unauthenticated request (FreeRDP starts with NEGOTIATE: the first 401)
+                    if (req != null && (req.auth().equals("none") || req.auth().startsWith("PAA"))) {
+                        httpEv.put("authSchemesOffered", offered);
+                    } else {
+                        httpEv.putIfAbsent("authSchemesOffered", offered);
+                    }
                 }
                 if (req != null && (req.auth().equals("NTLM AUTHENTICATE") || req.auth().equals("Basic credentials"))) {
                     httpEv.put("user", user);
@@ -479,8 +483,7 @@ public final class GatewayObserver {
         malformed = side.lower() + ": " + e.getMessage();
         if (side == Side.SERVER && !open) {
             fail(http == null ? Stage.GATEWAY_HTTP : tunnelStage == null ? Stage.GATEWAY_TUNNEL : Stage.GATEWAY_CHANNEL,
-                    new GatewayReading.Failure(io.rdpprobe.probe.model.GatewayCauses.GATEWAY_MALFORMED,
-                            "the gateway's packet is not valid MS-TSGU: " + e.getMessage(), false), ts);
+                    GatewayReading.malformed("the gateway's packet is not valid MS-TSGU: " + e.getMessage()), ts);
         }
     }
 

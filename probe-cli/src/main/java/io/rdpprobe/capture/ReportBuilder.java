@@ -76,6 +76,14 @@ final class ReportBuilder {
                 Map<String, Object> ev = new LinkedHashMap<>(p.evidence());
                 ev.put("closedBy", "gateway (" + c.closeKind + ")");
                 add(new StageResult(p.stage(), Status.FAILED, ms(p.since(), c.tClose), ev, f.cause(), f.summary(), f.inferred()));
+            } else if (c.closedBy == Side.SERVER && c.probeStop == null) {
+                // the gateway's close in a gateway stage: the live sequence's reading (GATEWAY_CLOSED / CONNECTION_RESET)
+                io.rdpprobe.probe.gateway.GatewayReading.Failure f = io.rdpprobe.probe.gateway.GatewayReading.closed(
+                        "RST".equals(c.closeKind), "while waiting for " + p.waitingFor());
+                Map<String, Object> ev = new LinkedHashMap<>(p.evidence());
+                ev.put("closedBy", "gateway (" + c.closeKind + ")");
+                if (c.closeAfter != null) ev.put("closedAfter", c.closeAfter);
+                add(new StageResult(p.stage(), Status.FAILED, ms(p.since(), c.tClose), ev, f.cause(), f.summary(), f.inferred()));
             } else {
                 add(incomplete(p.stage(), p.since(), new LinkedHashMap<>(p.evidence()), p.waitingFor(), Side.SERVER));
             }

@@ -253,6 +253,17 @@ public final class GatewayReading {
         return status(st, "the gateway closed the channel to " + target + " with " + st + ": " + st.meaning());
     }
 
+    /** The gateway closed (FIN) or reset the connection {@code after} ("while waiting for ...") in a gateway stage. */
+    public static Failure closed(boolean reset, String after) {
+        return new Failure(reset ? io.rdpprobe.probe.model.Causes.CONNECTION_RESET : GatewayCauses.GATEWAY_CLOSED,
+                "the gateway " + (reset ? "reset" : "closed") + " the connection " + after);
+    }
+
+    /** The gateway's bytes do not frame or decode as HTTP or MS-TSGU. */
+    public static Failure malformed(String what) {
+        return new Failure(GatewayCauses.GATEWAY_MALFORMED, what);
+    }
+
     private static Failure status(RdgStatus st, String summary) {
         return new Failure(GatewayCauses.forStatus(st), summary);
     }

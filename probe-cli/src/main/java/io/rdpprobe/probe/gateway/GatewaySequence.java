@@ -633,7 +633,7 @@ public final class GatewaySequence {
             cmds.add(new Close("malformed packet from the gateway: " + e.getMessage()));
             return step();
         }
-        return fail(GatewayCauses.GATEWAY_MALFORMED, "the gateway's packet is not valid MS-TSGU: " + e.getMessage(), false);
+        return fail(GatewayReading.malformed("the gateway's packet is not valid MS-TSGU: " + e.getMessage()));
     }
 
     /** A gateway connection closed (FIN or RST). Once open, the target's stages judge the close. */
@@ -649,8 +649,7 @@ public final class GatewaySequence {
         String after = phase instanceof AwaitHttp h ? "after " + describe(h.sent()) + " (no HTTP answer)"
                 : phase instanceof AwaitPacket a ? "while waiting for " + RdgPacketType.name(a.type())
                 : "during the TLS handshake";
-        return fail(reset ? Causes.CONNECTION_RESET : GatewayCauses.GATEWAY_CLOSED, "the gateway "
-                + (reset ? "reset" : "closed") + " the connection " + after, false);
+        return fail(GatewayReading.closed(reset, after));
     }
 
     /** The stage deadline passed with nothing buffered. */
