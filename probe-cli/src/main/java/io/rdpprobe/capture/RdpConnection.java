@@ -503,7 +503,11 @@ public final class RdpConnection {
             }
             if (tlsFirst) {
                 if (b0 == TlsRecordHeader.APPLICATION_DATA) {
-                    return decryption.wants(side);
+                    boolean w = decryption.wants(side);
+                    if (!w && gateway == null) {
+                        abandon(); // TLS first and no plaintext: nothing shows it is an RD Gateway (not reported)
+                    }
+                    return w;
                 }
                 return b0 >= 0x14 && b0 <= 0x18;
             }

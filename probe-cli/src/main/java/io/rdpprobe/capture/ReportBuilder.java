@@ -938,7 +938,8 @@ final class ReportBuilder {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("connection", c.probeOwn ? "rdp-probe's own connection (marked in the capture)" : "capture connection");
         m.put("heading", (c.probeOwn ? "rdp-probe's own connection " : "capture connection ") + c.client + " -> " + c.server
-                + " (client -> server)");
+                + (c.gateway == null ? " (client -> server)" : " (client -> RD Gateway -> "
+                        + (c.gateway.target() == null ? "?" : c.gateway.target()) + ")"));
         if (c.probeStop != null) m.put("probeMarker", c.probeStop);
         m.put("firstPacket", at(c.firstSeen));
         m.put("lastPacket", at(c.lastSeen));

@@ -82,7 +82,9 @@ class CrossPathVerdictTest {
         SoftAssertions soft = new SoftAssertions();
         List<String> none = new ArrayList<>();
         for (Path p : captures(LAB)) {
-            if (compare(p, soft) == 0) {
+            // an RD Gateway capture whose only connections are to the gateway (refused before the target) has no X.224
+            // without its key log: GatewayCapturesTest reads those with the live GatewayReading
+            if (compare(p, soft) == 0 && !p.getFileName().toString().startsWith("gateway-")) {
                 none.add(p.getFileName().toString());
             }
         }

@@ -111,6 +111,43 @@ class GatewayCapturesTest {
         throughTheGatewayAsDirect("gateway-ws-xrdp-tls-connect", 34201, "websocket", "SSL", "TLS_AES_256_GCM_SHA384");
     }
 
+    /** The failing stage of the only gateway connection, the target stages NOT_REACHED. */
+    static StageResult failedAt(String base, Stage st) throws IOException {
+        List<AnalyzedConnection> all = analyze(base, true);
+        assertThat(all).as(base + ": the gateway connection only (its IN leg with it)").hasSize(1);
+        Report r = all.get(0).report();
+        assertThat(r.verdict().stage()).isEqualTo(st);
+        for (Stage s : TARGET) {
+            assertThat(stage(r, s).status()).isEqualTo(Status.NOT_REACHED);
+        }
+        return stage(r, st);
+    }
+
+    @Test
+    void aWrongGatewayPasswordIsTheLiveProbesGatewayAuthFailed() throws IOException {
+        StageResult r = failedAt("gateway-ws-wrong-gateway-password", Stage.GATEWAY_HTTP);
+        // the live GatewaySequence's words for the same answer (GatewayReading), with the user read from the AUTHENTICATE
+        io.rdpprobe.probe.gateway.GatewayReading.Failure live = io.rdpprobe.probe.gateway.GatewayReading.authRejected(
+                "NTLM AUTHENTICATE", "LAB\\rdptest", false);
+        assertThat(r.status()).isEqualTo(Status.FAILED);
+        assertThat(r.cause().code()).isEqualTo("GATEWAY_AUTH_FAILED").isEqualTo(live.cause().code());
+        assertThat(r.summary()).isEqualTo(live.summary());
+        assertThat(r.inferred()).isFalse();
+        assertThat(r.cause().clientError().code()).isEqualTo(0x300001A);
+        assertThat(r.evidence().get("exchanges")).isEqualTo(List.of("RDG_OUT_DATA (NTLM NEGOTIATE) -> 401 Unauthorized",
+                "RDG_OUT_DATA (NTLM AUTHENTICATE) -> 401 Unauthorized"));
+    }
+
+    @Test
+    void aRefusedTargetIsTheGatewaysHresultAtGatewayChannel() throws IOException {
+        StageResult r = failedAt("gateway-http-target-refused", Stage.GATEWAY_CHANNEL);
+        assertThat(r.cause().code()).isEqualTo("E_PROXY_TS_CONNECTFAILED");
+        assertThat(r.cause()).isEqualTo(io.rdpprobe.probe.model.GatewayCauses.forStatus(
+                io.rdpprobe.protocol.rdg.RdgStatus.E_PROXY_TS_CONNECTFAILED));
+        assertThat(r.summary()).startsWith("CHANNEL_RESPONSE for 127.0.0.1:34219: E_PROXY_TS_CONNECTFAILED");
+        assertThat(r.evidence()).containsEntry("resource", "127.0.0.1").containsEntry("port", 34219);
+    }
+
     @Test
     void withoutTheKeyLogTheGatewayConnectionIsNotReadAsRdp() throws IOException {
         List<AnalyzedConnection> all = analyze("gateway-ws-shadow-nla-authonly", false);
