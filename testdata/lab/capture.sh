@@ -75,24 +75,65 @@ xf() {  # xf NAME KEYS ARGS... -> xfreerdp under the client Xvfb; sets XF_RC, XF
   XF_SECS=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')
 }
 
-summary() {  # summary NAME PORT [KEYS] -> one line: frames, streams, what tshark decodes
+capfile() {  # capfile NAME -> $CAP/NAME.pcapng if that exists, else $CAP/NAME.pcap
+  if [ -f "$CAP/$1.pcapng" ]; then echo "$CAP/$1.pcapng"; else echo "$CAP/$1.pcap"; fi
+}
+
+tls_opts() {  # tls_opts SECRETS -> tshark options; SECRETS = FILE.keys | rsa:KEYFILE | dsb (secrets inside the pcapng)
+  case "${1:-}" in
+    "" | dsb) ;;
+    rsa:*) printf '%s\n' -o "uat:rsa_keys:\"${1#rsa:}\",\"\"" ;;
+    *) printf '%s\n' -o "tls.keylog_file:$1" ;;
+  esac
+}
+
+summary() {  # summary NAME PORT [SECRETS] -> one line: frames, streams, what tshark decodes
   # pass 1: -d tcp.port==PORT,tpkt decodes X.224 (and everything, for Standard RDP Security);
-  # pass 2 (TLS captures): -d tcp.port==PORT,tls -d tls.port==PORT,tpkt with the key log decodes
-  # the TLS handshake and the RDP/CredSSP inside it.
-  local f=$CAP/$1.pcap port=$2 keys=${3:-} frames streams flags info
+  # pass 2 (TLS captures): -d tcp.port==PORT,tls -d tls.port==PORT,tpkt with the secrets (key log,
+  # RSA key or the pcapng's own Decryption Secrets Block) decodes the TLS handshake and the RDP/CredSSP inside it.
+  local f port=$2 secrets=${3:-} frames streams flags info opts=()
+  f=$(capfile "$1")
+  [ -n "$secrets" ] && mapfile -t opts < <(tls_opts "$secrets")
   frames=$(tshark -r "$f" 2>/dev/null | wc -l)
   streams=$(tshark -r "$f" -T fields -e tcp.stream 2>/dev/null | sort -u | wc -l)
   flags=$(tshark -r "$f" -Y 'tcp.flags.reset==1' 2>/dev/null | wc -l)
   {
     tshark -r "$f" -d "tcp.port==$port,tpkt" -T fields -e _ws.col.Protocol -e _ws.col.Info 2>/dev/null \
       | grep -Ev '^(TCP|TPKT)\s' 
-    if [ -n "$keys" ]; then
-      tshark -r "$f" -o "tls.keylog_file:$keys" -d "tcp.port==$port,tls" -d "tls.port==$port,tpkt" \
+    if [ -n "$secrets" ]; then
+      tshark -r "$f" ${opts[@]+"${opts[@]}"} -d "tcp.port==$port,tls" -d "tls.port==$port,tpkt" \
         -T fields -e _ws.col.Protocol -e _ws.col.Info 2>/dev/null | grep -Ev '^(TCP|SSL|TPKT)\s'
     fi
   } > "$WORK/$1.summary"
   info=$(sed -E 's/\t/ /; s/ +/ /g; s/ $//' "$WORK/$1.summary" | cut -c1-90 | awk '!seen[$0]++' | head -n 40 | paste -sd';' - | sed 's/;/; /g')
   echo "$frames frames, $streams TCP stream, $flags RST; decoded: $info"
+}
+
+tls_fact() {  # tls_fact NAME PORT SECRETS FIELD... -> the distinct values tshark shows for FIELDs (decrypted)
+  local f port=$2 secrets=$3 opts=() a=(); shift 3
+  f=$(capfile "$1")
+  mapfile -t opts < <(tls_opts "$secrets")
+  local e; for e in "$@"; do a+=(-e "$e"); done
+  tshark -r "$f" ${opts[@]+"${opts[@]}"} -d "tcp.port==$port,tls" -d "tls.port==$port,tpkt" -T fields -E separator=/ "${a[@]}" 2>/dev/null \
+    | grep -v '^/*$' | sort -u | paste -sd' ' -
+}
+
+cut_streams() {  # cut_streams NAME PORT SECRETS FILTER [EXTRA]: per TCP stream, keep the frames up to the first
+  # one matching FILTER (decrypted with SECRETS) plus EXTRA frames of that stream; streams with no match stay whole
+  local n=$1 port=$2 secrets=$3 filter=$4 extra=${5:-0} f opts=() keep="" sid last
+  f=$CAP/$n.pcap
+  mapfile -t opts < <(tls_opts "$secrets")
+  for sid in $(tshark -r "$f" -T fields -e tcp.stream 2>/dev/null | sort -un); do
+    last=$(tshark -r "$f" ${opts[@]+"${opts[@]}"} -d "tcp.port==$port,tls" -d "tls.port==$port,tpkt" \
+             -Y "tcp.stream==$sid && ($filter)" -T fields -e frame.number 2>/dev/null | head -n1)
+    if [ -n "$last" ] && [ "$extra" -gt 0 ]; then
+      last=$(tshark -r "$f" -Y "tcp.stream==$sid && frame.number > $last" -T fields -e frame.number 2>/dev/null \
+               | head -n "$extra" | tail -n1 | grep . || echo "$last")
+    fi
+    keep+="${keep:+ || }(tcp.stream==$sid${last:+ && frame.number <= $last})"
+  done
+  tshark -r "$f" -Y "$keep" -F pcap -w "$WORK/$n.cut.pcap" 2>/dev/null
+  mv "$WORK/$n.cut.pcap" "$f"
 }
 
 provenance() {  # provenance FILE WHAT COMMAND SUMMARY
@@ -118,6 +159,19 @@ Decode:
   as TPKT "Continuation").
 
 The "tshark:" part of each line is the de-duplicated Protocol/Info column of both passes.
+
+Issue 12's TLS variants (`xrdp-tls12-*`, `xrdp-tls10-*`) were recorded with XRDP_PORT=34161, so their
+PORT is 34161. The TLS_RSA ones come with the recording lab's throwaway server key (`NAME.key`, from
+`lab.sh certs`; each lab generates its own, so the key committed is the one of the certificate inside
+that capture) instead of a key log: `tshark -r FILE -o 'uat:rsa_keys:"FILE.key",""' -d tcp.port==PORT,tls
+-d tls.port==PORT,tpkt`. `probe-*.pcapng` are written by rdp-probe itself (`--capture`), with the TLS
+secrets inside (pcapng Decryption Secrets Block), so `tshark -r FILE -d tcp.port==PORT,tls
+-d tls.port==PORT,tpkt` decrypts them with no key file.
+RC4 could not be recorded: Debian 12's libssl3 (3.0.19) has no RC4 cipher suites at all (OpenSSL is built
+without enable-weak-ssl-ciphers), so `tls_ciphers=RC4-SHA:@SECLEVEL=0` makes xrdp log "Invalid TLS cipher
+options ... no cipher match" and xfreerdp `/tls-ciphers:RC4-SHA:@SECLEVEL=0` fails in SSL_CTX_set_cipher_list;
+loading the legacy provider (OPENSSL_CONF, `activate = 1`) gives EVP the RC4 cipher (`openssl enc -rc4`
+works) but still no TLS suite (`openssl ciphers -v 'RC4-SHA:@SECLEVEL=0'`: no cipher match).
 
 MD
   fi
@@ -279,8 +333,168 @@ cap_xrdp_via_http() {
     "$(summary $n "${PROXY_PORT:-$((XRDP_PORT + 2))}")"
 }
 
+server_hello() {  # server_hello NAME PORT -> "TLS 1.2, TLS_..._SHA384 (0xc030), ServerHello extensions: a, b" per stream
+  local f; f=$(capfile "$1")
+  tshark -r "$f" -d "tcp.port==$2,tls" -Y 'tls.handshake.type==2' -V 2>/dev/null | awk '
+    /^Frame [0-9]+:/ { if (cs != "") print out; out=""; cs=""; ver=""; ext="" }
+    /Handshake Protocol: Server Hello/ { inhello=1 }
+    inhello && /^ +Version: / && ver == "" { sub(/^ +Version: /, ""); sub(/ \(0x[0-9a-f]+\)$/, ""); ver=$0 }
+    inhello && /Supported Version: / { sub(/^ +Supported Version: /, ""); sub(/ \(0x[0-9a-f]+\)$/, ""); ver=$0 }
+    inhello && /^ +Cipher Suite: / { sub(/^ +Cipher Suite: /, ""); cs=$0 }
+    inhello && /^ +Extension: / { sub(/^ +Extension: /, ""); sub(/ \(len=[0-9]+\)$/, ""); ext=ext (ext == "" ? "" : ", ") $0 }
+    { out = ver ", " cs ", ServerHello extensions: " (ext == "" ? "none" : ext) }
+    END { if (cs != "") print out }' | awk '!seen[$0]++' | paste -sd';' -
+}
+
+# ---- TLS variants against xrdp (issue 12): each is the full xfreerdp connect cut after the client's Confirm Active
+cap_xrdp_tls_variant() {  # cap_xrdp_tls_variant NAME MODE SECRETS(keys|rsa) WHAT [XFREERDP EXTRA ARGS...]
+  local n=$1 mode=$2 secrets=$3 what=$4 k="" sec; shift 4
+  [ "$secrets" = keys ] && k=$(keys_file $n)
+  rm -f "$CAP/$n.keys"
+  "$LABSH" start-xrdp "$mode" >/dev/null
+  cap_start $n "$XRDP_PORT"
+  XF_TIMEOUT=6 xf $n "$k" /v:localhost:"$XRDP_PORT" /cert:ignore /sec:tls /size:640x480 /bpp:16 -clipboard -sound "$@"
+  cap_stop $n "$XRDP_PORT"
+  if [ "$secrets" = keys ]; then
+    keys_done $n; sec=$CAP/$n.keys
+  else  # TLS_RSA: the lab's (throwaway, regenerated by 'lab.sh certs --force') server key becomes the fixture
+    install -m 644 "$LAB/certs/good.key" "$CAP/$n.key"; sec=rsa:$CAP/$n.key
+  fi
+  cut_streams $n "$XRDP_PORT" "$sec" "rdp.pduType.type == 3"
+  local hello fa=""; hello=$(server_hello $n "$XRDP_PORT")
+  [ -n "$hello" ] || { echo "$n: no ServerHello" >&2; return 1; }
+  if [ "$secrets" = rsa ]; then
+    # the fixture key must be the key of the certificate in the capture
+    local certmod keymod
+    certmod=$(tshark -r "$CAP/$n.pcap" -d "tcp.port==$XRDP_PORT,tls" -Y 'tls.handshake.type==11' -T fields -e tls.handshake.certificate 2>/dev/null \
+      | head -n1 | cut -d, -f1 | xxd -r -p | openssl x509 -inform DER -noout -modulus)
+    keymod=$(openssl rsa -in "$CAP/$n.key" -noout -modulus)
+    [ "$certmod" = "$keymod" ] || { echo "$n: the fixture key does not match the captured certificate" >&2; return 1; }
+    fa="; decrypted with the lab's RSA server key alone, no key log: $n.key is the throwaway key of the certificate in this capture (moduli compared), generated by 'lab.sh certs' in the recording lab"
+  else
+    fa="; TLS secrets in $n.keys"
+  fi
+  case "$hello" in
+    *CBC*encrypt_then_mac*) hello+="; encrypt-then-MAC (RFC 7366) negotiated: yes" ;;
+    *CBC*) hello+="; encrypt-then-MAC (RFC 7366) negotiated: no (MAC-then-encrypt records)" ;;
+  esac
+  XF_ARGS="$*"
+  provenance $n.pcap "$what; server started by lab.sh start-xrdp $mode; negotiated: $hello; xfreerdp stopped by timeout after 6 s (rc $XF_RC); cut after the client's Confirm Active (tshark -Y 'rdp.pduType.type == 3')$fa" \
+    "timeout 6 xfreerdp /v:localhost:$XRDP_PORT /cert:ignore /sec:tls /size:640x480 /bpp:16 -clipboard -sound${XF_ARGS:+ $XF_ARGS}"  \
+    "$(summary $n "$XRDP_PORT" "$sec")"
+}
+
+cap_xrdp_tls12_ecdhe() {
+  cap_xrdp_tls_variant xrdp-tls12-ecdhe-xfreerdp-connect tls12 keys \
+    "xfreerdp -> xrdp tls12 mode (xrdp.ini ssl_protocols=TLSv1.2, default ciphers): X.224 (RDP_NEG_REQ SSL -> RSP SSL), TLS 1.2 with an ECDHE key exchange, MCS Connect-Initial/Response with GCC, erect domain, attach user, channel joins, Client Info, licensing, Demand Active, Confirm Active"
+}
+
+cap_xrdp_tls_rsa_gcm() {
+  cap_xrdp_tls_variant xrdp-tls12-rsa-aes256gcm-xfreerdp-connect tls-rsa rsa \
+    "xfreerdp -> xrdp tls-rsa mode (ssl_protocols=TLSv1.2, tls_ciphers=AES256-GCM-SHA384): X.224, TLS 1.2 with TLS_RSA key transport (the client encrypts the pre-master secret to the server's RSA key), MCS/GCC, channel joins, Client Info, licensing, Demand Active, Confirm Active"
+}
+
+cap_xrdp_tls_rsa_cbc() {
+  cap_xrdp_tls_variant xrdp-tls12-rsa-aes128cbc-sha256-xfreerdp-connect tls-rsa-cbc rsa \
+    "xfreerdp -> xrdp tls-rsa-cbc mode (ssl_protocols=TLSv1.2, tls_ciphers=AES128-SHA256): X.224, TLS 1.2 with TLS_RSA key transport and AES-128-CBC + HMAC-SHA256 records, MCS/GCC, channel joins, Client Info, licensing, Demand Active, Confirm Active"
+}
+
+cap_xrdp_tls_rsa_cbc_mte() {
+  cap_xrdp_tls_variant xrdp-tls12-rsa-aes128cbc-sha256-mte-xfreerdp-connect tls-rsa-cbc-mte rsa \
+    "xfreerdp -> xrdp tls-rsa-cbc-mte mode (ssl_protocols=TLSv1.2, tls_ciphers=AES128-SHA256, and OPENSSL_CONF with 'Options = -EncryptThenMac' for xrdp, so the server does not answer the client's encrypt_then_mac extension): X.224, TLS 1.2 with TLS_RSA key transport and AES-128-CBC + HMAC-SHA256 records, MAC-then-encrypt, MCS/GCC, channel joins, Client Info, licensing, Demand Active, Confirm Active"
+}
+
+cap_xrdp_tls12_missing_secret() {  # two xfreerdp connections in one capture, the key log holds only the first one's secret
+  local n=xrdp-tls12-two-connections-one-secret k k2; k=$(keys_file $n); k2=$WORK/$n.second.keys
+  rm -f "$k2"
+  "$LABSH" start-xrdp tls12 >/dev/null
+  cap_start $n "$XRDP_PORT"
+  XF_TIMEOUT=4 xf $n "$k" /v:localhost:"$XRDP_PORT" /cert:ignore /sec:tls /size:640x480 /bpp:16 -clipboard -sound
+  local rc1=$XF_RC
+  XF_TIMEOUT=4 xf $n.second "$k2" /v:localhost:"$XRDP_PORT" /cert:ignore /sec:tls /size:640x480 /bpp:16 -clipboard -sound
+  cap_stop $n "$XRDP_PORT"; keys_done $n
+  [ "$(grep -c '^CLIENT_RANDOM ' "$CAP/$n.keys")" = 1 ] && [ "$(grep -c '^CLIENT_RANDOM ' "$k2")" = 1 ] \
+    || { echo "$n: expected one CLIENT_RANDOM line per connection" >&2; return 1; }
+  # cut both streams after their Confirm Active (with both secrets), then keep only the first secret
+  cat "$CAP/$n.keys" "$k2" > "$WORK/$n.both.keys"
+  cut_streams $n "$XRDP_PORT" "$WORK/$n.both.keys" "rdp.pduType.type == 3"
+  local streams missing
+  streams=$(tshark -r "$CAP/$n.pcap" -T fields -e tcp.stream 2>/dev/null | sort -u | wc -l)
+  [ "$streams" = 2 ] || { echo "$n: expected 2 TCP streams, got $streams" >&2; return 1; }
+  missing=$(cut -d' ' -f2 "$k2")
+  local per="" sid c a
+  for sid in 0 1; do
+    c=$(tshark -r "$CAP/$n.pcap" -o "tls.keylog_file:$CAP/$n.keys" -d "tcp.port==$XRDP_PORT,tls" -d "tls.port==$XRDP_PORT,tpkt" -Y "tcp.stream==$sid && tpkt" 2>/dev/null | wc -l)
+    a=$(tshark -r "$CAP/$n.pcap" -Y "tcp.stream==$sid && tls.record.content_type==23" 2>/dev/null | wc -l)
+    per+="${per:+, }stream $sid: $c of its $a application-data frames decrypt to TPKT"
+  done
+  provenance $n.pcap "two xfreerdp connections one after the other to xrdp tls12 mode (TLS 1.2, ECDHE), each the full connect cut after its client's Confirm Active; $n.keys holds only the FIRST connection's CLIENT_RANDOM line (the second connection's secret was logged to a work file and left out), so TCP stream 0 decrypts and stream 1 does not (its missing client random: $missing); with $n.keys tshark shows $per; negotiated: $(server_hello $n "$XRDP_PORT"); xfreerdp stopped by timeout after 4 s each (rc $rc1, $XF_RC)" \
+    "timeout 4 xfreerdp /v:localhost:$XRDP_PORT /cert:ignore /sec:tls /size:640x480 /bpp:16 -clipboard -sound (twice; key log shim only kept for the first)" \
+    "$(summary $n "$XRDP_PORT" "$CAP/$n.keys")"
+}
+
+cap_xrdp_tls10_cbc() {
+  cap_xrdp_tls_variant xrdp-tls10-aes-cbc-sha-xfreerdp-connect tls10 keys \
+    "xfreerdp /tls-seclevel:0 -> xrdp tls10 mode (ssl_protocols=TLSv1, tls_ciphers=AES128-SHA:AES256-SHA:ECDHE-RSA-AES128-SHA:@SECLEVEL=0; xrdp's list carries @SECLEVEL=0 too; without /tls-seclevel:0 xfreerdp's OpenSSL 3.0 (default security level 1) aborts the handshake with an internal_error alert, ERRCONNECT_TLS_CONNECT_FAILED): X.224, TLS 1.0 with AES-CBC + HMAC-SHA1 records, MCS/GCC, channel joins, Client Info, licensing, Demand Active, Confirm Active" \
+    /tls-seclevel:0
+}
+
+# ---- the probe's own pcapng (--capture FILE.pcapng), TLS secrets embedded (Decryption Secrets Block); no tcpdump
+PROBE=$REPO/rdp-probe
+probe_cap() {  # probe_cap NAME PORT ARGS... -> $CAP/NAME.pcapng; sets PROBE_RC, PROBE_VERDICT
+  local n=$1 port=$2; shift 2
+  rm -f "$CAP/$n.pcapng"
+  set +e
+  "$PROBE" probe "127.0.0.1:$port" --capture "$CAP/$n.pcapng" --timeout 10s "$@" > "$WORK/$n.probe.out" 2>&1
+  PROBE_RC=$?
+  set -e
+  PROBE_VERDICT=$(grep -m1 '^Verdict:' "$WORK/$n.probe.out" || echo "no verdict line")
+  chmod 644 "$CAP/$n.pcapng"   # created 0600 by the probe; this one is a committed fixture of a throwaway lab session
+  PROBE_VER=$("$PROBE" --version 2>/dev/null | head -n1)
+}
+
+probe_provenance() {  # probe_provenance NAME PORT WHAT COMMAND
+  local n=$1 port=$2 what=$3 cmd=$4
+  provenance "$n.pcapng" "$what; $PROBE_VER exit code $PROBE_RC, '$PROBE_VERDICT'; written by the probe itself (packets synthesised from its socket events, see the file's comment), the TLS secrets in the file's own Decryption Secrets Block(s) (tshark decodes it with no key file: the summary's second pass has no -o tls.keylog_file)" \
+    "$cmd" "$(summary $n "$port" dsb)"
+}
+
+cap_probe_xrdp_tls() {
+  local n=probe-xrdp-tls
+  "$LABSH" start-xrdp tls >/dev/null
+  probe_cap $n "$XRDP_PORT"
+  probe_provenance $n "$XRDP_PORT" "rdp-probe -> xrdp tls mode (TLS 1.3), no credentials: X.224 (RDP_NEG_REQ, xrdp selects SSL), TLS, then the session inside TLS as far as the probe goes" \
+    "rdp-probe probe 127.0.0.1:$XRDP_PORT --capture $n.pcapng --timeout 10s"
+}
+
+cap_probe_xrdp_tls12() {
+  local n=probe-xrdp-tls12
+  "$LABSH" start-xrdp tls12 >/dev/null
+  probe_cap $n "$XRDP_PORT"
+  probe_provenance $n "$XRDP_PORT" "rdp-probe -> xrdp tls12 mode (ssl_protocols=TLSv1.2: TLS 1.2, ECDHE; the secret is a CLIENT_RANDOM line), no credentials: X.224, TLS 1.2, then the session inside TLS as far as the probe goes" \
+    "rdp-probe probe 127.0.0.1:$XRDP_PORT --capture $n.pcapng --timeout 10s"
+}
+
+cap_probe_shadow_nla_ok() {
+  local n=probe-shadow-nla-ok
+  "$LABSH" start-shadow nla >/dev/null
+  LAB_PW=$LAB_PASS probe_cap $n "$SHADOW_PORT" -u rdptest --password-env LAB_PW
+  probe_provenance $n "$SHADOW_PORT" "rdp-probe -> FreeRDP shadow nla mode, right password (from the environment): X.224 (HYBRID), TLS 1.3, CredSSP with NTLM NEGOTIATE / CHALLENGE / AUTHENTICATE, pubKeyAuth" \
+    "LAB_PW=<lab password> rdp-probe probe 127.0.0.1:$SHADOW_PORT -u rdptest --password-env LAB_PW --capture $n.pcapng --timeout 10s"
+}
+
+cap_probe_shadow_nla_wrong() {
+  local n=probe-shadow-nla-wrongpass
+  "$LABSH" start-shadow nla >/dev/null
+  LAB_PW=WrongPass probe_cap $n "$SHADOW_PORT" -u rdptest --password-env LAB_PW
+  probe_provenance $n "$SHADOW_PORT" "rdp-probe -> FreeRDP shadow nla mode, wrong password (from the environment): X.224 (HYBRID), TLS 1.3, CredSSP with NTLM NEGOTIATE / CHALLENGE / AUTHENTICATE, which the server rejects" \
+    "LAB_PW=WrongPass rdp-probe probe 127.0.0.1:$SHADOW_PORT -u rdptest --password-env LAB_PW --capture $n.pcapng --timeout 10s"
+}
+
 ALL=(xrdp_tls_connect shadow_nla_ok shadow_nla_wrong shadow_nla_tls_refused xrdp_tls_nla_only xrdp_rdp_stdsec client_rst server_rst
-     xrdp_via_socks5 xrdp_via_http)
+     xrdp_via_socks5 xrdp_via_http
+     xrdp_tls12_ecdhe xrdp_tls_rsa_gcm xrdp_tls_rsa_cbc xrdp_tls_rsa_cbc_mte xrdp_tls10_cbc xrdp_tls12_missing_secret
+     probe_xrdp_tls probe_xrdp_tls12 probe_shadow_nla_ok probe_shadow_nla_wrong)
 cr_fixture() {  # cr_fixture CAPTURE PORT FIXTURE DESCRIPTION: first client payload of the capture
   local f=$CAP/$1.pcap hex
   hex=$(tshark -r "$f" -Y "tcp.dstport==$2 && tcp.len>0" -T fields -e tcp.payload 2>/dev/null | head -n1)
@@ -304,11 +518,12 @@ for c in "${ALL[@]}"; do
   done
   tail -n1 "$CAP/PROVENANCE.md" >&2
 done
-# real client X.224 Connection Requests (with routing cookie) as codec fixtures
-[ -f "$CAP/xrdp-tls-xfreerdp-connect.pcap" ] && cr_fixture xrdp-tls-xfreerdp-connect "$XRDP_PORT" xfreerdp-cr-sec-tls \
+# real client X.224 Connection Requests (with routing cookie) as codec fixtures, from the captures recorded in THIS run
+ran() { local c; for c in "${ALL[@]}"; do [ "$c" = "$1" ] && return 0; done; return 1; }
+ran xrdp_tls_connect && cr_fixture xrdp-tls-xfreerdp-connect "$XRDP_PORT" xfreerdp-cr-sec-tls \
   "X.224 CR of 'xfreerdp /sec:tls' (no /u: cookie 'Cookie: mstshash=root'), RDP_NEG_REQ flags 0, requestedProtocols PROTOCOL_SSL(1)"
-[ -f "$CAP/shadow-nla-authonly-ok.pcap" ] && cr_fixture shadow-nla-authonly-ok "$SHADOW_PORT" xfreerdp-cr-nla \
+ran shadow_nla_ok && cr_fixture shadow-nla-authonly-ok "$SHADOW_PORT" xfreerdp-cr-nla \
   "X.224 CR of 'xfreerdp /u:rdptest +auth-only' (cookie 'Cookie: mstshash=rdptest'), RDP_NEG_REQ flags 0, requestedProtocols PROTOCOL_SSL|PROTOCOL_HYBRID(3)"
-[ -f "$CAP/xrdp-rdp-stdsec.pcap" ] && cr_fixture xrdp-rdp-stdsec "$XRDP_PORT" xfreerdp-cr-sec-rdp-legacy \
+ran xrdp_rdp_stdsec && cr_fixture xrdp-rdp-stdsec "$XRDP_PORT" xfreerdp-cr-sec-rdp-legacy \
   "X.224 CR of 'xfreerdp /sec:rdp' (cookie 'Cookie: mstshash=root'), NO RDP_NEG_REQ (legacy); xrdp rdp mode answers the bare CC 0300000b06d00000123400"
 ls -l "$CAP" >&2

@@ -4,6 +4,11 @@
 #   lab.sh install                   apt-get install whatever is missing (root, no stdin needed)
 #   lab.sh certs [--force]           good / expired / wronghost certificates in $LAB/certs
 #   lab.sh start-xrdp MODE           MODE = rdp | tls | tls-expired | tls-wronghost | negotiate
+#                                    | tls12 (TLS 1.2 only, ECDHE) | tls-rsa (TLS 1.2, TLS_RSA AES256-GCM-SHA384)
+#                                    | tls-rsa-cbc (TLS 1.2, TLS_RSA AES128-SHA256; encrypt-then-MAC)
+#                                    | tls-rsa-cbc-mte (the same with OpenSSL's EncryptThenMac option off:
+#                                    MAC-then-encrypt records) | tls10 (TLS 1.0, AES-CBC-SHA, @SECLEVEL=0)
+#                                    (no RC4 mode: Debian 12's libssl3 has no RC4 suites, see captures/PROVENANCE.md)
 #                                    -> xrdp on 127.0.0.1:$XRDP_PORT (default 33891)
 #   lab.sh start-shadow MODE         MODE = nla | tls | rdp | all | default
 #                                    -> freerdp-shadow-cli under its own Xvfb on 127.0.0.1:$SHADOW_PORT (33892)
@@ -252,16 +257,24 @@ start_xvfb() {  # start_xvfb NAME -> Xvfb on the first free display from :90 up;
 }
 
 # ---------------------------------------------------------------- xrdp
-XRDP_MODES="rdp tls tls-expired tls-wronghost negotiate"
+XRDP_MODES="rdp tls tls-expired tls-wronghost negotiate tls12 tls-rsa tls-rsa-cbc tls-rsa-cbc-mte tls10"
 
 start_xrdp() {
-  local mode=${1:-} sec cert
+  # protos/ciphers: xrdp.ini ssl_protocols / tls_ciphers (empty = the packaged defaults:
+  # "TLSv1.2, TLSv1.3" and OpenSSL's DEFAULT list). tls_ciphers only applies to TLS <= 1.2, so the
+  # TLS_RSA modes also drop TLS 1.3.
+  local mode=${1:-} sec cert protos="" ciphers="" no_etm=0
   case "$mode" in
     rdp)           sec=rdp       cert=good ;;
     tls)           sec=tls       cert=good ;;
     tls-expired)   sec=tls       cert=expired ;;
     tls-wronghost) sec=tls       cert=wronghost ;;
     negotiate)     sec=negotiate cert=good ;;
+    tls12)         sec=tls       cert=good protos="TLSv1.2" ;;
+    tls-rsa)       sec=tls       cert=good protos="TLSv1.2" ciphers="AES256-GCM-SHA384" ;;
+    tls-rsa-cbc)   sec=tls       cert=good protos="TLSv1.2" ciphers="AES128-SHA256" ;;
+    tls10)         sec=tls       cert=good protos="TLSv1"   ciphers="AES128-SHA:AES256-SHA:ECDHE-RSA-AES128-SHA:@SECLEVEL=0" ;;
+    tls-rsa-cbc-mte) sec=tls     cert=good protos="TLSv1.2" ciphers="AES128-SHA256" no_etm=1 ;;
     *) die "start-xrdp MODE: one of: $XRDP_MODES" ;;
   esac
   need_root start-xrdp
@@ -287,8 +300,12 @@ start_xrdp() {
       -e "s|^LogFile=.*|LogFile=$xlog|" \
       -e "s|^LogLevel=.*|LogLevel=DEBUG|" \
       -e "s|^EnableSyslog=.*|EnableSyslog=false|" \
+      ${protos:+-e "s|^ssl_protocols=.*|ssl_protocols=$protos|"} \
+      ${ciphers:+-e "s|^#\?tls_ciphers=.*|tls_ciphers=$ciphers|"} \
       /etc/xrdp/xrdp.ini > "$ini"
   grep -q "^port=tcp://127.0.0.1:$XRDP_PORT\$" "$ini" || die "could not set the port in $ini"
+  [ -z "$protos" ] || grep -qx "ssl_protocols=$protos" "$ini" || die "could not set ssl_protocols in $ini"
+  [ -z "$ciphers" ] || grep -qx "tls_ciphers=$ciphers" "$ini" || die "could not set tls_ciphers in $ini"
   : > "$xlog"
 
   # xrdp 0.9.21 always writes /run/xrdp/xrdp.pid and refuses to start while that file exists,
@@ -311,12 +328,19 @@ start_xrdp() {
     fi
     mkdir -p /run/xrdp/sockdir
   fi
-  spawn xrdp "$LOGS/xrdp-$mode.console" "${launcher[@]}" xrdp --nodaemon --config "$ini" \
+  # no_etm: an OpenSSL config whose system_default turns SSL_OP_NO_ENCRYPT_THEN_MAC on for xrdp's SSL_CTX
+  local envset=()
+  if [ "$no_etm" = 1 ]; then
+    printf '%s\n' 'openssl_conf = openssl_init' '[openssl_init]' 'ssl_conf = ssl_sect' '[ssl_sect]' \
+      'system_default = system_default_sect' '[system_default_sect]' 'Options = -EncryptThenMac' > "$LAB/xrdp/openssl-no-etm.cnf"
+    envset=(env "OPENSSL_CONF=$LAB/xrdp/openssl-no-etm.cnf")
+  fi
+  spawn xrdp "$LOGS/xrdp-$mode.console" ${envset[@]+"${envset[@]}"} "${launcher[@]}" xrdp --nodaemon --config "$ini" \
     || fail_start xrdp "$LOGS/xrdp-$mode.console" "$xlog"
   echo "$mode" > "$RUN/xrdp.mode"
   wait_port "$XRDP_PORT" 15 xrdp || fail_start xrdp "$LOGS/xrdp-$mode.console" "$xlog"
   owns_port xrdp "$XRDP_PORT" || fail_start xrdp "$LOGS/xrdp-$mode.console" "$xlog"
-  log "xrdp $mode: 127.0.0.1:$XRDP_PORT pid $(cat "$RUN/xrdp.pid") security_layer=$sec cert=$cert.crt log=$xlog"
+  log "xrdp $mode: 127.0.0.1:$XRDP_PORT pid $(cat "$RUN/xrdp.pid") security_layer=$sec cert=$cert.crt${protos:+ ssl_protocols=$protos}${ciphers:+ tls_ciphers=$ciphers}$([ "$no_etm" = 1 ] && echo " OpenSSL EncryptThenMac off") log=$xlog"
 }
 
 # ---------------------------------------------------------------- FreeRDP shadow server

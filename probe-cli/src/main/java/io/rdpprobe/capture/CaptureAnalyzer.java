@@ -132,7 +132,12 @@ public final class CaptureAnalyzer {
         return new Summary(format, bytes, packets, rdpConnections, maxOpen, s.ipFragments,
                 s.unsupportedLinkType + s.notIp + s.truncated + s.otherProtocol, secrets,
                 java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(s.unsupportedLinkTypes)), truncation, broken,
-                this.secrets == null ? null : this.secrets.describe(), this.secrets == null ? null : this.secrets.text());
+                usedSecrets() ? this.secrets.describe() : null, usedSecrets() ? this.secrets.text() : null);
+    }
+
+    /** A secrets file was given or the capture held TLS key log DSBs: the summary says how many lines from where. */
+    private boolean usedSecrets() {
+        return secrets != null && !secrets.sources().isEmpty();
     }
 
     /** The comment of the packet being handled (pcapng opt_comment), or null. */

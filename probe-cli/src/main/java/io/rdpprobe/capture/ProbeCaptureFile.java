@@ -16,6 +16,11 @@ import java.nio.ByteOrder;
  *                                     "rdp-probe gave up at TLS: SERVER_STALLED (...)"    (GAVE_UP_PREFIX: a failure)
  * </pre>
  *
+ * With secrets embedded (the default for pcapng), each TLS session's key log lines (the lines {@code --keylog} writes)
+ * are a Decryption Secrets Block before the first packet that needs them, so tshark and {@code analyze} decrypt the
+ * file with no key log: the file then holds the sessions' secrets. A classic pcap ({@link #ProbeCaptureFile(OutputStream,
+ * String, boolean, boolean)}) has the packets only.
+ *
  * Thread-safe; the writes of one connection come from its event loop.
  */
 public final class ProbeCaptureFile implements Closeable {
@@ -39,9 +44,54 @@ public final class ProbeCaptureFile implements Closeable {
     private final long wallBaseNanos = System.currentTimeMillis() * 1_000_000L;
     private final long nanoBase = System.nanoTime();
 
+    private final boolean pcapng;
+    private final boolean embedSecrets;
+
+    /** pcapng with the TLS secrets embedded. */
     public ProbeCaptureFile(OutputStream out, String version) throws IOException {
-        this.writer = new CaptureWriter(out, CaptureWriter.Format.PCAPNG, ByteOrder.LITTLE_ENDIAN, PacketDecoder.LINKTYPE_RAW,
-                SYNTHESISED_NOTE, "rdp-probe " + (version == null ? "dev" : version));
+        this(out, version, true, true);
+    }
+
+    /**
+     * @param pcapng       pcapng (comments, markers, secrets) or classic pcap (libpcap format, microseconds, raw IP:
+     *                     packets only)
+     * @param embedSecrets pcapng only: each TLS session's key log lines go into a Decryption Secrets Block before the
+     *                     packets that need them
+     */
+    public ProbeCaptureFile(OutputStream out, String version, boolean pcapng, boolean embedSecrets) throws IOException {
+        this.pcapng = pcapng;
+        this.embedSecrets = pcapng && embedSecrets;
+        this.writer = new CaptureWriter(out, pcapng ? CaptureWriter.Format.PCAPNG : CaptureWriter.Format.PCAP_MICRO,
+                ByteOrder.LITTLE_ENDIAN, PacketDecoder.LINKTYPE_RAW, SYNTHESISED_NOTE, "rdp-probe " + (version == null ? "dev" : version));
+    }
+
+    /** Whether this file takes TLS secrets ({@link #secrets}): pcapng with secrets not turned off. */
+    public boolean embedsSecrets() {
+        return embedSecrets;
+    }
+
+    /** Whether this is pcapng (classic pcap has no comments and no secrets). */
+    public boolean isPcapng() {
+        return pcapng;
+    }
+
+    /**
+     * One Decryption Secrets Block of type TLS key log ("TLSK") holding {@code lines} as NSS key log text, one line
+     * each; ignored when the file takes no secrets.
+     */
+    public synchronized void secrets(java.util.List<String> lines) {
+        if (!embedSecrets || lines.isEmpty()) {
+            return;
+        }
+        StringBuilder b = new StringBuilder();
+        for (String l : lines) {
+            b.append(l).append('\n');
+        }
+        try {
+            writer.writeSecrets(DecryptionSecrets.TLS_KEY_LOG, b.toString().getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        } catch (IOException e) {
+            // as for packets: the file ends early, the probe goes on
+        }
     }
 
     /** Nanoseconds since the epoch now (the wall clock at open, advanced by the monotonic clock). */

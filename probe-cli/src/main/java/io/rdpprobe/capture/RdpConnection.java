@@ -392,12 +392,14 @@ public final class RdpConnection {
             session.fastPath(side, ts);
             return;
         }
-        if (tpktDecoded[i] >= MAX_DECODED_TPKT) {
+        // every decrypted frame reaches the session reading (its records are first-of, bounded); only the first
+        // MAX_DECODED_TPKT are kept as units, so a Set Error Info at the end of a long session is still read
+        if (tpktDecoded[i] < MAX_DECODED_TPKT) {
+            tpktDecoded[i]++;
+            units.add(new Unit(ts, side, ByteBufUtil.getBytes(f)));
+        } else {
             session.notDecoded[i]++;
-            return;
         }
-        tpktDecoded[i]++;
-        units.add(new Unit(ts, side, ByteBufUtil.getBytes(f)));
         int code = f.readableBytes() > 5 ? f.getUnsignedByte(f.readerIndex() + 5) & 0xF0 : -1;
         if (code == 0xF0) {
             session.frame(side, f, ts);
@@ -436,7 +438,7 @@ public final class RdpConnection {
                 }
             });
         }
-        pduSized(side, side == Side.CLIENT ? "RD Gateway HTTP/RDG data (decrypted)" : "RD Gateway HTTP/RDG data (decrypted)",
+        pduSized(side, "RD Gateway HTTP/RDG data (decrypted)",
                 data.readableBytes());
         if (side == Side.CLIENT) {
             gateway.client(data, curTs);
@@ -630,7 +632,7 @@ public final class RdpConnection {
             if (b0 == 0x03) {
                 tpktDecoded[side.ordinal()]++;
                 tpkt(f, ts);
-            } else if (b0 == TlsRecordHeader.APPLICATION_DATA) {
+            } else if (b0 == TlsRecordHeader.APPLICATION_DATA && decryption != null) {
                 int len = f.readableBytes();
                 appRecord(len, ts); // framed only for decryption
                 if (!decryption.record(side, f)) {

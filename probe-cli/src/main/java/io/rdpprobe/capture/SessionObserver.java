@@ -100,7 +100,7 @@ public final class SessionObserver {
     /** Fast-path PDUs per direction (decrypted), and the first one's capture time. */
     final long[] fastPath = new long[2];
     final long[] tFirstFastPath = {-1, -1};
-    /** Decrypted TPKT frames beyond the decoding bound: counted only. */
+    /** Decrypted TPKT frames beyond the units bound: read, not kept as units. */
     final long[] notDecoded = new long[2];
 
     SessionObserver(RdpConnection c, boolean enhanced) {
@@ -331,7 +331,7 @@ public final class SessionObserver {
         if (fastPath[1] > 0) m.put("fastPathOutputPdus", fastPath[1]);
         if (fastPath[0] > 0) m.put("fastPathInputPdus", fastPath[0]);
         if (notDecoded[0] + notDecoded[1] > 0) {
-            m.put("tpktNotDecoded", Map.of("client", notDecoded[0], "server", notDecoded[1]));
+            m.put("decryptedTpktNotKept", Map.of("client", notDecoded[0], "server", notDecoded[1]));
         }
         return m;
     }

@@ -209,7 +209,8 @@ final class TlsDecryption implements TlsDecryptor.Listener {
             long ts = c.curTs();
             while (!dead && acc.isReadable()) {
                 int b0 = acc.getUnsignedByte(acc.readerIndex());
-                if (side == Side.SERVER && c.credssp != null && c.credssp.earlyUserAuthAwaited()) {
+                // HYBRID_EX: after the client's credentials, the 4-byte result (0 or 5 LE, never a DER SEQUENCE)
+                if (side == Side.SERVER && c.credssp != null && c.credssp.earlyUserAuthAwaited() && b0 != 0x30) {
                     if (acc.readableBytes() < EarlyUserAuthResult.SIZE) {
                         return;
                     }

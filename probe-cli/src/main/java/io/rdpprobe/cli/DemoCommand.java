@@ -160,6 +160,7 @@ public final class DemoCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
+        RunnerSetup.notice(options, spec.commandLine().getErr());
         DemoGatewayLab lab = viaGateway ? DemoGatewayLab.start(fault, 0, 0, c -> c.withFault(gatewayFault)) : null;
         try (AutoCloseable targets = lab != null ? lab : DemoServer.start(fault); setup) {
             DemoServer server = lab != null ? lab.server() : (DemoServer) targets;

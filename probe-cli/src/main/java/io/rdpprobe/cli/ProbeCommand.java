@@ -85,11 +85,17 @@ public final class ProbeCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("Invalid value for option '--stop-after': "
                         + options.stopAfter.name().toLowerCase(java.util.Locale.ROOT) + " needs --gateway");
             }
-            if (gw != null && options.keyLog != null && options.capture != null && !options.force) {
-                // HTTP Basic carries the password base64-encoded inside the gateway's TLS: capture + key log would reveal it
+            boolean captureDecryptable = options.capture != null && (options.keyLog != null || options.captureHoldsSecrets());
+            if (gw != null && captureDecryptable && !options.force) {
+                // HTTP Basic carries the password base64-encoded inside the gateway's TLS: a capture with its secrets
+                // (embedded in the pcapng, or the --keylog file) would reveal it
                 if (gw.auth() == io.rdpprobe.probe.gateway.GatewaySettings.AuthMode.BASIC) {
-                    throw new IllegalArgumentException("--gateway-auth basic with --capture and --keylog: the capture "
-                            + "decrypted with its key log would show the password; add --force to accept that");
+                    throw new IllegalArgumentException(options.keyLog != null
+                            ? "--gateway-auth basic with --capture and --keylog: the capture decrypted with its key log "
+                                    + "would show the password; add --force to accept that"
+                            : "--gateway-auth basic with --capture " + options.capture + ": the capture holds the TLS "
+                                    + "secrets, and decrypted it would show the password; add --capture-secrets=no, or "
+                                    + "--force to accept that");
                 }
                 if (gw.auth() == io.rdpprobe.probe.gateway.GatewaySettings.AuthMode.AUTO) {
                     gw = new io.rdpprobe.probe.gateway.GatewaySettings(gw.host(), gw.port(), gw.transport(),
@@ -110,6 +116,7 @@ public final class ProbeCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
+        RunnerSetup.notice(options, spec.commandLine().getErr());
         try (setup) {
             ProbeRunner runner = setup.runner;
             runner.kerberos(kerberos);

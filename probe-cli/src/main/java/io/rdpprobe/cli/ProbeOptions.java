@@ -110,10 +110,43 @@ final class ProbeOptions {
     java.nio.file.Path keyLog;
 
     @Option(names = "--capture", paramLabel = "FILE",
-            description = "Record the probe's own connections to a pcapng file, synthesised from its socket events (see "
-                    + "the file's comment; TLS stays encrypted: add --keylog), created with mode 0600. 'analyze' of it "
-                    + "names why the probe stopped. An existing non-empty file is refused unless --force.")
+            description = "Record the probe's own connections, synthesised from its socket events (see the file's "
+                    + "comment), created with mode 0600. FILE.pcapng: pcapng with the probe's markers ('analyze' names "
+                    + "why the probe stopped) and each TLS session's secrets (the --keylog lines) in a Decryption "
+                    + "Secrets Block, so tshark and 'analyze' decrypt it with no key log: anyone with the file can read "
+                    + "the plaintext (NTLM messages, an RD Gateway Basic password); --capture-secrets=no leaves them out. "
+                    + "Any other name: classic pcap (packets only: no markers, no secrets). An existing non-empty file "
+                    + "is refused unless --force.")
     java.nio.file.Path capture;
+
+    /** {@code --capture-secrets}: whether a pcapng capture embeds the TLS secrets. */
+    enum CaptureSecrets { YES, NO }
+
+    @Option(names = "--capture-secrets", paramLabel = "yes|no", defaultValue = "yes",
+            description = "yes (default): a .pcapng --capture holds each TLS session's key log lines (Decryption Secrets "
+                    + "Block) before the packets that need them; no: the capture stays encrypted (give --keylog for a "
+                    + "separate key log).")
+    CaptureSecrets captureSecrets = CaptureSecrets.YES;
+
+    /** Whether --capture FILE writes pcapng (a name ending .pcapng, any case) rather than classic pcap. */
+    static boolean isPcapng(java.nio.file.Path file) {
+        return file != null && file.getFileName() != null
+                && file.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".pcapng");
+    }
+
+    /** Whether the --capture file will hold the TLS secrets (pcapng, secrets not turned off). */
+    boolean captureHoldsSecrets() {
+        return capture != null && isPcapng(capture) && captureSecrets == CaptureSecrets.YES;
+    }
+
+    /** The one stderr line for a classic-pcap --capture (null otherwise). */
+    String captureNotice() {
+        if (capture == null || isPcapng(capture)) {
+            return null;
+        }
+        return "rdp-probe: --capture " + capture + ": classic pcap (the name does not end .pcapng): packets only; the "
+                + "probe's markers and the TLS secrets need a .pcapng name" + (keyLog == null ? " (or add --keylog for the secrets)" : "");
+    }
 
     @Option(names = "--force", description = "Let --output and --capture replace an existing file, and --keylog start "
             + "an existing key log afresh instead of appending (the old file is removed, the new one created 0600).")

@@ -26,9 +26,11 @@ final class RunnerSetup implements AutoCloseable {
                 runner.keyLog(KeyLog.open(o.keyLog, o.force));
             }
             if (o.capture != null) {
-                // traffic (with --keylog, decryptable): owner-only, created anew
+                // traffic and (pcapng) the TLS secrets: owner-only, created anew
+                // pcapng for a .pcapng name (markers, and the TLS secrets unless --capture-secrets=no), else classic pcap
                 OutputStream out = new BufferedOutputStream(OutputFiles.create(o.capture, o.force, true, "--capture"));
-                ProbeCaptureFile file = new ProbeCaptureFile(out, Main.class.getPackage().getImplementationVersion());
+                ProbeCaptureFile file = new ProbeCaptureFile(out, Main.class.getPackage().getImplementationVersion(),
+                        ProbeOptions.isPcapng(o.capture), o.captureHoldsSecrets());
                 pcap = file;
                 runner.addWireTap(() -> new CaptureTap(file));
             }
@@ -41,6 +43,15 @@ final class RunnerSetup implements AutoCloseable {
         } catch (RuntimeException e) {
             runner.close();
             throw e;
+        }
+    }
+
+    /** Says once on {@code err} that a classic-pcap --capture has no markers and no secrets. */
+    static void notice(ProbeOptions o, java.io.PrintWriter err) {
+        String n = o.captureNotice();
+        if (n != null) {
+            err.println(n);
+            err.flush();
         }
     }
 

@@ -208,6 +208,7 @@ public final class ScanCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
+        RunnerSetup.notice(options, stderr);
         Map<String, Credentials> rowCredentials = new HashMap<>();
         ScanCsvWriter csvw = csvWriter;
         JUnitXmlWriter junitw = junitWriter;

@@ -49,14 +49,21 @@ class CrossPathVerdictTest {
 
     /** Compares the two paths on one capture; returns how many stage verdicts were compared. */
     private static int compare(Path capture, SoftAssertions soft) throws IOException {
+        return compare(capture, CaptureSecrets.Files.NONE, soft, new ArrayList<>());
+    }
+
+    private static int compare(Path capture, CaptureSecrets.Files secrets, SoftAssertions soft, List<Stage> stages)
+            throws IOException {
         int compared = 0;
-        for (AnalyzedConnection a : CaptureAnalyzer.analyzeAll(capture)) {
+        List<AnalyzedConnection> all = new ArrayList<>();
+        CaptureAnalyzer.analyze(capture, secrets, all::add, null);
+        for (AnalyzedConnection a : all) {
             RdpConnection c = a.tcp();
             if (c == null || (c.x224() == null && c.ccError == null)) {
                 continue; // no reply to a Connection Request: nothing for the live path to read
             }
             Report r = a.report();
-            LiveReplay.Result live = LiveReplay.run(c);
+            LiveReplay.Result live = LiveReplay.run(c, c.decryption != null && c.decryption.started());
             String where = capture.getFileName() + " " + c.client() + " -> " + c.server();
             for (StageResult l : live.stages()) {
                 if (l.stage().ordinal() < Stage.X224.ordinal() || l.status() == Status.NOT_REACHED) {
@@ -64,6 +71,7 @@ class CrossPathVerdictTest {
                 }
                 StageResult mine = r.stages().stream().filter(s -> s.stage() == l.stage()).findFirst().orElseThrow();
                 soft.assertThat(verdict(mine)).as(where + " stage " + l.stage()).isEqualTo(verdict(l));
+                stages.add(l.stage());
                 compared++;
             }
             StageResult failed = live.failure();
@@ -90,6 +98,35 @@ class CrossPathVerdictTest {
         }
         soft.assertAll();
         assertThat(none).as("captures with no stage both paths decided").isEmpty();
+    }
+
+    /**
+     * The lab captures that have key logs, decrypted: the session the server ran inside TLS (xrdp, SSL) reaches the
+     * live path's session sequence as decrypted TPKT units, and both paths decide its stages the same way.
+     */
+    @Test
+    void decryptedLabCapturesGetTheLiveVerdicts() throws IOException {
+        SoftAssertions soft = new SoftAssertions();
+        int compared = 0;
+        for (Path p : captures(LAB)) {
+            Path keys = Path.of(p.toString().replaceAll("\\.pcap(ng)?$", ".keys"));
+            Path rsa = Path.of(p.toString().replaceAll("\\.pcap(ng)?$", ".key"));
+            if (Files.exists(keys) || Files.exists(rsa)) {
+                List<Stage> stages = new ArrayList<>();
+                int n = compare(p, CaptureSecrets.load(Files.exists(keys) ? List.of(keys) : List.of(),
+                        Files.exists(rsa) ? List.of(rsa) : List.of()), soft, stages);
+                if (!p.getFileName().toString().startsWith("gateway-")) { // gateway-only refusals: GatewayCapturesTest
+                    soft.assertThat(n).as(p.getFileName() + ": stages compared").isPositive();
+                }
+                if (p.getFileName().toString().startsWith("xrdp-tls")) {
+                    // past TLS: the session stages both paths decided from the decrypted server units
+                    soft.assertThat(stages).as(p.getFileName() + ": stages compared").contains(Stage.MCS, Stage.LICENSING, Stage.ACTIVATION);
+                }
+                compared += n;
+            }
+        }
+        soft.assertAll();
+        assertThat(compared).isGreaterThan(0);
     }
 
     @Test

@@ -203,6 +203,41 @@ class DecryptedCapturesTest {
         }
     }
 
+    private static String[] cli(int expectedExit, String... args) {
+        java.io.StringWriter out = new java.io.StringWriter();
+        java.io.StringWriter err = new java.io.StringWriter();
+        picocli.CommandLine cl = io.rdpprobe.cli.Main.commandLine();
+        cl.setOut(new java.io.PrintWriter(out));
+        cl.setErr(new java.io.PrintWriter(err));
+        String[] all = new String[args.length + 1];
+        all[0] = "analyze";
+        System.arraycopy(args, 0, all, 1, args.length);
+        assertThat(cl.execute(all)).as(err.toString()).isEqualTo(expectedExit);
+        return new String[] {out.toString(), err.toString()};
+    }
+
+    @Test
+    void analyzeCommandTakesKeyLogsAndRsaKeys() throws IOException {
+        String cap = DIR.resolve("shadow-nla-authonly-ok.pcap").toString();
+        String k = DIR.resolve("shadow-nla-authonly-ok.keys").toString();
+        String text = cli(0, "--keylog", k, "--keylog", DIR.resolve("xrdp-tls-xfreerdp-connect.keys").toString(), cap)[0];
+        assertThat(text).contains("CredSSP OK for rdptest").contains("TLS secrets: ").contains("shadow-nla-authonly-ok.keys: ")
+                .contains("xrdp-tls-xfreerdp-connect.keys: ");
+        com.fasterxml.jackson.databind.JsonNode root = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(cli(0, "--json", "--keylog", k, cap)[0]);
+        assertThat(root.get("summary").get("tlsSecrets").get("keyLogLines").asInt()).isPositive();
+        assertThat(root.get("connections").get(0).get("capture").get("tlsDecryption").get("status").asText()).isEqualTo("decrypted");
+        // no secret line in the output, ever
+        for (String line : Files.readAllLines(Path.of(k))) {
+            String[] f = line.split(" ");
+            if (f.length == 3) assertThat(text + root).doesNotContain(f[2]);
+        }
+        // a PEM file without a key is an unreadable input, said before any analysis
+        Path pem = Files.writeString(tmp.resolve("bad.pem"), "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n");
+        assertThat(cli(3, "--rsa-key", pem.toString(), cap)[1]).contains("cannot read the TLS secrets");
+        assertThat(cli(3, "--keylog", tmp.resolve("missing.keys").toString(), cap)[1]).contains("cannot read the TLS secrets");
+    }
+
     // ---- tshark's dissection of the same capture with the same key log ---------------------------------------
 
     private static boolean tshark() {
@@ -257,16 +292,74 @@ class DecryptedCapturesTest {
     @Test
     void sessionFieldsAgreeWithTshark() throws Exception {
         assumeTrue(tshark(), "tshark is not installed");
-        Report r = decrypted("xrdp-tls-xfreerdp-connect").report();
-        Map<String, Object> lic = stage(r, Stage.LICENSING).evidence();
-        Set<String> user = tshark("xrdp-tls-xfreerdp-connect", 33891, "rdp.userName");
-        if (!user.isEmpty()) {
-            assertThat(user).containsExactly((String) lic.get("clientInfoUser"));
+        for (String base : List.of("xrdp-tls-xfreerdp-connect", "xrdp-tls12-ecdhe-xfreerdp-connect",
+                "xrdp-tls10-aes-cbc-sha-xfreerdp-connect")) {
+            if (!Files.exists(DIR.resolve(base + ".keys"))) {
+                continue; // recorded on another branch
+            }
+            AnalyzedConnection a = decrypted(base);
+            int port = a.tcp().server().port();
+            Report r = a.report();
+            Map<String, Object> lic = stage(r, Stage.LICENSING).evidence();
+            Set<String> user = tshark(base, port, "rdp.userName");
+            if (!user.isEmpty()) {
+                assertThat(user).as(base).containsExactly((String) lic.get("clientInfoUser"));
+            }
+            @SuppressWarnings("unchecked")
+            Map<String, Object> client = (Map<String, Object>) stage(r, Stage.MCS).evidence().get("client");
+            assertThat(tshark(base, port, "rdp.client.name")).as(base).containsExactly((String) client.get("clientName"));
+            Set<String> caps = tshark(base, port, "rdp.numberCapabilities");
+            assertThat(caps).as(base).contains(String.valueOf(stage(r, Stage.ACTIVATION).evidence().get("capabilityCount")),
+                    String.valueOf(stage(r, Stage.ACTIVATION).evidence().get("confirmActiveCapabilityCount")));
         }
-        @SuppressWarnings("unchecked")
-        Map<String, Object> client = (Map<String, Object>) stage(r, Stage.MCS).evidence().get("client");
-        assertThat(tshark("xrdp-tls-xfreerdp-connect", 33891, "rdp.client.name")).containsExactly((String) client.get("clientName"));
-        Set<String> caps = tshark("xrdp-tls-xfreerdp-connect", 33891, "rdp.numberCapabilities");
-        assertThat(caps).contains(String.valueOf(stage(r, Stage.ACTIVATION).evidence().get("capabilityCount")));
+    }
+
+    /**
+     * Every lab capture that comes with its secrets (a .keys key log, a .key PEM RSA key, or DSBs in a pcapng) is
+     * read past TLS to the stage the real session reached (testdata/captures/PROVENANCE.md).
+     */
+    @Test
+    void everyLabCaptureWithSecretsIsReadPastTls() throws IOException {
+        Map<String, String> expected = new java.util.LinkedHashMap<>();
+        expected.put("xrdp-tls-xfreerdp-connect.pcap", "OK ACTIVATION");
+        expected.put("shadow-nla-authonly-ok.pcap", "OK ACTIVATION");
+        expected.put("shadow-nla-authonly-wrongpass.pcap", "FAILED CREDSSP LOGON_FAILURE");
+        expected.put("xrdp-tls12-ecdhe-xfreerdp-connect.pcap", "OK ACTIVATION");
+        expected.put("xrdp-tls10-aes-cbc-sha-xfreerdp-connect.pcap", "OK ACTIVATION");
+        expected.put("xrdp-tls12-rsa-aes256gcm-xfreerdp-connect.pcap", "OK ACTIVATION");
+        expected.put("xrdp-tls12-rsa-aes128cbc-sha256-xfreerdp-connect.pcap", "OK ACTIVATION");
+        expected.put("xrdp-tls12-rsa-aes128cbc-sha256-mte-xfreerdp-connect.pcap", "OK ACTIVATION");
+        expected.put("probe-xrdp-tls.pcapng", "OK ACTIVATION");
+        expected.put("probe-xrdp-tls12.pcapng", "OK ACTIVATION");
+        expected.put("probe-shadow-nla-ok.pcapng", "OK CREDSSP");
+        expected.put("probe-shadow-nla-wrongpass.pcapng", "FAILED CREDSSP LOGON_FAILURE");
+        int seen = 0;
+        for (Map.Entry<String, String> e : expected.entrySet()) {
+            Path cap = DIR.resolve(e.getKey());
+            if (!Files.exists(cap)) {
+                continue; // recorded on another branch
+            }
+            String base = e.getKey().replaceAll("\\.pcap(ng)?$", "");
+            List<Path> keyLogs = Files.exists(DIR.resolve(base + ".keys")) ? List.of(DIR.resolve(base + ".keys")) : List.of();
+            List<Path> rsa = Files.exists(DIR.resolve(base + ".key")) ? List.of(DIR.resolve(base + ".key")) : List.of();
+            Report r = only(cap, CaptureSecrets.load(keyLogs, rsa)).report();
+            String v = r.verdict().status() + " " + r.verdict().stage() + (r.verdict().cause() == null ? "" : " " + r.verdict().cause());
+            assertThat(v).as(e.getKey()).isEqualTo(e.getValue());
+            assertThat(String.valueOf(decryption(r))).as(e.getKey()).contains("status=decrypted");
+            seen++;
+        }
+        assertThat(seen).isGreaterThanOrEqualTo(3);
+        // two connections, the key log has the first one's secret only: the second stays at TLS with NO_SECRET
+        Path two = DIR.resolve("xrdp-tls12-two-connections-one-secret.pcap");
+        if (Files.exists(two)) {
+            List<AnalyzedConnection> all = new ArrayList<>();
+            CaptureAnalyzer.analyze(two, CaptureSecrets.load(List.of(DIR.resolve("xrdp-tls12-two-connections-one-secret.keys")),
+                    List.of()), all::add, null);
+            assertThat(all).hasSize(2);
+            assertThat(all.get(0).report().verdict().stage()).isEqualTo(Stage.ACTIVATION);
+            assertThat(all.get(1).report().verdict().stage()).isEqualTo(Stage.TLS);
+            assertThat(String.valueOf(decryption(all.get(1).report()))).contains("NO_SECRET");
+            assertThat(stage(all.get(1).report(), Stage.MCS).summary()).contains("not decrypted: NO_SECRET");
+        }
     }
 }

@@ -37,6 +37,16 @@ final class LiveReplay {
     private LiveReplay() {}
 
     static Result run(RdpConnection c) {
+        return run(c, false);
+    }
+
+    /**
+     * @param pastTls the capture was decrypted and the server selected SSL: at START_TLS the live path is told the
+     *                handshake completed (a stand-in outcome; the TLS stage is then the replay's, not the server's,
+     *                and is left out of the results) and goes on with the server's decrypted TPKT units. Under
+     *                HYBRID the replay still stops there: the live CredSSP client's messages are its own.
+     */
+    static Result run(RdpConnection c, boolean pastTls) {
         Integer requested = X224Reading.requestedBy(c.connectionRequest());
         ProbeConnector p = new ProbeConnector(ProbeSettings.defaults().withProtocols(requested).withTimeout(5000));
         p.dnsResolved("capture", List.of("127.0.0.1"), true, 0);
@@ -45,9 +55,16 @@ final class LiveReplay {
         Action a = p.onConnected(t, Unpooled.buffer());
         ByteBuf pending = Unpooled.buffer();
         boolean all = true;
+        boolean stoodIn = false;
         for (Unit u : c.units()) {
             if (u.from() != Side.SERVER) {
                 continue;
+            }
+            if (a == Action.START_TLS && pastTls && c.selectedProtocol() == io.rdpprobe.protocol.x224.Protocols.SSL) {
+                t += 1_000_000L;
+                a = p.onTlsOutcome(standIn(), t, java.time.Instant.ofEpochSecond(0, c.firstSeen()), Unpooled.buffer());
+                stoodIn = true;
+                pending.clear();
             }
             if (a != Action.WAIT || (c.session.standardSecurity() && encrypted(u.bytes()))) {
                 all = false;
@@ -68,7 +85,22 @@ final class LiveReplay {
             results = p.results().stream().filter(r -> r.status() != Status.FAILED).toList();
         }
         pending.release();
+        if (stoodIn) {
+            results = results.stream().filter(r -> r.stage() != io.rdpprobe.probe.model.Stage.TLS).toList();
+        }
         return new Result(results, all && a != Action.START_TLS);
+    }
+
+    /** A completed TLS 1.3 handshake with the demo certificate: the live path's way past TLS in a replay. */
+    private static io.rdpprobe.probe.tls.TlsOutcome standIn() {
+        try {
+            byte[] cert = io.rdpprobe.demo.DemoCertificate.demo().certificate().getEncoded();
+            return new io.rdpprobe.probe.tls.TlsOutcome(true, List.of("1.3"), null, "1.3", 0x1302, List.of(cert), null,
+                    null, null, 1200, false, false, false, false, null, null, 4, io.rdpprobe.probe.model.Arrivals.NONE,
+                    false, 0, null);
+        } catch (java.security.cert.CertificateEncodingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** A Send Data PDU whose security header has SEC_ENCRYPT (Standard RDP Security with an encryption method). */

@@ -387,8 +387,8 @@ public final class GatewaySequence {
                 return fail(GatewayCauses.GATEWAY_AUTH_SCHEME_UNSUPPORTED, "the gateway offers " + offered + " and "
                         + (settings.auth() == GatewaySettings.AuthMode.AUTO ? "none of NTLM, Negotiate or Basic"
                         : settings.auth() == GatewaySettings.AuthMode.AUTO_NO_BASIC ? "neither NTLM nor Negotiate (Basic "
-                                + "is not used while --capture and --keylog are both written: the password could be read "
-                                + "back from them; add --force to allow it)"
+                                + "is not used while the --capture file can be decrypted, by the TLS secrets it holds or "
+                                + "by --keylog: the password could be read back from it; add --force to allow it)"
                         : "not " + settings.auth()), false);
             }
             ev.put("authScheme", chosen);

@@ -8,6 +8,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.util.ReferenceCountUtil;
 import io.rdpprobe.probe.tls.KeyLog;
+import io.rdpprobe.probe.tls.KeyLogSink;
 import io.rdpprobe.probe.tls.ProbeTlsClient;
 import io.rdpprobe.probe.tls.TlsOutcome;
 import java.io.IOException;
@@ -81,11 +82,26 @@ public final class BcTlsHandler extends ChannelDuplexHandler {
         this.layer = java.util.Objects.requireNonNull(layer, "layer");
         this.versions = List.copyOf(versions);
         this.sni = sni;
+        this.keyLog = keyLog;
         this.client = new ProbeTlsClient(new BcTlsCrypto(new SecureRandom()), versions, sni, keyLog);
     }
 
+    private final KeyLog keyLog;
+    /** The channel's capture when it embeds secrets ({@link CaptureTap#SECRETS}); held from here to {@link #finish}. */
+    private CaptureTap.SecretsHold captureSecrets;
+
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
+        captureSecrets = ctx.channel().attr(CaptureTap.SECRETS).get();
+        if (captureSecrets != null) {
+            CaptureTap.SecretsHold c = captureSecrets;
+            c.hold();
+            client.keyLog(KeyLogSink.both(keyLog, (label, clientRandom, secret) -> {
+                if (clientRandom != null && secret != null) {
+                    c.line(KeyLog.line(label, clientRandom, secret));
+                }
+            }));
+        }
         ticker = ctx.executor().ticker();
         startNanos = ticker.nanoTime();
         try {
@@ -221,7 +237,22 @@ public final class BcTlsHandler extends ChannelDuplexHandler {
 
     private void finish(ChannelHandlerContext ctx) {
         done = true;
+        releaseCapture();
         ctx.fireUserEventTriggered(new Done(layer, outcome(false, false, false)));
+    }
+
+    /** The handshake ended: its secrets, then the packets held for them, go to the capture (once). */
+    private void releaseCapture() {
+        if (captureSecrets != null) {
+            CaptureTap.SecretsHold c = captureSecrets;
+            captureSecrets = null;
+            c.release();
+        }
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        releaseCapture();
     }
 
     /** The TLS session this handler runs. */

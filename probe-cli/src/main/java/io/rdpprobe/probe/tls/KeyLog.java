@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
  * key log is appended to, as SSLKEYLOGFILE files are; a file with other content is refused; forced, the old file is
  * removed and a new one created. A symbolic link is never followed.
  */
-public final class KeyLog {
+public final class KeyLog implements KeyLogSink {
     private static final Pattern LINE = Pattern.compile("^(#.*|[A-Z_0-9]+ [0-9a-fA-F]+ [0-9a-fA-F]+)?$");
     private final Path file;
 
@@ -58,12 +58,20 @@ public final class KeyLog {
         return file;
     }
 
+    /**
+     * The key log line (no line end) for one secret, exactly as {@code --keylog} writes it and the capture's
+     * Decryption Secrets Block holds it: {@code LABEL <client random hex> <secret hex>}.
+     */
+    public static String line(String label, byte[] clientRandom, byte[] secret) {
+        return label + " " + io.rdpprobe.protocol.codec.Wire.hex(clientRandom) + " " + io.rdpprobe.protocol.codec.Wire.hex(secret);
+    }
+
+    @Override
     public synchronized void write(String label, byte[] clientRandom, byte[] secret) {
         if (clientRandom == null || secret == null) {
             return;
         }
-        String line = label + " " + io.rdpprobe.protocol.codec.Wire.hex(clientRandom) + " "
-                + io.rdpprobe.protocol.codec.Wire.hex(secret) + "\n";
+        String line = line(label, clientRandom, secret) + "\n";
         try (java.io.OutputStream out = io.rdpprobe.files.OutputFiles.append(file, true)) {
             out.write(line.getBytes(StandardCharsets.US_ASCII));
         } catch (IOException e) {

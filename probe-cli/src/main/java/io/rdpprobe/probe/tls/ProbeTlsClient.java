@@ -29,7 +29,7 @@ import org.bouncycastle.tls.crypto.impl.AbstractTlsSecret;
 public final class ProbeTlsClient extends DefaultTlsClient {
     private final List<String> versions;
     private final String sni;
-    private final KeyLog keyLog;
+    private KeyLogSink keyLog;
     private final List<byte[]> chain = new ArrayList<>();
     private volatile boolean complete;
     private Integer alertReceived;
@@ -38,11 +38,16 @@ public final class ProbeTlsClient extends DefaultTlsClient {
     private String firstWarning;
     private String alertSentMessage;
 
-    public ProbeTlsClient(TlsCrypto crypto, List<String> versions, String sni, KeyLog keyLog) {
+    public ProbeTlsClient(TlsCrypto crypto, List<String> versions, String sni, KeyLogSink keyLog) {
         super(crypto);
         this.versions = List.copyOf(versions);
         this.sni = sni;
         this.keyLog = keyLog;
+    }
+
+    /** Replaces where the secrets go (null: nowhere); call before the handshake starts. */
+    public void keyLog(KeyLogSink sink) {
+        this.keyLog = sink;
     }
 
     @Override
