@@ -39,6 +39,9 @@ public final class CaptureAnalyzer {
     private long rdpConnections;
     private long maxOpen;
 
+    /** Pairs RD Gateway RDG_IN_DATA connections with their RDG_OUT_DATA connection. */
+    private final GatewayObserver.Registry gateways = new GatewayObserver.Registry();
+
     /** The TLS secrets of this analysis, or null: the plain path (no decryption objects at all). */
     private final CaptureSecrets secrets;
 
@@ -181,6 +184,7 @@ public final class CaptureAnalyzer {
             }
             if (c == null) {
                 c = new RdpConnection(p.src(), p.dst(), ts, true, secrets);
+                c.gateways = gateways;
                 tcp.put(key, c);
                 maxOpen = Math.max(maxOpen, tcp.size());
             }
@@ -206,6 +210,7 @@ public final class CaptureAnalyzer {
                 server = p.src();
             }
             c = new RdpConnection(client, server, ts, false, secrets);
+            c.gateways = gateways;
             tcp.put(key, c);
             maxOpen = Math.max(maxOpen, tcp.size());
         }

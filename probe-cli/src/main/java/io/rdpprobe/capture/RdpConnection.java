@@ -124,6 +124,19 @@ public final class RdpConnection {
     long tLastLate = -1;
     final long[] lateBy = new long[2];
     String lastPdu;
+    // ---- RD Gateway (MS-TSGU over HTTPS): TLS first, then HTTP in the decrypted stream
+    /** The client's first bytes were a TLS record (no X.224): a candidate RD Gateway connection (with decryption). */
+    boolean tlsFirst;
+    /** The decrypted plaintext is RD Gateway HTTP: its observer, or null. */
+    GatewayObserver gateway;
+    private boolean notGateway;
+    /** Pairs the two-connection transport's legs; set by the analyser (one per analysis). */
+    GatewayObserver.Registry gateways;
+    /** The tunnelled RDP connection to the target (DATA payloads), once the gateway channel opened. */
+    RdpConnection inner;
+    /** This connection is the tunnelled one: it has no TCP of its own. */
+    boolean tunnelled;
+    private final CaptureSecrets secrets;
     /** The connection carries rdp-probe's marker ({@link ProbeCaptureFile#OWN_MARKER}): it is the probe's own. */
     boolean probeOwn;
     /** rdp-probe's stop marker on its close ({@link ProbeCaptureFile#STOP_PREFIX} or GAVE_UP_PREFIX), or null. */
@@ -165,6 +178,7 @@ public final class RdpConnection {
     /** @param secrets the analysis' TLS secrets, or null (the plain path: no decryption object at all) */
     RdpConnection(Endpoint client, Endpoint server, long ts, boolean syn, CaptureSecrets secrets) {
         this.decryption = secrets != null && secrets.possible() ? new TlsDecryption(this, secrets) : null;
+        this.secrets = secrets;
         this.client = client;
         this.server = server;
         this.firstSeen = ts;
@@ -247,6 +261,9 @@ public final class RdpConnection {
 
     /** Whether this connection is RDP: a CR from the client, a CC from the server, or the RDP port. */
     public boolean isRdp() {
+        if (tlsFirst) {
+            return gateway != null && !gateway.isInLeg(); // an RD Gateway's RDG_IN_DATA leg is reported with its OUT
+        }
         return notRdp ? cr != null || cc != null : cr != null || cc != null || ccError != null || rdpLikely || proxyToRdpPort();
     }
 
@@ -322,6 +339,12 @@ public final class RdpConnection {
         if (decryption != null) {
             decryption.finish();
         }
+        if (inner != null) {
+            if (closedBy != null && inner.closedBy == null) {
+                inner.closed(closedBy, closeKind, tClose);
+            }
+            inner.finish(ts);
+        }
         for (int i = 0; i < 2; i++) {
             if (handshake[i] != null) {
                 handshake[i].release();
@@ -385,6 +408,59 @@ public final class RdpConnection {
         }
     }
 
+    /**
+     * Decrypted application data of a TLS-first connection: RD Gateway HTTP when the client's first bytes are an RD
+     * Gateway request ({@link GatewayObserver}), otherwise not analysed (another HTTPS or TLS service).
+     */
+    void gatewayPlaintext(Side side, ByteBuf data) {
+        if (notGateway) {
+            return;
+        }
+        if (gateway == null) {
+            if (side != Side.CLIENT || !GatewayObserver.isGatewayRequest(data)) {
+                notGateway = true;
+                abandon();
+                return;
+            }
+            gateway = new GatewayObserver(gateways, new GatewayObserver.Tunnel() {
+                @Override
+                public void open(String target, long ts) {
+                    if (inner == null) {
+                        inner = new RdpConnection(client, server, ts, secrets, true);
+                    }
+                }
+
+                @Override
+                public void data(Side from, ByteBuf payload, long ts) {
+                    if (inner != null) {
+                        inner.tunnelData(from, payload, ts);
+                    }
+                }
+            });
+        }
+        pduSized(side, "RD Gateway HTTP/RDG data (decrypted)",
+                data.readableBytes());
+        if (side == Side.CLIENT) {
+            gateway.client(data, curTs);
+        } else {
+            gateway.server(data, curTs);
+        }
+    }
+
+    /** The tunnelled connection to the target (the gateway's DATA payloads): the same path as a direct connection's. */
+    private RdpConnection(Endpoint client, Endpoint server, long ts, CaptureSecrets secrets, boolean tunnelled) {
+        this(client, server, ts, false, secrets);
+        this.tunnelled = tunnelled;
+        this.rdpLikely = true;
+    }
+
+    /** One side's DATA payload bytes of the tunnel. */
+    void tunnelData(Side side, ByteBuf payload, long ts) {
+        lastSeen = Math.max(lastSeen, ts);
+        byte[] b = ByteBufUtil.getBytes(payload);
+        (side == Side.CLIENT ? clientFramer : serverFramer).feed(b, 0, b.length, ts);
+    }
+
     /** A TLS alert recovered from an encrypted record. */
     void decryptedAlert(Side side, io.rdpprobe.protocol.tls.Alert a) {
         int i = side.ordinal();
@@ -421,6 +497,22 @@ public final class RdpConnection {
         @Override
         public boolean wants(ByteBuf acc, int len) {
             int b0 = acc.getUnsignedByte(acc.readerIndex());
+            if (side == Side.CLIENT && cr == null && crError == null && !tlsFirst && !rdpLikely && !tunnelled
+                    && decryption != null && b0 == TlsRecordHeader.HANDSHAKE && acc.readableBytes() >= 2
+                    && acc.getUnsignedByte(acc.readerIndex() + 1) == 3) {
+                tlsFirst = true; // TLS first, no X.224: an RD Gateway if the decrypted stream is its HTTP
+                tls = true;
+            }
+            if (tlsFirst) {
+                if (b0 == TlsRecordHeader.APPLICATION_DATA) {
+                    boolean w = decryption.wants(side);
+                    if (!w && gateway == null) {
+                        abandon(); // TLS first and no plaintext: nothing shows it is an RD Gateway (not reported)
+                    }
+                    return w;
+                }
+                return b0 >= 0x14 && b0 <= 0x18;
+            }
             if (b0 != 0x03 && side == Side.CLIENT && cr == null && crError == null) {
                 crError = String.format("the client's first PDU is not an X.224 Connection Request (first byte 0x%02x)", b0);
                 if (!rdpLikely) {

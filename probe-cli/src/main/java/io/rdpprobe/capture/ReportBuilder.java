@@ -49,17 +49,81 @@ final class ReportBuilder {
 
     private Report build() {
         tcp();
+        if (c.gateway != null) {
+            gateway();
+        } else {
+            targetStages();
+        }
+        return new Report(target(), stages, Verdict.from(stages),
+                List.of(new io.rdpprobe.probe.model.CaptureSection(captureSection())));
+    }
+
+    /**
+     * Through an RD Gateway: GATEWAY_TLS from the outer TLS handshake, GATEWAY_HTTP/TUNNEL/CHANNEL from the
+     * {@link GatewayObserver} (the live probe's {@link io.rdpprobe.probe.gateway.GatewayReading}), then the target's
+     * stages from the tunnelled connection, read as a direct connection's are.
+     */
+    private void gateway() {
+        GatewayObserver g = c.gateway;
+        tls(Stage.GATEWAY_TLS);
+        for (StageResult r : g.results()) {
+            add(r);
+        }
+        GatewayObserver.Pending p = g.pending();
+        if (!stopped && p != null) {
+            if (p.afterAuthenticate() && c.closedBy == Side.SERVER) {
+                io.rdpprobe.probe.gateway.GatewayReading.Failure f = io.rdpprobe.probe.gateway.GatewayReading.closedAfterAuthenticate();
+                Map<String, Object> ev = new LinkedHashMap<>(p.evidence());
+                ev.put("closedBy", "gateway (" + c.closeKind + ")");
+                add(new StageResult(p.stage(), Status.FAILED, ms(p.since(), c.tClose), ev, f.cause(), f.summary(), f.inferred()));
+            } else if (c.closedBy == Side.SERVER && c.probeStop == null) {
+                // the gateway's close in a gateway stage: the live sequence's reading (GATEWAY_CLOSED / CONNECTION_RESET)
+                io.rdpprobe.probe.gateway.GatewayReading.Failure f = io.rdpprobe.probe.gateway.GatewayReading.closed(
+                        "RST".equals(c.closeKind), "while waiting for " + p.waitingFor());
+                Map<String, Object> ev = new LinkedHashMap<>(p.evidence());
+                ev.put("closedBy", "gateway (" + c.closeKind + ")");
+                if (c.closeAfter != null) ev.put("closedAfter", c.closeAfter);
+                add(new StageResult(p.stage(), Status.FAILED, ms(p.since(), c.tClose), ev, f.cause(), f.summary(), f.inferred()));
+            } else {
+                add(incomplete(p.stage(), p.since(), new LinkedHashMap<>(p.evidence()), p.waitingFor(), Side.SERVER));
+            }
+        }
+        for (Stage s : new Stage[] {Stage.GATEWAY_HTTP, Stage.GATEWAY_TUNNEL, Stage.GATEWAY_CHANNEL}) {
+            if (stages.stream().noneMatch(r -> r.stage() == s)) {
+                add(StageResult.notReached(s));
+            }
+        }
+        if (!stopped && c.inner != null) {
+            ReportBuilder in = new ReportBuilder(c.inner);
+            in.targetStages();
+            for (StageResult r : in.stages) {
+                add(r);
+            }
+            StageResult closed = g.closedDuringTarget();
+            if (closed != null) {
+                add(closed);
+            }
+        } else {
+            for (Stage s : new Stage[] {Stage.X224, Stage.TLS, Stage.CREDSSP, Stage.MCS, Stage.SECURITY_EXCHANGE,
+                    Stage.LICENSING, Stage.ACTIVATION}) {
+                add(StageResult.notReached(s));
+            }
+        }
+    }
+
+    /** The target's stages, X224 on: a direct connection's, or the tunnelled one's through a gateway. */
+    private void targetStages() {
         x224();
         boolean tlsPath = Protocols.usesTls(c.selectedProtocol());
         if (tlsPath && decryptedSession()) {
-            tls();
+            tls(Stage.TLS);
             credssp();
             mcs();
             securityExchange();
             licensing();
             activation();
         } else if (tlsPath) {
-            tls();
+            tls(Stage.TLS);
             credssp();
             Stage stoppedAfter = c.probeStoppedAfter();
             for (Stage s : new Stage[] {Stage.MCS, Stage.SECURITY_EXCHANGE, Stage.LICENSING, Stage.ACTIVATION}) {
@@ -84,8 +148,6 @@ final class ReportBuilder {
             licensing();
             activation();
         }
-        return new Report(target(), stages, Verdict.from(stages),
-                List.of(new io.rdpprobe.probe.model.CaptureSection(captureSection())));
     }
 
     /** The TLS application data was decrypted (some plaintext came out): the session stages are read from it. */
@@ -129,6 +191,9 @@ final class ReportBuilder {
     }
 
     String target() {
+        if (c.gateway != null) {
+            return c.client + " -> " + c.server + " (RD Gateway) -> " + (c.gateway.target() == null ? "?" : c.gateway.target());
+        }
         return c.client + " -> " + c.server;
     }
 
@@ -346,9 +411,9 @@ final class ReportBuilder {
     }
 
     // ---- TLS ---------------------------------------------------------------------------------------------
-    private void tls() {
+    private void tls(Stage st) {
         if (stopped) {
-            add(StageResult.notReached(Stage.TLS));
+            add(StageResult.notReached(st));
             return;
         }
         Map<String, Object> ev = new LinkedHashMap<>();
@@ -377,21 +442,21 @@ final class ReportBuilder {
             ev.put("decryption", decryptionLine());
         }
         if (c.fatalAlert != null) {
-            add(StageResult.failed(Stage.TLS, ms(c.tClientHello, c.tAlert), ev, io.rdpprobe.probe.model.TlsCauses.TLS_ALERT,
+            add(StageResult.failed(st, ms(c.tClientHello, c.tAlert), ev, io.rdpprobe.probe.model.TlsCauses.TLS_ALERT,
                     "the " + c.fatalAlertFrom.lower() + " sent a fatal TLS alert: " + c.fatalAlert.descriptionName()));
             return;
         }
         if (c.tlsError != null && c.tlsError.startsWith("server")) {
-            add(StageResult.failed(Stage.TLS, ms(c.tClientHello, c.tServerHello), ev, Causes.MALFORMED_RESPONSE,
+            add(StageResult.failed(st, ms(c.tClientHello, c.tServerHello), ev, Causes.MALFORMED_RESPONSE,
                     "the server's TLS handshake is malformed: " + c.tlsError));
             return;
         }
         if (c.tTlsDone >= 0 && c.serverHello != null) {
-            add(StageResult.ok(Stage.TLS, ms(c.tClientHello, c.tTlsDone), ev,
+            add(StageResult.ok(st, ms(c.tClientHello, c.tTlsDone), ev,
                     tlsVersion(c.serverHello.version()) + ", " + io.rdpprobe.probe.tls.CipherSuites.name(c.serverHello.cipherSuite())));
             return;
         }
-        add(incomplete(Stage.TLS, c.tClientHello >= 0 ? c.tClientHello : c.tCc, ev,
+        add(incomplete(st, c.tClientHello >= 0 ? c.tClientHello : c.tCc, ev,
                 c.clientHello == null ? "the client's TLS ClientHello" : "the TLS handshake to complete", null));
     }
 
@@ -873,7 +938,8 @@ final class ReportBuilder {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("connection", c.probeOwn ? "rdp-probe's own connection (marked in the capture)" : "capture connection");
         m.put("heading", (c.probeOwn ? "rdp-probe's own connection " : "capture connection ") + c.client + " -> " + c.server
-                + " (client -> server)");
+                + (c.gateway == null ? " (client -> server)" : " (client -> RD Gateway -> "
+                        + (c.gateway.target() == null ? "?" : c.gateway.target()) + ")"));
         if (c.probeStop != null) m.put("probeMarker", c.probeStop);
         m.put("firstPacket", at(c.firstSeen));
         m.put("lastPacket", at(c.lastSeen));
@@ -896,6 +962,13 @@ final class ReportBuilder {
         }
         if (c.lastPdu != null) m.put("lastPdu", c.lastPdu);
         if (c.decryption != null && c.tls) m.put("tlsDecryption", decryptionFacts());
+        if (c.gateway != null) {
+            Map<String, Object> gw = new LinkedHashMap<>(c.gateway.facts());
+            if (c.inner != null && c.inner.decryption != null && c.inner.tls) {
+                gw.put("innerTlsDecryption", new ReportBuilder(c.inner).decryptionFacts());
+            }
+            m.put("gateway", gw);
+        }
         List<String> notes = new ArrayList<>(c.notes.subList(0, Math.min(20, c.notes.size())));
         if (c.lateSegments > 0) {
             Map<String, Object> late = new LinkedHashMap<>();

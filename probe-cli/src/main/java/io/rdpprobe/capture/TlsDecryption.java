@@ -136,7 +136,9 @@ final class TlsDecryption implements TlsDecryptor.Listener {
         Side side = fromClient ? Side.CLIENT : Side.SERVER;
         int i = side.ordinal();
         plaintextBytes[i] += data.readableBytes();
-        if (contentType == 23) {
+        if (contentType == 23 && c.tlsFirst) {
+            c.gatewayPlaintext(side, data); // RD Gateway HTTP, or not analysed
+        } else if (contentType == 23) {
             streams[i].feed(data);
         } else if (contentType == 22) {
             c.pduSized(side, "TLS handshake (decrypted)", data.readableBytes());

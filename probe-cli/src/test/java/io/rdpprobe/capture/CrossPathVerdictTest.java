@@ -90,7 +90,9 @@ class CrossPathVerdictTest {
         SoftAssertions soft = new SoftAssertions();
         List<String> none = new ArrayList<>();
         for (Path p : captures(LAB)) {
-            if (compare(p, soft) == 0) {
+            // an RD Gateway capture whose only connections are to the gateway (refused before the target) has no X.224
+            // without its key log: GatewayCapturesTest reads those with the live GatewayReading
+            if (compare(p, soft) == 0 && !p.getFileName().toString().startsWith("gateway-")) {
                 none.add(p.getFileName().toString());
             }
         }
@@ -113,7 +115,9 @@ class CrossPathVerdictTest {
                 List<Stage> stages = new ArrayList<>();
                 int n = compare(p, CaptureSecrets.load(Files.exists(keys) ? List.of(keys) : List.of(),
                         Files.exists(rsa) ? List.of(rsa) : List.of()), soft, stages);
-                soft.assertThat(n).as(p.getFileName() + ": stages compared").isPositive();
+                if (!p.getFileName().toString().startsWith("gateway-")) { // gateway-only refusals: GatewayCapturesTest
+                    soft.assertThat(n).as(p.getFileName() + ": stages compared").isPositive();
+                }
                 if (p.getFileName().toString().startsWith("xrdp-tls")) {
                     // past TLS: the session stages both paths decided from the decrypted server units
                     soft.assertThat(stages).as(p.getFileName() + ": stages compared").contains(Stage.MCS, Stage.LICENSING, Stage.ACTIVATION);

@@ -343,11 +343,8 @@ public final class GatewaySequence {
         if (h.sent() == Auth.RPC_CHECK) {
             if (r.status() == 401 || r.status() == 200) {
                 ev.put("rpcOverHttp", "/rpc/rpcproxy.dll answered " + r.status());
-                return fail(GatewayCauses.GATEWAY_RPC_ONLY, "/remoteDesktopGateway/ is not found (404), but "
-                        + "/rpc/rpcproxy.dll answers " + r.status() + ": a gateway with only the legacy RPC-over-HTTP transport", false);
             }
-            return fail(GatewayCauses.GATEWAY_HTTP_NOT_FOUND, "the web server answered 404 for /remoteDesktopGateway/ "
-                    + "(and " + r.status() + " for /rpc/rpcproxy.dll): no RD Gateway here", false);
+            return fail(GatewayReading.afterNotFound(r.status()));
         }
         int st = r.status();
         if (st == 401) {
@@ -359,26 +356,13 @@ public final class GatewaySequence {
         if (st == 200) {
             return on200(leg, h, r, nowNanos);
         }
-        if (st == 403) {
-            return fail(GatewayCauses.GATEWAY_HTTP_FORBIDDEN, method + " was refused with 403 Forbidden", false);
-        }
         if (st == 404) {
             return request(leg, Auth.RPC_CHECK, null, null, wallMillis);
         }
-        if (st == 405 || st == 501) {
-            return fail(GatewayCauses.GATEWAY_HTTP_METHOD_REFUSED, "the web server refused the " + method + " method with "
-                    + st + ": a proxy or web server that is not an RD Gateway", false);
-        }
-        if (st == 407) {
-            return fail(GatewayCauses.GATEWAY_PROXY_AUTH_REQUIRED, "407 Proxy Authentication Required", false);
-        }
-        if (st >= 500) {
-            return fail(GatewayCauses.GATEWAY_HTTP_SERVER_ERROR, "the gateway answered " + method + " with " + st
-                    + (r.reason() == null ? "" : " " + r.reason()), false);
-        }
-        return fail(GatewayCauses.GATEWAY_HTTP_UNEXPECTED, "the gateway answered " + method + " with HTTP " + st, false);
+        return fail(GatewayReading.httpStatus(method, r));
     }
 
+    /** How the capture-side observer names the client's authentication step (the same words). */
     private static String describe(Auth a) {
         return switch (a) {
             case NTLM_NEGOTIATE -> "NTLM NEGOTIATE";
@@ -390,20 +374,8 @@ public final class GatewaySequence {
     }
 
     private Step on401(Leg leg, AwaitHttp h, HttpReply r, long nowNanos, long wallMillis) {
-        List<String> offered = new ArrayList<>();
-        String challengeB64 = null;
-        for (String v : r.all("www-authenticate")) {
-            String t = v.trim();
-            int sp = t.indexOf(' ');
-            String name = sp < 0 ? t : t.substring(0, sp);
-            offered.add(name);
-            if (sp > 0 && (name.equalsIgnoreCase("NTLM") || name.equalsIgnoreCase("Negotiate"))) {
-                String param = t.substring(sp + 1).trim();
-                if (!param.contains("=") || param.endsWith("=")) {
-                    challengeB64 = param;
-                }
-            }
-        }
+        List<String> offered = GatewayReading.offeredSchemes(r);
+        String challengeB64 = GatewayReading.challenge(r);
         if (h.sent() == Auth.ANONYMOUS || h.sent() == Auth.PAA) {
             ev.put("authSchemesOffered", offered);
             if (h.sent() == Auth.PAA && settings.credentials() == null) {
@@ -469,10 +441,8 @@ public final class GatewaySequence {
         }
         // 401 after AUTHENTICATE or Basic credentials: rejected
         ev.put("user", settings.credentials() == null ? null : settings.credentials().display());
-        return fail(GatewayCauses.GATEWAY_AUTH_FAILED, "the gateway answered " + describe(h.sent()) + " for "
-                + (settings.credentials() == null ? "the user" : settings.credentials().display())
-                + " with 401 again" + (leg == Leg.IN ? " on the second (RDG_IN_DATA) connection" : "")
-                + ": wrong password, unknown user, or an account that may not log on", false);
+        return fail(GatewayReading.authRejected(describe(h.sent()),
+                settings.credentials() == null ? null : settings.credentials().display(), leg == Leg.IN));
     }
 
     private String choose(List<String> offered) {
@@ -491,13 +461,9 @@ public final class GatewaySequence {
         if (!websocket) {
             return fail(GatewayCauses.GATEWAY_HTTP_UNEXPECTED, "101 Switching Protocols without an upgrade request", false);
         }
-        String accept = r.first("sec-websocket-accept");
-        String expected = acceptFor(wsKey);
-        if (accept == null || !accept.trim().equals(expected)
-                || r.first("upgrade") == null || !r.first("upgrade").trim().equalsIgnoreCase("websocket")) {
-            ev.put("secWebSocketAccept", accept);
-            return fail(GatewayCauses.GATEWAY_WEBSOCKET_REFUSED, "101 Switching Protocols without a valid "
-                    + "Upgrade: websocket / Sec-WebSocket-Accept (RFC 6455 4.2.2)", false);
+        if (!GatewayReading.websocketAccepted(r, wsKey)) {
+            ev.put("secWebSocketAccept", r.first("sec-websocket-accept"));
+            return fail(GatewayReading.websocketRefused());
         }
         if (scheme == null) {
             scheme = settings.token() != null ? "PAA" : "none";
@@ -508,15 +474,10 @@ public final class GatewaySequence {
     }
 
     private Step on200(Leg leg, AwaitHttp h, HttpReply r, long nowNanos) {
-        String ct = r.first("content-type");
-        byte[] body = r.bodyPrefix();
-        boolean html = (ct != null && ct.toLowerCase(Locale.ROOT).contains("html"))
-                || (body.length > 0 && new String(body, 0, Math.min(body.length, 64), StandardCharsets.ISO_8859_1)
-                        .trim().toLowerCase(Locale.ROOT).startsWith("<"));
-        if (html) {
-            ev.put("contentType", ct);
-            return fail(GatewayCauses.NOT_A_GATEWAY, "the " + (leg == Leg.OUT ? "RDG_OUT_DATA" : "RDG_IN_DATA")
-                    + " request got 200 with " + (ct == null ? "an HTML body" : ct) + ": a web page, not an RD Gateway", false);
+        GatewayReading.Failure page = GatewayReading.webPage(leg == Leg.OUT ? "RDG_OUT_DATA" : "RDG_IN_DATA", r);
+        if (page != null) {
+            ev.put("contentType", r.first("content-type"));
+            return fail(page);
         }
         if (scheme == null) {
             scheme = h.sent() == Auth.PAA ? "PAA" : "none";
@@ -592,22 +553,19 @@ public final class GatewaySequence {
             if (phase instanceof Open) {
                 phase = new Done();
                 RdgStatus st = c.status();
-                boolean targetEnded = st.isSuccess() || st.name().equals("ERROR_GRACEFUL_DISCONNECT")
-                        || st.name().equals("ERROR_BAD_ARGUMENTS");
-                if (!targetEnded) {
+                GatewayReading.Failure f = GatewayReading.closeChannelWhileOpen(st, target());
+                if (f != null) {
                     // the gateway itself ended the tunnel (timeout, administrator, re-authentication): name it, as
                     // the target's stage would otherwise only see "the server closed the connection"
                     Map<String, Object> e = new LinkedHashMap<>();
                     e.put("closeChannel", st.toString());
                     e.put("duringTargetStage", true);
-                    results.add(new StageResult(Stage.GATEWAY_CHANNEL, Status.FAILED, 0, e, GatewayCauses.forStatus(st),
-                            "the gateway closed the channel to " + settings.targetHost() + ":" + settings.targetPort()
-                                    + " with " + st + ": " + st.meaning(), false));
+                    results.add(new StageResult(Stage.GATEWAY_CHANNEL, Status.FAILED, 0, e, f.cause(), f.summary(), false));
                 }
                 cmds.add(new Close("the gateway closed the channel: " + st));
                 return step();
             }
-            return failStatus(c.status(), "the gateway sent CLOSE_CHANNEL with " + c.status() + " during " + stage);
+            return fail(GatewayReading.closeChannel(c, stage));
         }
         if (!(phase instanceof AwaitPacket a)) {
             return phase instanceof Open ? step() : fail(GatewayCauses.GATEWAY_UNEXPECTED_PACKET,
@@ -615,17 +573,13 @@ public final class GatewaySequence {
         }
         if (p.packetType() != a.type()) {
             ev.put("unexpectedPacket", RdgPacketType.name(p.packetType()));
-            return fail(GatewayCauses.GATEWAY_UNEXPECTED_PACKET, "expected " + RdgPacketType.name(a.type()) + ", the gateway sent "
-                    + RdgPacketType.name(p.packetType()), false);
+            return fail(GatewayReading.unexpected(a.type(), p.packetType()));
         }
-        if (p instanceof HandshakeResponse hr) {
-            ev.put("handshakeStatus", hr.status().toString());
-            ev.put("gatewayVersion", hr.versionMajor() + "." + hr.versionMinor());
-            ev.put("gatewayServerVersion", hr.serverVersion());
-            ev.put("extendedAuth", ExtendedAuth.names(hr.extendedAuth()));
-            if (!hr.status().isSuccess()) {
-                return failStatus(hr.status(), "HANDSHAKE_RESPONSE: " + hr.status() + ": " + hr.status().meaning());
-            }
+        GatewayReading.Failure answer = GatewayReading.response(p, ev, target());
+        if (answer != null) {
+            return fail(answer);
+        }
+        if (p instanceof HandshakeResponse) {
             HttpBlob cookie = null;
             if (settings.token() != null) {
                 char[] t = settings.token().chars();
@@ -640,41 +594,13 @@ public final class GatewaySequence {
             phase = new AwaitPacket(RdgPacketType.TUNNEL_RESPONSE);
             return step();
         }
-        if (p instanceof TunnelResponse tr) {
-            ev.put("tunnelStatus", tr.status().toString());
-            if (tr.tunnelId() != null) {
-                ev.put("tunnelId", tr.tunnelId());
-            }
-            if (tr.capsFlags() != null) {
-                ev.put("gatewayCapabilities", Capabilities.names(tr.capsFlags()));
-            }
-            if (tr.consentMessage() != null) {
-                ev.put("consentMessage", tr.consentMessage());
-            }
-            if ((tr.fieldsPresent() & TunnelResponse.FIELD_SOH_REQ) != 0) {
-                ev.put("statementOfHealthRequested", true);
-            }
-            if (!tr.status().isSuccess()) {
-                return failStatus(tr.status(), "TUNNEL_RESPONSE: " + tr.status() + ": " + tr.status().meaning());
-            }
+        if (p instanceof TunnelResponse) {
             send(TunnelAuth.of(settings.clientName()));
             phase = new AwaitPacket(RdgPacketType.TUNNEL_AUTH_RESPONSE);
             return step();
         }
-        if (p instanceof TunnelAuthResponse ar) {
-            ev.put("tunnelAuthStatus", ar.status().toString());
-            if (ar.redirFlags() != null) {
-                ev.put("redirection", Capabilities.redirectionNames(ar.redirFlags()));
-            }
-            if (ar.idleTimeoutMinutes() != null) {
-                ev.put("idleTimeoutMinutes", ar.idleTimeoutMinutes());
-            }
-            if (!ar.status().isSuccess()) {
-                return failStatus(ar.status(), "TUNNEL_AUTH_RESPONSE: " + ar.status() + ": " + ar.status().meaning());
-            }
-            String s = "tunnel " + (ev.get("tunnelId") == null ? "" : ev.get("tunnelId") + " ") + "created and authorized"
-                    + (ar.idleTimeoutMinutes() != null ? ", idle timeout " + ar.idleTimeoutMinutes() + " min" : "");
-            results.add(StageResult.ok(Stage.GATEWAY_TUNNEL, elapsedNow(nowNanos), ev, s));
+        if (p instanceof TunnelAuthResponse) {
+            results.add(StageResult.ok(Stage.GATEWAY_TUNNEL, elapsedNow(nowNanos), ev, GatewayReading.tunnelOk(ev)));
             startStage(Stage.GATEWAY_CHANNEL, nowNanos);
             ev.put("resource", settings.targetHost());
             ev.put("port", settings.targetPort());
@@ -682,21 +608,8 @@ public final class GatewaySequence {
             phase = new AwaitPacket(RdgPacketType.CHANNEL_RESPONSE);
             return step();
         }
-        if (p instanceof ChannelResponse cr) {
-            ev.put("channelStatus", cr.status().toString());
-            if (cr.channelId() != null) {
-                ev.put("channelId", cr.channelId());
-            }
-            if (cr.udpPort() != null) {
-                ev.put("udpPort", cr.udpPort());
-            }
-            if (!cr.status().isSuccess()) {
-                return failStatus(cr.status(), "CHANNEL_RESPONSE for " + settings.targetHost() + ":" + settings.targetPort()
-                        + ": " + cr.status() + ": " + cr.status().meaning());
-            }
-            results.add(StageResult.ok(Stage.GATEWAY_CHANNEL, elapsedNow(nowNanos), ev, "channel "
-                    + (cr.channelId() == null ? "" : cr.channelId() + " ") + "to " + settings.targetHost() + ":"
-                    + settings.targetPort() + " open"));
+        if (p instanceof ChannelResponse) {
+            results.add(StageResult.ok(Stage.GATEWAY_CHANNEL, elapsedNow(nowNanos), ev, GatewayReading.channelOk(ev, target())));
             phase = new Open();
             deadline = Long.MAX_VALUE;
             cmds.add(new TunnelOpen());
@@ -720,7 +633,7 @@ public final class GatewaySequence {
             cmds.add(new Close("malformed packet from the gateway: " + e.getMessage()));
             return step();
         }
-        return fail(GatewayCauses.GATEWAY_MALFORMED, "the gateway's packet is not valid MS-TSGU: " + e.getMessage(), false);
+        return fail(GatewayReading.malformed("the gateway's packet is not valid MS-TSGU: " + e.getMessage()));
     }
 
     /** A gateway connection closed (FIN or RST). Once open, the target's stages judge the close. */
@@ -731,14 +644,12 @@ public final class GatewaySequence {
         }
         ev.put("closedBy", "gateway (" + (reset ? "RST" : "FIN") + (leg == Leg.IN ? ", RDG_IN_DATA connection" : "") + ")");
         if (phase instanceof AwaitHttp h && h.sent() == Auth.NTLM_AUTHENTICATE) {
-            return fail(GatewayCauses.GATEWAY_AUTH_FAILED, "the gateway closed the connection right after the NTLM "
-                    + "AUTHENTICATE: most likely the credentials were rejected (inferred)", true);
+            return fail(GatewayReading.closedAfterAuthenticate());
         }
         String after = phase instanceof AwaitHttp h ? "after " + describe(h.sent()) + " (no HTTP answer)"
                 : phase instanceof AwaitPacket a ? "while waiting for " + RdgPacketType.name(a.type())
                 : "during the TLS handshake";
-        return fail(reset ? Causes.CONNECTION_RESET : GatewayCauses.GATEWAY_CLOSED, "the gateway "
-                + (reset ? "reset" : "closed") + " the connection " + after, false);
+        return fail(GatewayReading.closed(reset, after));
     }
 
     /** The stage deadline passed with nothing buffered. */
@@ -779,8 +690,12 @@ public final class GatewaySequence {
         cmds.add(new Send(p));
     }
 
-    private Step failStatus(RdgStatus st, String summary) {
-        return fail(GatewayCauses.forStatus(st), summary, false);
+    private Step fail(GatewayReading.Failure f) {
+        return fail(f.cause(), f.summary(), f.inferred());
+    }
+
+    private String target() {
+        return settings.targetHost() + ":" + settings.targetPort();
     }
 
     private Step fail(Cause cause, String summary, boolean inferred) {
