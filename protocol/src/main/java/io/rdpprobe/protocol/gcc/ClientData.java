@@ -38,7 +38,19 @@ public record ClientData(List<GccBlock> blocks) {
         if (len < GccBlock.HEADER_SIZE) {
             throw DecodeException.badLength(Layer.GCC, "TS_UD_HEADER.length", at + 2, "block length " + len + " < 4");
         }
-        ByteBuf body = Wire.slice(buf, len - GccBlock.HEADER_SIZE, Layer.GCC, GccBlock.typeName(type));
+        Wire.need(buf, len - GccBlock.HEADER_SIZE, Layer.GCC, GccBlock.typeName(type));
+        // The body is read in place, bounded by lowering the writer index to the block's end (restored below):
+        // no slice per block.
+        int limit = buf.writerIndex();
+        buf.writerIndex(buf.readerIndex() + len - GccBlock.HEADER_SIZE);
+        try {
+            return decodeBody(buf, type, at);
+        } finally {
+            buf.writerIndex(limit);
+        }
+    }
+
+    private static GccBlock decodeBody(ByteBuf body, int type, int at) {
         GccBlock b = switch (type) {
             case GccBlock.CS_CORE -> ClientCoreData.decodeBody(body);
             case GccBlock.CS_SECURITY -> ClientSecurityData.decodeBody(body);
