@@ -137,6 +137,8 @@ public record ClientCoreData(int version, int desktopWidth, int desktopHeight, i
         };
     }
 
+    private static final byte[] NO_EXTRA = new byte[0]; // empty, so sharing it is safe
+
     /** Decodes the body of a block whose header has been read; {@code body} is exactly the block body. */
     static ClientCoreData decodeBody(ByteBuf b) {
         L l = new L();
@@ -172,7 +174,7 @@ public record ClientCoreData(int version, int desktopWidth, int desktopHeight, i
         Integer or = l.u16(b, "CS_CORE.desktopOrientation");
         Integer dsf = l.i32(b, "CS_CORE.desktopScaleFactor");
         Integer devsf = l.i32(b, "CS_CORE.deviceScaleFactor");
-        byte[] extra = new byte[b.readableBytes()];
+        byte[] extra = b.isReadable() ? new byte[b.readableBytes()] : NO_EXTRA;
         b.readBytes(extra);
         return new ClientCoreData(version, w, h, cd, sas, kl, build, name, kt, kst, kfk, ime, pb2, pid, serial, hcd,
                 scd, ecf, dig, ct, pad, ssp, pw, ph, or, dsf, devsf, extra);

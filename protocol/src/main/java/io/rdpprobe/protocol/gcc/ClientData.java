@@ -4,7 +4,6 @@ import io.netty.buffer.ByteBuf;
 import io.rdpprobe.protocol.codec.DecodeException;
 import io.rdpprobe.protocol.codec.Layer;
 import io.rdpprobe.protocol.codec.Wire;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -20,14 +19,18 @@ public record ClientData(List<GccBlock> blocks) {
     }
 
     public static ClientData decode(ByteBuf buf) {
-        List<GccBlock> out = new ArrayList<>();
+        GccBlock[] out = new GccBlock[8];
+        int n = 0;
         while (buf.isReadable()) {
-            if (out.size() >= MAX_BLOCKS) {
+            if (n >= MAX_BLOCKS) {
                 throw DecodeException.badLength(Layer.GCC, "TS_UD_HEADER", buf.readerIndex(), "more than " + MAX_BLOCKS + " blocks");
             }
-            out.add(decodeBlock(buf));
+            if (n == out.length) {
+                out = java.util.Arrays.copyOf(out, n * 2);
+            }
+            out[n++] = decodeBlock(buf);
         }
-        return new ClientData(out);
+        return new ClientData(n == out.length ? List.of(out) : List.of(java.util.Arrays.copyOf(out, n)));
     }
 
     /** Reads one TS_UD_HEADER and its body. */
