@@ -31,7 +31,7 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
-        quietNetty();
+        startupDefaults();
         System.exit(run(args));
     }
 
@@ -39,11 +39,21 @@ public final class Main implements Runnable {
      * Start-up, before any Netty class initialises: Netty 4.2 registers JFR events for its allocator unless
      * {@code io.netty.jfr.enabled=false} (that loads and initialises JFR's type library, about a tenth of a
      * closed-port probe), and its logger factory tries SLF4J first, finds the NOP binding this jar carries and falls
-     * back to java.util.logging anyway. An explicit {@code -Dio.netty.jfr.enabled=true} is kept.
+     * back to java.util.logging anyway.
+     *
+     * <p>BouncyCastle checks every RSA public key it parses (the server's certificate) with
+     * {@code getMRIterations(bits)} Miller-Rabin rounds to make sure the modulus is composite: four 2048-bit modular
+     * exponentiations, a third of the TLS stage's CPU time under C1 (profile in issue 13). One round still rejects a
+     * prime modulus (a prime always passes), and finds a real RSA modulus composite except with probability at most
+     * 1/4 for an adversarial one, far less for a product of two large primes; the check, the small-prime GCD and the
+     * size limits stay on. Properties given explicitly (-D...) are kept.
      */
-    static void quietNetty() {
+    static void startupDefaults() {
         if (System.getProperty("io.netty.jfr.enabled") == null) {
             System.setProperty("io.netty.jfr.enabled", "false");
+        }
+        if (System.getProperty("org.bouncycastle.rsa.max_mr_tests") == null) {
+            System.setProperty("org.bouncycastle.rsa.max_mr_tests", "1");
         }
         io.netty.util.internal.logging.InternalLoggerFactory.setDefaultFactory(
                 io.netty.util.internal.logging.JdkLoggerFactory.INSTANCE);
