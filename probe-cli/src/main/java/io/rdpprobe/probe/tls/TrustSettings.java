@@ -36,6 +36,21 @@ public record TrustSettings(List<X509Certificate> anchors, Set<String> pinnedSha
         return WithJdkAnchors.NONE_EXTRA;
     }
 
+    private static final java.util.concurrent.atomic.AtomicBoolean PREFETCH = new java.util.concurrent.atomic.AtomicBoolean();
+
+    /**
+     * Starts reading the JDK's anchors on a daemon thread, once per process, so that they are ready (or nearly) when
+     * the TLS stage's certificate check needs them: the probe calls it once TCP is connected and TLS may follow, and
+     * the reading (tens of milliseconds) overlaps the X.224 and TLS round trips. The check waits for it if needed.
+     */
+    public static void prefetchJdkAnchors() {
+        if (PREFETCH.compareAndSet(false, true)) {
+            Thread t = new Thread(WithJdkAnchors.NONE_EXTRA::size, "rdp-probe-trust-anchors");
+            t.setDaemon(true);
+            t.start();
+        }
+    }
+
     /** The JDK's anchors (read when first looked at, see {@link #jdkAnchors}) followed by {@code extra}. */
     public static List<X509Certificate> jdkAnchorsPlus(List<X509Certificate> extra) {
         return extra.isEmpty() ? WithJdkAnchors.NONE_EXTRA : new WithJdkAnchors(List.copyOf(extra));
