@@ -89,6 +89,7 @@ for g in "${groups[@]}"; do
       if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
         echo "probe: nothing listens on 127.0.0.1:$port (lab.sh start-shadow nla; SHADOW_PORT)" >&2; continue
       fi
+      [ -n "${DISPLAY:-}" ] || echo "probe: DISPLAY is not set; xfreerdp needs one even for +auth-only (lab.sh start-clientx)" >&2
       check=/usr/share/doc/python3-impacket/examples/rdp_check.py
       [ -f "$check" ] || check=$(command -v impacket-rdp_check || true)
       # rdp_check connects to port 3389 only: the same script, with the lab's port put in its connect() call
@@ -113,7 +114,7 @@ EOF
       mkdir -p "$dir"
       bench=benchmarks/target/benchmarks.jar
       if [ ! -f "$bench" ]; then
-        mvn -q -B -o -pl benchmarks -am package -DskipTests
+        mvn -q -B -pl benchmarks -am package -DskipTests
       fi
       for mb in ${ANALYZE_MB:-211}; do
         f="$dir/synthetic-${mb}mb.pcap"
