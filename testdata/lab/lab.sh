@@ -72,6 +72,7 @@ PKGS=(
   "procps:/usr/bin/ps"
   "util-linux:/usr/bin/setsid"
   "python3:/usr/bin/python3"
+  "python3-impacket:/usr/share/doc/python3-impacket/examples/rdp_check.py"   # benchmarks/compare.sh probe: Impacket's rdp_check
   "gcc:/usr/bin/gcc"
   "libssl-dev:/usr/include/openssl/ssl.h"
   "chromium:/usr/bin/chromium"              # headless browser test of the HTML report (HtmlBrowserTest)

@@ -31,17 +31,82 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
+        startupDefaults();
         System.exit(run(args));
+    }
+
+    /**
+     * Start-up, before any Netty class initialises: Netty 4.2 registers JFR events for its allocator unless
+     * {@code io.netty.jfr.enabled=false} (that loads and initialises JFR's type library, about a tenth of a
+     * closed-port probe), and its logger factory tries SLF4J first, finds the NOP binding this jar carries and falls
+     * back to java.util.logging anyway.
+     *
+     * <p>BouncyCastle checks every RSA public key it parses (the server's certificate) with
+     * {@code getMRIterations(bits)} Miller-Rabin rounds to make sure the modulus is composite: four 2048-bit modular
+     * exponentiations, a third of the TLS stage's CPU time under C1 (profile in issue 13). One round still rejects a
+     * prime modulus (a prime always passes), and finds a real RSA modulus composite except with probability at most
+     * 1/4 for an adversarial one, far less for a product of two large primes; the check, the small-prime GCD and the
+     * size limits stay on. Properties given explicitly (-D...) are kept.
+     */
+    static void startupDefaults() {
+        if (System.getProperty("io.netty.jfr.enabled") == null) {
+            System.setProperty("io.netty.jfr.enabled", "false");
+        }
+        if (System.getProperty("org.bouncycastle.rsa.max_mr_tests") == null) {
+            System.setProperty("org.bouncycastle.rsa.max_mr_tests", "1");
+        }
+        io.netty.util.internal.logging.InternalLoggerFactory.setDefaultFactory(
+                io.netty.util.internal.logging.JdkLoggerFactory.INSTANCE);
     }
 
     /** Runs the CLI and returns the exit code (tests call this). */
     public static int run(String... args) {
-        CommandLine cl = commandLine();
-        return cl.execute(args);
+        CommandLine cl = args.length > 0 ? commandLineFor(args[0]) : null;
+        return (cl != null ? cl : commandLine()).execute(args);
     }
 
+    /** The whole command tree: every subcommand's options, as help, completion and the man page need them. */
     public static CommandLine commandLine() {
-        CommandLine cl = new CommandLine(new Main());
+        return configure(new CommandLine(new Main()));
+    }
+
+    /**
+     * Start-up: picocli builds every subcommand's model (reflection over several hundred options and their
+     * annotations) when the root is made, and that is a third of a closed-port probe's wall time. When the first
+     * argument names a command that is not help, only that command is modelled, under a root of the same name
+     * and options; anything else (no argument, --help, a typo) gets the whole tree. Null when the argument is not
+     * such a command.
+     */
+    static CommandLine commandLineFor(String first) {
+        Object sub = switch (first) {
+            case "probe" -> new ProbeCommand();
+            case "scan" -> new ScanCommand();
+            case "demo" -> new DemoCommand();
+            case "analyze" -> new AnalyzeCommand();
+            default -> null;
+        };
+        if (sub == null) {
+            return null;
+        }
+        CommandLine cl = new CommandLine(new Root());
+        cl.addSubcommand(sub);
+        return configure(cl);
+    }
+
+    /** The root without its subcommand list, for {@link #commandLineFor}; same name, help and version as Main. */
+    @Command(name = "rdp-probe", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+            description = "Drives a real RDP handshake and reports, stage by stage, where and why it fails.")
+    static final class Root implements Runnable {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public void run() {
+            throw new CommandLine.ParameterException(spec.commandLine(), "a command is required: probe, scan, demo or analyze");
+        }
+    }
+
+    private static CommandLine configure(CommandLine cl) {
         cl.setCaseInsensitiveEnumValuesAllowed(true); // --stop-after tls, --fault deny
         cl.setExecutionExceptionHandler((ex, cmd, parseResult) -> {
             cmd.getErr().println("rdp-probe: internal error: " + ex);

@@ -242,8 +242,7 @@ final class ProbeOptions {
     /** The JDK's anchors plus the CA file, and the pinned fingerprints: what --ca/--trust-cert (or the gateway's) say. */
     static io.rdpprobe.probe.tls.TrustSettings trust(java.nio.file.Path caFile, String caOption, java.util.List<String> pins,
                                                      String pinOption, boolean strict) {
-        java.util.List<java.security.cert.X509Certificate> anchors =
-                new java.util.ArrayList<>(io.rdpprobe.probe.tls.TrustSettings.jdkAnchors());
+        java.util.List<java.security.cert.X509Certificate> anchors = new java.util.ArrayList<>();
         if (caFile != null) {
             try (java.io.InputStream in = java.nio.file.Files.newInputStream(caFile)) {
                 for (java.security.cert.Certificate c : java.security.cert.CertificateFactory.getInstance("X.509")
@@ -258,7 +257,7 @@ final class ProbeOptions {
         for (String p : pins) {
             pinSet.add(option(pinOption, p, () -> io.rdpprobe.probe.tls.TrustSettings.normalizeFingerprint(p)));
         }
-        return new io.rdpprobe.probe.tls.TrustSettings(anchors, pinSet, strict);
+        return new io.rdpprobe.probe.tls.TrustSettings(io.rdpprobe.probe.tls.TrustSettings.jdkAnchorsPlus(anchors), pinSet, strict);
     }
 
     ProbeSettings settings() {

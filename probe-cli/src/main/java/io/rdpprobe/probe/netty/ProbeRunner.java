@@ -15,6 +15,7 @@ import io.rdpprobe.probe.connector.ProbeConnector;
 import io.rdpprobe.probe.connector.ProbeSettings;
 import io.rdpprobe.probe.connector.TcpFailure;
 import io.rdpprobe.probe.model.Report;
+import io.rdpprobe.probe.model.Stage;
 import io.rdpprobe.probe.tls.KeyLog;
 import java.net.ConnectException;
 import java.net.InetAddress;
@@ -310,6 +311,10 @@ public final class ProbeRunner implements AutoCloseable {
         cf.addListener(f -> {
             if (f.isSuccess()) {
                 Channel ch = cf.channel();
+                Stage last = settings.stopAfter();
+                if (last != Stage.DNS && last != Stage.TCP && last != Stage.X224) {
+                    io.rdpprobe.probe.tls.TrustSettings.prefetchJdkAnchors(); // overlaps the X.224 round trip
+                }
                 connector.tcpConnected(io.rdpprobe.probe.connector.HostNames.endpoint((InetSocketAddress) ch.localAddress()),
                         remoteText, ms(t1), transport.label(), Transport.tcpInfo(ch));
             } else {

@@ -15,7 +15,7 @@ import javax.net.ssl.X509TrustManager;
  */
 public record TrustSettings(List<X509Certificate> anchors, Set<String> pinnedSha256, boolean strict) {
     public TrustSettings {
-        anchors = List.copyOf(anchors);
+        anchors = anchors instanceof WithJdkAnchors ? anchors : List.copyOf(anchors);
         pinnedSha256 = Set.copyOf(pinnedSha256.stream().map(TrustSettings::normalizeFingerprint).toList());
     }
 
@@ -27,8 +27,61 @@ public record TrustSettings(List<X509Certificate> anchors, Set<String> pinnedSha
         return s;
     }
 
-    /** The JDK's default trust anchors (cacerts). */
+    /**
+     * The JDK's default trust anchors (cacerts), read when first looked at: reading them registers the JDK's
+     * security providers and parses about 140 certificates (tens of milliseconds), which a probe that never
+     * reaches TLS (a closed port, a refused X.224) must not pay for.
+     */
     public static List<X509Certificate> jdkAnchors() {
+        return WithJdkAnchors.NONE_EXTRA;
+    }
+
+    private static final java.util.concurrent.atomic.AtomicBoolean PREFETCH = new java.util.concurrent.atomic.AtomicBoolean();
+
+    /**
+     * Starts reading the JDK's anchors on a daemon thread, once per process, so that they are ready (or nearly) when
+     * the TLS stage's certificate check needs them: the probe calls it once TCP is connected and TLS may follow, and
+     * the reading (tens of milliseconds) overlaps the X.224 and TLS round trips. The check waits for it if needed.
+     */
+    public static void prefetchJdkAnchors() {
+        if (PREFETCH.compareAndSet(false, true)) {
+            Thread t = new Thread(WithJdkAnchors.NONE_EXTRA::size, "rdp-probe-trust-anchors");
+            t.setDaemon(true);
+            t.start();
+        }
+    }
+
+    /** The JDK's anchors (read when first looked at, see {@link #jdkAnchors}) followed by {@code extra}. */
+    public static List<X509Certificate> jdkAnchorsPlus(List<X509Certificate> extra) {
+        return extra.isEmpty() ? WithJdkAnchors.NONE_EXTRA : new WithJdkAnchors(List.copyOf(extra));
+    }
+
+    /** An unmodifiable list: the JDK's anchors, loaded once per process on first access, then {@code extra}. */
+    static final class WithJdkAnchors extends java.util.AbstractList<X509Certificate> implements java.util.RandomAccess {
+        static final WithJdkAnchors NONE_EXTRA = new WithJdkAnchors(List.of());
+        private final List<X509Certificate> extra;
+
+        WithJdkAnchors(List<X509Certificate> extra) {
+            this.extra = extra;
+        }
+
+        private static final class Jdk {
+            static final List<X509Certificate> ANCHORS = loadJdkAnchors();
+        }
+
+        @Override
+        public X509Certificate get(int index) {
+            List<X509Certificate> jdk = Jdk.ANCHORS;
+            return index < jdk.size() ? jdk.get(index) : extra.get(index - jdk.size());
+        }
+
+        @Override
+        public int size() {
+            return Jdk.ANCHORS.size() + extra.size();
+        }
+    }
+
+    private static List<X509Certificate> loadJdkAnchors() {
         try {
             TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             tmf.init((KeyStore) null);
@@ -38,7 +91,7 @@ public record TrustSettings(List<X509Certificate> anchors, Set<String> pinnedSha
                     out.addAll(List.of(x.getAcceptedIssuers()));
                 }
             }
-            return out;
+            return List.copyOf(out);
         } catch (Exception e) {
             return List.of();
         }

@@ -93,19 +93,54 @@ public final class Wire {
         if ((n & 1) != 0 || n < 2) {
             throw DecodeException.badLength(layer, field, buf.readerIndex(), "UTF-16 field length " + n);
         }
-        String s = buf.toString(buf.readerIndex(), n - 2, StandardCharsets.UTF_16LE);
+        int start = buf.readerIndex();
+        int max = (n - 2) / 2;
+        int len = 0;
+        boolean latin1 = true;
+        for (; len < max; len++) {
+            int c = buf.getUnsignedShortLE(start + 2 * len);
+            if (c == 0) {
+                break;
+            }
+            if (c > 0xFF) {
+                latin1 = false;
+                if (c >= 0xD800 && c <= 0xDFFF) { // surrogates: the charset decoder's rules (pairs, U+FFFD)
+                    String s = buf.toString(start, n - 2, StandardCharsets.UTF_16LE);
+                    buf.skipBytes(n);
+                    int nul = s.indexOf('\0');
+                    return nul >= 0 ? s.substring(0, nul) : s;
+                }
+            }
+        }
+        // Decoded in place: no CharsetDecoder, no intermediate string (CS_CORE has three such fields per decode).
+        String s;
+        if (len == 0) {
+            s = "";
+        } else if (latin1) {
+            byte[] b = new byte[len];
+            for (int i = 0; i < len; i++) {
+                b[i] = buf.getByte(start + 2 * i);
+            }
+            s = new String(b, StandardCharsets.ISO_8859_1);
+        } else {
+            char[] c = new char[len];
+            for (int i = 0; i < len; i++) {
+                c[i] = (char) buf.getUnsignedShortLE(start + 2 * i);
+            }
+            s = new String(c);
+        }
         buf.skipBytes(n);
-        int nul = s.indexOf('\0');
-        return nul >= 0 ? s.substring(0, nul) : s;
+        return s;
     }
 
     /** ASCII/Latin-1 string of {@code n} bytes, cut at the first NUL. */
     public static String asciiz(ByteBuf buf, int n, Layer layer, String field) {
         need(buf, n, layer, field);
-        String s = buf.toString(buf.readerIndex(), n, StandardCharsets.ISO_8859_1);
+        int start = buf.readerIndex();
+        int nul = buf.indexOf(start, start + n, (byte) 0);
+        String s = buf.toString(start, nul >= 0 ? nul - start : n, StandardCharsets.ISO_8859_1);
         buf.skipBytes(n);
-        int nul = s.indexOf('\0');
-        return nul >= 0 ? s.substring(0, nul) : s;
+        return s;
     }
 
     /** Throws if a declared length is below {@code min} or above {@code max}. */

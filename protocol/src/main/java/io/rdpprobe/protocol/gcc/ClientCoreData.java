@@ -137,6 +137,8 @@ public record ClientCoreData(int version, int desktopWidth, int desktopHeight, i
         };
     }
 
+    private static final byte[] NO_EXTRA = new byte[0]; // empty, so sharing it is safe
+
     /** Decodes the body of a block whose header has been read; {@code body} is exactly the block body. */
     static ClientCoreData decodeBody(ByteBuf b) {
         L l = new L();
@@ -152,27 +154,27 @@ public record ClientCoreData(int version, int desktopWidth, int desktopHeight, i
         int kst = Wire.i32le(b, Layer.GCC, "CS_CORE.keyboardSubType");
         int kfk = Wire.i32le(b, Layer.GCC, "CS_CORE.keyboardFunctionKey");
         String ime = Wire.utf16zFixed(b, 64, Layer.GCC, "CS_CORE.imeFileName");
-        Integer pb2 = l.u16(b, "postBeta2ColorDepth");
-        Integer pid = l.u16(b, "clientProductId");
-        Integer serial = l.i32(b, "serialNumber");
-        Integer hcd = l.u16(b, "highColorDepth");
-        Integer scd = l.u16(b, "supportedColorDepths");
-        Integer ecf = l.u16(b, "earlyCapabilityFlags");
+        Integer pb2 = l.u16(b, "CS_CORE.postBeta2ColorDepth");
+        Integer pid = l.u16(b, "CS_CORE.clientProductId");
+        Integer serial = l.i32(b, "CS_CORE.serialNumber");
+        Integer hcd = l.u16(b, "CS_CORE.highColorDepth");
+        Integer scd = l.u16(b, "CS_CORE.supportedColorDepths");
+        Integer ecf = l.u16(b, "CS_CORE.earlyCapabilityFlags");
         String dig = null;
         if (!l.stop && b.isReadable()) {
             dig = Wire.utf16zFixed(b, 64, Layer.GCC, "CS_CORE.clientDigProductId");
         } else {
             l.stop = true;
         }
-        Integer ct = l.u8(b, "connectionType");
-        Integer pad = l.u8(b, "pad1octet");
-        Integer ssp = l.i32(b, "serverSelectedProtocol");
-        Integer pw = l.i32(b, "desktopPhysicalWidth");
-        Integer ph = l.i32(b, "desktopPhysicalHeight");
-        Integer or = l.u16(b, "desktopOrientation");
-        Integer dsf = l.i32(b, "desktopScaleFactor");
-        Integer devsf = l.i32(b, "deviceScaleFactor");
-        byte[] extra = new byte[b.readableBytes()];
+        Integer ct = l.u8(b, "CS_CORE.connectionType");
+        Integer pad = l.u8(b, "CS_CORE.pad1octet");
+        Integer ssp = l.i32(b, "CS_CORE.serverSelectedProtocol");
+        Integer pw = l.i32(b, "CS_CORE.desktopPhysicalWidth");
+        Integer ph = l.i32(b, "CS_CORE.desktopPhysicalHeight");
+        Integer or = l.u16(b, "CS_CORE.desktopOrientation");
+        Integer dsf = l.i32(b, "CS_CORE.desktopScaleFactor");
+        Integer devsf = l.i32(b, "CS_CORE.deviceScaleFactor");
+        byte[] extra = b.isReadable() ? new byte[b.readableBytes()] : NO_EXTRA;
         b.readBytes(extra);
         return new ClientCoreData(version, w, h, cd, sas, kl, build, name, kt, kst, kfk, ime, pb2, pid, serial, hcd,
                 scd, ecf, dig, ct, pad, ssp, pw, ph, or, dsf, devsf, extra);
@@ -184,17 +186,17 @@ public record ClientCoreData(int version, int desktopWidth, int desktopHeight, i
 
         Integer u8(ByteBuf b, String f) {
             if (stop || !b.isReadable()) { stop = true; return null; }
-            return Wire.u8(b, Layer.GCC, "CS_CORE." + f);
+            return Wire.u8(b, Layer.GCC, f);
         }
 
         Integer u16(ByteBuf b, String f) {
             if (stop || !b.isReadable()) { stop = true; return null; }
-            return Wire.u16le(b, Layer.GCC, "CS_CORE." + f);
+            return Wire.u16le(b, Layer.GCC, f);
         }
 
         Integer i32(ByteBuf b, String f) {
             if (stop || !b.isReadable()) { stop = true; return null; }
-            return Wire.i32le(b, Layer.GCC, "CS_CORE." + f);
+            return Wire.i32le(b, Layer.GCC, f);
         }
     }
 

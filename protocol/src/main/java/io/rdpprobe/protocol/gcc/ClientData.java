@@ -4,7 +4,6 @@ import io.netty.buffer.ByteBuf;
 import io.rdpprobe.protocol.codec.DecodeException;
 import io.rdpprobe.protocol.codec.Layer;
 import io.rdpprobe.protocol.codec.Wire;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -20,14 +19,18 @@ public record ClientData(List<GccBlock> blocks) {
     }
 
     public static ClientData decode(ByteBuf buf) {
-        List<GccBlock> out = new ArrayList<>();
+        GccBlock[] out = new GccBlock[8];
+        int n = 0;
         while (buf.isReadable()) {
-            if (out.size() >= MAX_BLOCKS) {
+            if (n >= MAX_BLOCKS) {
                 throw DecodeException.badLength(Layer.GCC, "TS_UD_HEADER", buf.readerIndex(), "more than " + MAX_BLOCKS + " blocks");
             }
-            out.add(decodeBlock(buf));
+            if (n == out.length) {
+                out = java.util.Arrays.copyOf(out, n * 2);
+            }
+            out[n++] = decodeBlock(buf);
         }
-        return new ClientData(out);
+        return new ClientData(n == out.length ? List.of(out) : List.of(java.util.Arrays.copyOf(out, n)));
     }
 
     /** Reads one TS_UD_HEADER and its body. */
@@ -38,7 +41,19 @@ public record ClientData(List<GccBlock> blocks) {
         if (len < GccBlock.HEADER_SIZE) {
             throw DecodeException.badLength(Layer.GCC, "TS_UD_HEADER.length", at + 2, "block length " + len + " < 4");
         }
-        ByteBuf body = Wire.slice(buf, len - GccBlock.HEADER_SIZE, Layer.GCC, GccBlock.typeName(type));
+        Wire.need(buf, len - GccBlock.HEADER_SIZE, Layer.GCC, GccBlock.typeName(type));
+        // The body is read in place, bounded by lowering the writer index to the block's end (restored below):
+        // no slice per block.
+        int limit = buf.writerIndex();
+        buf.writerIndex(buf.readerIndex() + len - GccBlock.HEADER_SIZE);
+        try {
+            return decodeBody(buf, type, at);
+        } finally {
+            buf.writerIndex(limit);
+        }
+    }
+
+    private static GccBlock decodeBody(ByteBuf body, int type, int at) {
         GccBlock b = switch (type) {
             case GccBlock.CS_CORE -> ClientCoreData.decodeBody(body);
             case GccBlock.CS_SECURITY -> ClientSecurityData.decodeBody(body);

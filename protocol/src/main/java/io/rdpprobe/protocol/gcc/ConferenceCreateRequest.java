@@ -42,8 +42,15 @@ public record ConferenceCreateRequest(String conferenceName, ClientData userData
         }
         String name = Per.readNumericString(buf, 1, Layer.GCC, "ConferenceCreateRequest.conferenceName");
         Wire.u8(buf, Layer.GCC, "ConferenceCreateRequest.padding");
-        ByteBuf blocks = readUserData(buf, H221_CS_KEY, "ConferenceCreateRequest");
-        ClientData data = ClientData.decode(blocks);
+        int len = readUserDataLength(buf, H221_CS_KEY, "ConferenceCreateRequest");
+        int limit = buf.writerIndex(); // the blocks are read in place up to the user data's end, then restored
+        buf.writerIndex(buf.readerIndex() + len);
+        ClientData data;
+        try {
+            data = ClientData.decode(buf);
+        } finally {
+            buf.writerIndex(limit);
+        }
         if (buf.isReadable()) {
             throw DecodeException.badLength(Layer.GCC, "ConferenceCreateRequest", at, buf.readableBytes() + " byte(s) after user data");
         }
@@ -58,8 +65,10 @@ public record ConferenceCreateRequest(String conferenceName, ClientData userData
             throw DecodeException.unexpected(Layer.GCC, "ConnectData.t124Identifier", at,
                     String.format("expected object key choice 0x00, got 0x%02x", key));
         }
-        int[] oid = Per.readObjectIdentifier(buf, Layer.GCC, "ConnectData.t124Identifier.object");
-        if (!Arrays.equals(oid, Per.T124_02_98_OID)) {
+        int oidAt = buf.readerIndex();
+        if (!Per.readObjectIdentifierEquals(buf, Per.T124_02_98_OID, Layer.GCC, "ConnectData.t124Identifier.object")) {
+            buf.readerIndex(oidAt);
+            int[] oid = Per.readObjectIdentifier(buf, Layer.GCC, "ConnectData.t124Identifier.object");
             throw DecodeException.invalid(Layer.GCC, "ConnectData.t124Identifier.object", at + 1,
                     "not the T.124 OID {0 0 20 124 0 1}: " + Arrays.toString(oid));
         }
@@ -67,24 +76,49 @@ public record ConferenceCreateRequest(String conferenceName, ClientData userData
 
     /** number of sets (1), h221NonStandard choice (0xC0), key (4 bytes), user data octet string. */
     static ByteBuf readUserData(ByteBuf buf, byte[] key, String pdu) {
+        return buf.readSlice(readUserDataLength(buf, key, pdu));
+    }
+
+    /**
+     * The user data's header (one H.221 set with {@code key}); leaves the reader at the blocks, all readable, and
+     * returns their length. Field names are built only on failure.
+     */
+    static int readUserDataLength(ByteBuf buf, byte[] key, String pdu) {
         int at = buf.readerIndex();
-        int sets = Wire.u8(buf, Layer.GCC, pdu + ".userData.numberOfSets");
+        if (!buf.isReadable()) {
+            throw DecodeException.notEnough(Layer.GCC, pdu + ".userData.numberOfSets", buf, 1);
+        }
+        int sets = buf.readUnsignedByte();
         if (sets != 1) {
             throw DecodeException.invalid(Layer.GCC, pdu + ".userData.numberOfSets", at, "expected 1 set, got " + sets);
         }
-        int ch = Wire.u8(buf, Layer.GCC, pdu + ".userData.key.choice");
+        if (!buf.isReadable()) {
+            throw DecodeException.notEnough(Layer.GCC, pdu + ".userData.key.choice", buf, 1);
+        }
+        int ch = buf.readUnsignedByte();
         if (ch != 0xC0) {
             throw DecodeException.unexpected(Layer.GCC, pdu + ".userData.key.choice", at + 1,
                     String.format("expected h221NonStandard (0xc0), got 0x%02x", ch));
         }
         int kAt = buf.readerIndex();
-        byte[] k = Per.readOctetString(buf, 4, Layer.GCC, pdu + ".userData.key");
-        if (!Arrays.equals(k, key)) {
+        int klen = Per.readLength(buf, Layer.GCC, pdu, ".userData.key.length") + 4;
+        if (buf.readableBytes() < klen) {
+            throw DecodeException.notEnough(Layer.GCC, pdu + ".userData.key", buf, klen);
+        }
+        boolean same = klen == key.length;
+        for (int i = 0; same && i < klen; i++) {
+            same = buf.getByte(buf.readerIndex() + i) == key[i];
+        }
+        buf.skipBytes(klen);
+        if (!same) {
             throw DecodeException.invalid(Layer.GCC, pdu + ".userData.key", kAt,
                     "expected H.221 key " + new String(key, java.nio.charset.StandardCharsets.ISO_8859_1));
         }
-        int len = Per.readLength(buf, Layer.GCC, pdu + ".userData.value.length");
-        return Wire.slice(buf, len, Layer.GCC, pdu + ".userData.value");
+        int len = Per.readLength(buf, Layer.GCC, pdu, ".userData.value.length");
+        if (buf.readableBytes() < len) {
+            throw DecodeException.notEnough(Layer.GCC, pdu + ".userData.value", buf, len);
+        }
+        return len;
     }
 
     private int connectPduLength() {

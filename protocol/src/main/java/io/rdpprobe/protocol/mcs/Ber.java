@@ -30,88 +30,126 @@ public final class Ber {
     private Ber() {}
 
     /** Reads a single-byte universal/constructed identifier and checks it. */
+    // Field names: a reader is given the field's name and a suffix (".maxChannelIds") and joins them only when it
+    // throws, so that a whole Connect-Initial decodes without building a String (issue 13: 11 KB per decode,
+    // most of it field names).
+
+    private static String name(String field, String suffix) {
+        return suffix.isEmpty() ? field : field + suffix;
+    }
+
+    private static int u8(ByteBuf buf, String field, String suffix, String part) {
+        if (!buf.isReadable()) {
+            throw DecodeException.notEnough(Layer.MCS, name(field, suffix) + part, buf, 1);
+        }
+        return buf.readUnsignedByte();
+    }
+
     public static void expectTag(ByteBuf buf, int tag, String field) {
+        expectTag(buf, tag, field, "");
+    }
+
+    static void expectTag(ByteBuf buf, int tag, String field, String suffix) {
         int at = buf.readerIndex();
-        int t = Wire.u8(buf, Layer.MCS, field + ".tag");
+        int t = u8(buf, field, suffix, ".tag");
         if (t != tag) {
-            throw DecodeException.unexpected(Layer.MCS, field + ".tag", at,
+            throw DecodeException.unexpected(Layer.MCS, name(field, suffix) + ".tag", at,
                     String.format("expected BER tag 0x%02x, got 0x%02x", tag, t));
         }
     }
 
-    /** Reads the two-byte long-form identifier {@code 7F nn} of an [APPLICATION nn] constructed type (nn 31..127). */
     public static void expectApplicationTag(ByteBuf buf, int number, String field) {
         int at = buf.readerIndex();
-        int b0 = Wire.u8(buf, Layer.MCS, field + ".tag");
-        int b1 = Wire.u8(buf, Layer.MCS, field + ".tag");
+        int b0 = u8(buf, field, "", ".tag");
+        int b1 = u8(buf, field, "", ".tag");
         if (b0 != 0x7F || b1 != number) {
             throw DecodeException.unexpected(Layer.MCS, field + ".tag", at,
                     String.format("expected [APPLICATION %d] (7f %02x), got %02x %02x", number, number, b0, b1));
         }
     }
 
-    /** Definite length: 0..0x7F, 0x81 LL, 0x82 LL LL. Indefinite or longer forms are rejected. */
     public static int readLength(ByteBuf buf, String field) {
+        return readLength(buf, field, "");
+    }
+
+    static int readLength(ByteBuf buf, String field, String suffix) {
         int at = buf.readerIndex();
-        int b = Wire.u8(buf, Layer.MCS, field + ".length");
+        int b = u8(buf, field, suffix, ".length");
         if (b < 0x80) {
             return b;
         }
         if (b == 0x81) {
-            return Wire.u8(buf, Layer.MCS, field + ".length");
+            return u8(buf, field, suffix, ".length");
         }
         if (b == 0x82) {
-            return Wire.u16be(buf, Layer.MCS, field + ".length");
+            if (buf.readableBytes() < 2) {
+                throw DecodeException.notEnough(Layer.MCS, name(field, suffix) + ".length", buf, 2);
+            }
+            return buf.readUnsignedShort();
         }
-        throw DecodeException.badLength(Layer.MCS, field + ".length", at,
+        throw DecodeException.badLength(Layer.MCS, name(field, suffix) + ".length", at,
                 String.format("unsupported BER length form 0x%02x", b));
     }
 
-    /** Reads tag + length and returns a slice of the contents (advances past them). */
+    /**
+     * Tag and length of a TLV whose contents are all readable; the reader is left at the contents and their
+     * length is returned (no slice: see {@link #readTlv} for one).
+     */
+    public static int readHeader(ByteBuf buf, int tag, String field, String suffix) {
+        expectTag(buf, tag, field, suffix);
+        int len = readLength(buf, field, suffix);
+        if (buf.readableBytes() < len) {
+            throw DecodeException.notEnough(Layer.MCS, name(field, suffix), buf, len);
+        }
+        return len;
+    }
+
     public static ByteBuf readTlv(ByteBuf buf, int tag, String field) {
-        expectTag(buf, tag, field);
-        int len = readLength(buf, field);
-        return Wire.slice(buf, len, Layer.MCS, field);
+        return buf.readSlice(readHeader(buf, tag, field, ""));
     }
 
     public static boolean readBoolean(ByteBuf buf, String field) {
-        ByteBuf v = readTlv(buf, TAG_BOOLEAN, field);
-        if (v.readableBytes() != 1) {
+        int len = readHeader(buf, TAG_BOOLEAN, field, "");
+        if (len != 1) {
+            buf.skipBytes(len);
             throw DecodeException.badLength(Layer.MCS, field + ".length", buf.readerIndex(),
-                    "BOOLEAN must be 1 byte, got " + v.readableBytes());
+                    "BOOLEAN must be 1 byte, got " + len);
         }
-        return v.readByte() != 0;
+        return buf.readByte() != 0;
     }
 
-    /** INTEGER of 1..4 content bytes, read as an unsigned big-endian number into an int's bit pattern. */
     public static int readInteger(ByteBuf buf, String field) {
+        return readInteger(buf, field, "");
+    }
+
+    /** An INTEGER named {@code field + suffix} (the name is built only if it is malformed). */
+    public static int readInteger(ByteBuf buf, String field, String suffix) {
         int at = buf.readerIndex();
-        ByteBuf v = readTlv(buf, TAG_INTEGER, field);
-        return unsignedContents(v, field, at);
+        int n = readHeader(buf, TAG_INTEGER, field, suffix);
+        return unsignedContents(buf, n, field, suffix, at);
     }
 
     public static int readEnumerated(ByteBuf buf, String field) {
         int at = buf.readerIndex();
-        ByteBuf v = readTlv(buf, TAG_ENUMERATED, field);
-        return unsignedContents(v, field, at);
+        int n = readHeader(buf, TAG_ENUMERATED, field, "");
+        return unsignedContents(buf, n, field, "", at);
     }
 
-    private static int unsignedContents(ByteBuf v, String field, int at) {
-        int n = v.readableBytes();
+    private static int unsignedContents(ByteBuf buf, int n, String field, String suffix, int at) {
         if (n < 1 || n > 4) {
-            throw DecodeException.badLength(Layer.MCS, field + ".length", at, "integer of " + n + " bytes (1..4 allowed)");
+            throw DecodeException.badLength(Layer.MCS, name(field, suffix) + ".length", at,
+                    "integer of " + n + " bytes (1..4 allowed)");
         }
         int value = 0;
         for (int i = 0; i < n; i++) {
-            value = (value << 8) | v.readUnsignedByte();
+            value = (value << 8) | buf.readUnsignedByte();
         }
         return value;
     }
 
     public static byte[] readOctetString(ByteBuf buf, String field) {
-        ByteBuf v = readTlv(buf, TAG_OCTET_STRING, field);
-        byte[] b = new byte[v.readableBytes()];
-        v.readBytes(b);
+        byte[] b = new byte[readHeader(buf, TAG_OCTET_STRING, field, "")];
+        buf.readBytes(b);
         return b;
     }
 

@@ -33,18 +33,24 @@ public record ConnectInitial(byte[] callingDomainSelector, byte[] calledDomainSe
         int start = buf.readerIndex();
         Ber.expectApplicationTag(buf, Ber.APP_CONNECT_INITIAL, "Connect-Initial");
         int len = Ber.readLength(buf, "Connect-Initial");
-        ByteBuf b = io.rdpprobe.protocol.codec.Wire.slice(buf, len, Layer.MCS, "Connect-Initial");
-        byte[] calling = Ber.readOctetString(b, "callingDomainSelector");
-        byte[] called = Ber.readOctetString(b, "calledDomainSelector");
-        boolean upward = Ber.readBoolean(b, "upwardFlag");
-        DomainParameters target = DomainParameters.decode(b, "targetParameters");
-        DomainParameters min = DomainParameters.decode(b, "minimumParameters");
-        DomainParameters max = DomainParameters.decode(b, "maximumParameters");
-        byte[] user = Ber.readOctetString(b, "userData");
-        if (b.isReadable()) {
-            throw DecodeException.badLength(Layer.MCS, "Connect-Initial", start, b.readableBytes() + " byte(s) after userData");
+        io.rdpprobe.protocol.codec.Wire.need(buf, len, Layer.MCS, "Connect-Initial");
+        int limit = buf.writerIndex(); // read in place up to the PDU's end (restored below), not from a slice
+        buf.writerIndex(buf.readerIndex() + len);
+        try {
+            byte[] calling = Ber.readOctetString(buf, "callingDomainSelector");
+            byte[] called = Ber.readOctetString(buf, "calledDomainSelector");
+            boolean upward = Ber.readBoolean(buf, "upwardFlag");
+            DomainParameters target = DomainParameters.decode(buf, "targetParameters");
+            DomainParameters min = DomainParameters.decode(buf, "minimumParameters");
+            DomainParameters max = DomainParameters.decode(buf, "maximumParameters");
+            byte[] user = Ber.readOctetString(buf, "userData");
+            if (buf.isReadable()) {
+                throw DecodeException.badLength(Layer.MCS, "Connect-Initial", start, buf.readableBytes() + " byte(s) after userData");
+            }
+            return new ConnectInitial(calling, called, upward, target, min, max, user);
+        } finally {
+            buf.writerIndex(limit);
         }
-        return new ConnectInitial(calling, called, upward, target, min, max, user);
     }
 
     private int contentLength() {

@@ -23,16 +23,25 @@ public record DomainParameters(int maxChannelIds, int maxUserIds, int maxTokenId
 
     public static DomainParameters decode(ByteBuf buf, String field) {
         int at = buf.readerIndex();
-        ByteBuf s = Ber.readTlv(buf, Ber.TAG_SEQUENCE, field);
-        DomainParameters p = new DomainParameters(
-                Ber.readInteger(s, field + ".maxChannelIds"), Ber.readInteger(s, field + ".maxUserIds"),
-                Ber.readInteger(s, field + ".maxTokenIds"), Ber.readInteger(s, field + ".numPriorities"),
-                Ber.readInteger(s, field + ".minThroughput"), Ber.readInteger(s, field + ".maxHeight"),
-                Ber.readInteger(s, field + ".maxMCSPDUsize"), Ber.readInteger(s, field + ".protocolVersion"));
-        if (s.isReadable()) {
-            throw DecodeException.badLength(Layer.MCS, field, at, s.readableBytes() + " byte(s) after protocolVersion");
+        int len = Ber.readHeader(buf, Ber.TAG_SEQUENCE, field, "");
+        // The eight INTEGERs are read in place, bounded by the SEQUENCE's length (the writer index is lowered to
+        // its end and restored): no slice, and no field name is built unless one of them is malformed.
+        int limit = buf.writerIndex();
+        buf.writerIndex(buf.readerIndex() + len);
+        try {
+            DomainParameters p = new DomainParameters(
+                    Ber.readInteger(buf, field, ".maxChannelIds"), Ber.readInteger(buf, field, ".maxUserIds"),
+                    Ber.readInteger(buf, field, ".maxTokenIds"), Ber.readInteger(buf, field, ".numPriorities"),
+                    Ber.readInteger(buf, field, ".minThroughput"), Ber.readInteger(buf, field, ".maxHeight"),
+                    Ber.readInteger(buf, field, ".maxMCSPDUsize"), Ber.readInteger(buf, field, ".protocolVersion"));
+            if (buf.isReadable()) {
+                throw DecodeException.badLength(Layer.MCS, field, at, buf.readableBytes() + " byte(s) after protocolVersion");
+            }
+            // mstsc's, FreeRDP's and this probe's three sets are the same: share them (escape analysis drops p)
+            return p.equals(TARGET) ? TARGET : p.equals(MINIMUM) ? MINIMUM : p.equals(MAXIMUM) ? MAXIMUM : p;
+        } finally {
+            buf.writerIndex(limit);
         }
-        return p;
     }
 
     private int contentLength() {

@@ -20,19 +20,35 @@ import io.rdpprobe.protocol.codec.Wire;
 public final class Per {
     private Per() {}
 
+    private static final String[] DIGITS = {"0", "1", "2", "3", "4", "5", "6", "7", "8", "9"};
+
     /** T.124 object identifier {0 0 20 124 0 1} (t124-identifier, version 02/98). */
     public static final int[] T124_02_98_OID = {0, 0, 20, 124, 0, 1};
 
     public static int readLength(ByteBuf buf, Layer layer, String field) {
+        return readLength(buf, layer, field, "");
+    }
+
+    /**
+     * A PER length whose field name is {@code field + suffix}: the name is only built when the read fails, so the
+     * happy path allocates nothing (decoders call this once per length).
+     */
+    public static int readLength(ByteBuf buf, Layer layer, String field, String suffix) {
         int at = buf.readerIndex();
-        int b = Wire.u8(buf, layer, field);
+        if (!buf.isReadable()) {
+            throw DecodeException.notEnough(layer, field + suffix, buf, 1);
+        }
+        int b = buf.readUnsignedByte();
         if ((b & 0x80) == 0) {
             return b;
         }
         if ((b & 0xC0) == 0x80) {
-            return ((b & 0x3F) << 8) | Wire.u8(buf, layer, field);
+            if (!buf.isReadable()) {
+                throw DecodeException.notEnough(layer, field + suffix, buf, 1);
+            }
+            return ((b & 0x3F) << 8) | buf.readUnsignedByte();
         }
-        throw DecodeException.badLength(layer, field, at, String.format("fragmented PER length 0x%02x not supported", b));
+        throw DecodeException.badLength(layer, field + suffix, at, String.format("fragmented PER length 0x%02x not supported", b));
     }
 
     public static int lengthSize(int len) {
@@ -66,7 +82,7 @@ public final class Per {
     /** Unconstrained INTEGER: a length (1, 2 or 4) and a big-endian unsigned value. */
     public static long readInteger(ByteBuf buf, Layer layer, String field) {
         int at = buf.readerIndex();
-        int len = readLength(buf, layer, field + ".length");
+        int len = readLength(buf, layer, field, ".length");
         if (len < 1 || len > 4) {
             throw DecodeException.badLength(layer, field + ".length", at, "integer of " + len + " bytes (1..4 allowed)");
         }
@@ -103,10 +119,29 @@ public final class Per {
         return v;
     }
 
+    /**
+     * Reads a 5-byte object identifier (as {@link #readObjectIdentifier}) and tells whether it is {@code oid},
+     * without allocating the arcs.
+     */
+    public static boolean readObjectIdentifierEquals(ByteBuf buf, int[] oid, Layer layer, String field) {
+        int at = buf.readerIndex();
+        int len = readLength(buf, layer, field, ".length");
+        if (len != 5) {
+            throw DecodeException.badLength(layer, field + ".length", at, "expected a 5-byte OID, got " + len);
+        }
+        Wire.need(buf, 5, layer, field);
+        int t12 = buf.readUnsignedByte();
+        boolean eq = oid.length == 6 && t12 / 40 == oid[0] && t12 % 40 == oid[1];
+        for (int i = 2; i < 6; i++) {
+            eq &= buf.readUnsignedByte() == oid[i];
+        }
+        return eq;
+    }
+
     /** Object identifier with six small arcs in a 5-byte encoding, as T.124's key. */
     public static int[] readObjectIdentifier(ByteBuf buf, Layer layer, String field) {
         int at = buf.readerIndex();
-        int len = readLength(buf, layer, field + ".length");
+        int len = readLength(buf, layer, field, ".length");
         if (len != 5) {
             throw DecodeException.badLength(layer, field + ".length", at, "expected a 5-byte OID, got " + len);
         }
@@ -130,7 +165,7 @@ public final class Per {
 
     /** OCTET STRING with a lower bound on its size: length - min as a PER length, then the bytes. */
     public static byte[] readOctetString(ByteBuf buf, int min, Layer layer, String field) {
-        int len = readLength(buf, layer, field + ".length") + min;
+        int len = readLength(buf, layer, field, ".length") + min;
         return Wire.bytes(buf, len, layer, field);
     }
 
@@ -141,18 +176,22 @@ public final class Per {
 
     /** NumericString (digits packed two per byte) with a lower size bound. */
     public static String readNumericString(ByteBuf buf, int min, Layer layer, String field) {
-        int len = readLength(buf, layer, field + ".length") + min;
+        int len = readLength(buf, layer, field, ".length") + min;
         int bytes = (len + 1) / 2;
         Wire.need(buf, bytes, layer, field);
-        StringBuilder sb = new StringBuilder(len);
+        if (len == 1) { // the conference name "1", every client's
+            return DIGITS[(buf.readUnsignedByte() >> 4) % 10];
+        }
+        byte[] digits = new byte[len];
+        int n = 0;
         for (int i = 0; i < bytes; i++) {
             int b = buf.readUnsignedByte();
-            sb.append((char) ('0' + ((b >> 4) % 10)));
-            if (sb.length() < len) {
-                sb.append((char) ('0' + ((b & 0xF) % 10)));
+            digits[n++] = (byte) ('0' + ((b >> 4) % 10));
+            if (n < len) {
+                digits[n++] = (byte) ('0' + ((b & 0xF) % 10));
             }
         }
-        return sb.toString();
+        return new String(digits, java.nio.charset.StandardCharsets.ISO_8859_1);
     }
 
     public static void writeNumericString(ByteBuf buf, String s, int min) {
