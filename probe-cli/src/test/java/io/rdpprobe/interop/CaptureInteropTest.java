@@ -58,7 +58,11 @@ class CaptureInteropTest {
         String text = run("analyze", f.toString());
         System.out.println("[interop] analyze of it\n" + text);
         assertThat(stage(c, Stage.CREDSSP).status()).isEqualTo(Status.OK);
-        assertThat(stage(c, Stage.CREDSSP).summary()).contains("rdp-probe stopped after CREDSSP as asked");
+        // the capture holds the session's TLS secrets (a DSB): CREDSSP is read from the decrypted TSRequests, and the
+        // stages the probe did not try carry its stop marker
+        assertThat(stage(c, Stage.CREDSSP).summary()).contains("CredSSP OK for").contains("pubKeyAuth");
+        assertThat(stage(c, Stage.MCS).status()).isEqualTo(Status.NOT_REACHED);
+        assertThat(stage(c, Stage.MCS).summary()).contains("rdp-probe stopped after CREDSSP as asked");
         assertThat(c.report().verdict().status()).isEqualTo(Status.OK);
         assertThat(text).contains("rdp-probe's own connection 127.0.0.1:").doesNotContain("CLIENT_CLOSED")
                 .doesNotContain("credential prompt cancelled");
