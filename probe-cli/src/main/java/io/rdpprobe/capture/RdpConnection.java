@@ -84,6 +84,7 @@ public final class RdpConnection {
     long[] appBytes = new long[2];
     long[] tFirstApp = {-1, -1};
     private final HandshakeReassembler[] handshake = new HandshakeReassembler[2];
+    private final DirectionHandler[] handlers = new DirectionHandler[2];
     // ---- the encrypted CredSSP exchange, as the order of the TLS application records after the handshake shows it
     /** Runs of client records (a CredSSP message each: NEGOTIATE, AUTHENTICATE, credentials, ...). */
     int clientFlights;
@@ -187,8 +188,10 @@ public final class RdpConnection {
         if (syn) {
             tSyn = ts;
         }
-        this.clientFramer = new Framer(new DirectionHandler(Side.CLIENT));
-        this.serverFramer = new Framer(new DirectionHandler(Side.SERVER));
+        this.handlers[0] = new DirectionHandler(Side.CLIENT);
+        this.handlers[1] = new DirectionHandler(Side.SERVER);
+        this.clientFramer = new Framer(handlers[0]);
+        this.serverFramer = new Framer(handlers[1]);
         // A proxy preamble can only be seen from the start of the stream: with the SYN in the capture.
         this.proxy = syn ? new ProxyPreamble(new ProxyPreamble.Out() {
             @Override public void client(byte[] d, int o, int l, long t) { clientFramer.feed(d, o, l, t); }
@@ -487,6 +490,14 @@ public final class RdpConnection {
     }
 
     // ------------------------------------------------------------------------------------------------------
+    /**
+     * Decrypted TLS handshake bytes (TLS 1.3: EncryptedExtensions, Certificate, ...): the same reassembly and
+     * handshake-message path as the clear TLS 1.2 handshake, so the certificate chain is read once, in one place.
+     */
+    void decryptedHandshake(Side side, ByteBuf data, long ts) {
+        handlers[side.ordinal()].handshakeBytes(data, ts);
+    }
+
     private final class DirectionHandler implements Framer.Handler {
         private final Side side;
 
@@ -802,7 +813,8 @@ public final class RdpConnection {
                 }
                 case HandshakeHeader.CERTIFICATE -> {
                     if (side == Side.SERVER && certificates == null) {
-                        certificates = CertificateMessage.decode(body).chain();
+                        certificates = (serverHello != null && serverHello.version() == 0x0304
+                                ? CertificateMessage.decodeTls13(body) : CertificateMessage.decode(body)).chain();
                     }
                 }
                 case HandshakeHeader.SERVER_HELLO_DONE -> serverHelloDone = true;

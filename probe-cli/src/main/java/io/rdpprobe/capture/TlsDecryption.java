@@ -142,6 +142,7 @@ final class TlsDecryption implements TlsDecryptor.Listener {
             streams[i].feed(data);
         } else if (contentType == 22) {
             c.pduSized(side, "TLS handshake (decrypted)", data.readableBytes());
+            c.decryptedHandshake(side, data.duplicate(), c.curTs());
         } else if (contentType == 21 && data.readableBytes() >= 2) {
             alerts[i]++;
             io.rdpprobe.protocol.tls.Alert a = io.rdpprobe.protocol.tls.Alert.decode(data.duplicate());

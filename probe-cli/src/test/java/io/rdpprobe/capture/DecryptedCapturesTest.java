@@ -128,6 +128,22 @@ class DecryptedCapturesTest {
     }
 
     @Test
+    void tls13CertificatesComeFromTheDecryptedHandshake() throws IOException {
+        // TLS 1.3: the Certificate message is encrypted; with secrets it reaches the same handshake path as TLS 1.2's
+        StageResult tls = stage(decrypted("xrdp-tls-xfreerdp-connect").report(), Stage.TLS);
+        assertThat(tls.status()).isEqualTo(Status.OK);
+        assertThat(tls.evidence()).containsKey("certificates");
+        assertThat(tls.evidence().get("certificates")).isInstanceOf(List.class).asList().isNotEmpty();
+        StageResult probe = stage(only(DIR.resolve("probe-xrdp-tls.pcapng"), CaptureSecrets.Files.NONE).report(), Stage.TLS);
+        assertThat(probe.evidence().get("certificates")).isInstanceOf(List.class).asList().isNotEmpty();
+        // without secrets: no certificate findings, as before
+        StageResult plain = stage(only(DIR.resolve("xrdp-tls-xfreerdp-connect.pcap"), CaptureSecrets.Files.NONE).report(),
+                Stage.TLS);
+        assertThat(plain.status()).isEqualTo(Status.OK);
+        assertThat(plain.evidence()).containsEntry("certificates", "encrypted (TLS 1.3)");
+    }
+
+    @Test
     void withoutKeysTheVerdictsStay() throws IOException {
         for (String base : List.of("xrdp-tls-xfreerdp-connect", "shadow-nla-authonly-ok", "shadow-nla-authonly-wrongpass")) {
             Report plain = only(DIR.resolve(base + ".pcap"), CaptureSecrets.Files.NONE).report();
