@@ -256,17 +256,9 @@ class DecryptedCapturesTest {
 
     // ---- tshark's dissection of the same capture with the same key log ---------------------------------------
 
+    /** tshark's presence: the one check, shared with GatewayCapturesTest. */
     private static boolean tshark() {
-        try {
-            Process p = new ProcessBuilder("tshark", "-v").redirectErrorStream(true).start();
-            p.getInputStream().readAllBytes();
-            return p.waitFor(20, TimeUnit.SECONDS) && p.exitValue() == 0;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
+        return GatewayCapturesTest.hasTshark();
     }
 
     /** The distinct non-empty values tshark shows for {@code field} in the decrypted capture. */
