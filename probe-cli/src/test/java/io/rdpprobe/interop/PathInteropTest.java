@@ -53,7 +53,10 @@ class PathInteropTest {
         assertThat(tcp.get("status").asText()).isEqualTo("OK");
         if ("epoll".equals(tcp.at("/evidence/transport").asText())) {
             assertThat(tcp.at("/evidence/tcpInfo/pmtu").asLong()).isEqualTo(65535);
-            assertThat(tcp.at("/evidence/tcpInfoAtEnd/totalRetrans").asLong()).isZero();
+            // loopback loses nothing; a timer-fired retransmission on a busy CI host is named, never PATH_LOSS
+            if (tcp.at("/evidence/tcpInfoAtEnd/totalRetrans").asLong() > 0) {
+                assertThat(tcp.at("/evidence/pathNote").asText()).startsWith("loopback peer:");
+            }
             assertThat(tcp.at("/evidence/rtt/source").asText()).isEqualTo("TCP_INFO");
         }
         assertThat(tcp.at("/evidence/rtt/completed").asInt()).isEqualTo(3);

@@ -70,8 +70,17 @@ public final class PathVerdicts {
      * @param results the connection's stage results (for the stalls that PATH_MTU joins)
      */
     public static List<Finding> judge(TcpInfoSample last, List<StageResult> results) {
+        return judge(last, results, false);
+    }
+
+    /**
+     * As {@link #judge(TcpInfoSample, List)}; {@code loopback}: the peer is a loopback address. Loopback has no path
+     * that can drop a packet, so a retransmission there is spurious (a tail-loss probe or RTO fired while this host was
+     * too busy to answer in time): it is not reported as PATH_LOSS.
+     */
+    public static List<Finding> judge(TcpInfoSample last, List<StageResult> results, boolean loopback) {
         List<Finding> out = new ArrayList<>();
-        if (last != null && last.totalRetrans() > 0) {
+        if (last != null && last.totalRetrans() > 0 && !loopback) {
             out.add(new Finding(PathCauses.PATH_LOSS, "the kernel retransmitted " + last.totalRetrans()
                     + " segment(s) during the handshake (TCP_INFO total_retrans" + (last.lost() > 0 ? ", " + last.lost()
                     + " counted lost" : "") + "): packets are lost on the path", false));
@@ -94,6 +103,12 @@ public final class PathVerdicts {
             }
         }
         return out;
+    }
+
+    /** Whether an endpoint as the TCP evidence writes it ({@code 127.0.0.1:3389}, {@code [::1]:3389}) is loopback. */
+    public static boolean isLoopbackEndpoint(String endpoint) {
+        return endpoint != null && (endpoint.startsWith("127.") || endpoint.startsWith("[::1]")
+                || endpoint.startsWith("[0:0:0:0:0:0:0:1]") || endpoint.startsWith("localhost"));
     }
 
     /** The jitter finding of an {@code --rtt} series, or null. */

@@ -185,6 +185,7 @@ public final class ProbeConnector {
         }
         pathFirst = info;
         pathLast = info;
+        loopbackPeer = PathVerdicts.isLoopbackEndpoint(remote);
         StageResult r = StageResult.ok(Stage.TCP, elapsedMs, ev, "connected to " + (gw ? "the RD Gateway " : "") + remote);
         // --stop-after TCP: the driver closes the connection before the X.224 Connection Request (or the gateway's TLS)
         transition(settings.stopAfter() == Stage.TCP ? Transition.to(Done.after(state, ctx, Stage.TCP), Action.DONE, r)
@@ -289,6 +290,9 @@ public final class ProbeConnector {
         }
     }
 
+    /** The TCP peer is a loopback address (its retransmissions are not path loss). */
+    private boolean loopbackPeer;
+
     /** The latest TCP_INFO reading, or null. */
     public io.rdpprobe.probe.model.TcpInfoSample lastPathSample() {
         return pathLast;
@@ -306,9 +310,13 @@ public final class ProbeConnector {
                 if (pathLast != null && pathLast != pathFirst) {
                     Map<String, Object> ev = new LinkedHashMap<>(r.evidence());
                     ev.put("tcpInfoAtEnd", pathLast.toEvidence());
+                    if (loopbackPeer && pathLast.totalRetrans() > 0) {
+                        ev.put("pathNote", "loopback peer: its " + pathLast.totalRetrans() + " retransmission(s) come from"
+                                + " this host's load (a timer fired before the reply), not from the path: not judged as PATH_LOSS");
+                    }
                     amended = new StageResult(r.stage(), r.status(), r.elapsedMs(), ev, r.cause(), r.summary(), r.inferred());
                 }
-                results.set(i, PathVerdicts.withFindings(amended, PathVerdicts.judge(pathLast, results)));
+                results.set(i, PathVerdicts.withFindings(amended, PathVerdicts.judge(pathLast, results, loopbackPeer)));
                 return;
             }
         }

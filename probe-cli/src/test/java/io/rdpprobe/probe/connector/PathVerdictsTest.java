@@ -90,6 +90,21 @@ class PathVerdictsTest {
     }
 
     @Test
+    void retransmissionsToALoopbackPeerAreHostLoadNotPathLoss() {
+        ProbeConnector c = new ProbeConnector(ProbeSettings.defaults().withTimeout(5000));
+        c.dnsResolved("localhost", List.of("127.0.0.1"), true, 0);
+        c.tcpConnected("127.0.0.1:40000", "127.0.0.1:3389", 1, "epoll", LOOPBACK);
+        c.pathSample(Stage.X224, LOSSY);
+        c.finishPath();
+        StageResult tcp = stage(c.report("localhost"), Stage.TCP);
+        assertThat(tcp.status()).isEqualTo(Status.OK);
+        assertThat(tcp.cause()).isNull();
+        assertThat(tcp.evidence().get("pathNote").toString()).startsWith("loopback peer: its 3 retransmission(s)");
+        assertThat(PathVerdicts.isLoopbackEndpoint("[::1]:3389")).isTrue();
+        assertThat(PathVerdicts.isLoopbackEndpoint("10.216.0.2:3389")).isFalse();
+    }
+
+    @Test
     void anMssOrPmtuBelow1400IsPathMtu() {
         ProbeConnector c = connected(MTU_1300);
         c.finishPath();
