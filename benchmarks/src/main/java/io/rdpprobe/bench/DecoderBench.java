@@ -94,6 +94,6 @@ public class DecoderBench {
     @Benchmark
     public ConferenceCreateRequest mcsConnectInitialWithGcc() {
         ConnectInitial ci = ConnectInitial.decode(connectInitial.readerIndex(connectInitialStart));
-        return ConferenceCreateRequest.decode(Unpooled.wrappedBuffer(ci.userData()));
+        return ConferenceCreateRequest.decode(ci.userData());
     }
 }

@@ -42,7 +42,7 @@ import java.util.Optional;
 /**
  * The session units of one connection (MS-RDPBCGR 1.3.1.1 from the MCS Connect-Initial on), one TPKT frame at a
  * time per direction and in each direction's order, decoded with the protocol module's records and kept as those
- * records ({@link ConnectInitial} with its {@link ClientData}, {@link ConnectResponse} with its
+ * records (the {@link ClientData} of the {@link ConnectInitial}, {@link ConnectResponse} with its
  * {@link ConferenceCreateResponse}, {@link LicensePdu}, {@link ErrorInfo}, {@link DisconnectProviderUltimatum}).
  * {@link ReportBuilder} turns them into stage results with the live probe's own readings
  * ({@link io.rdpprobe.probe.session.SessionReading}, {@link io.rdpprobe.probe.session.ServerDisconnect}).
@@ -61,7 +61,6 @@ public final class SessionObserver {
      */
     boolean enhanced;
 
-    ConnectInitial connectInitial;
     ClientData clientData;
     long tConnectInitial = -1;
     ConnectResponse connectResponse;
@@ -185,8 +184,8 @@ public final class SessionObserver {
             if (tConnectInitial >= 0) return;
             tConnectInitial = ts;
             try {
-                connectInitial = ConnectInitial.decode(mcs.duplicate());
-                clientData = ConferenceCreateRequest.decode(Unpooled.wrappedBuffer(connectInitial.userData())).userData();
+                // the Connect-Initial's user data is a slice of mcs: decoded here, not kept
+                clientData = ConferenceCreateRequest.decode(ConnectInitial.decode(mcs.duplicate()).userData()).userData();
             } catch (DecodeException | IllegalArgumentException e) {
                 clientError = e.getMessage();
             }

@@ -165,7 +165,7 @@ public class RdpServerSession {
         ByteBuf mcs = Mcs.userData(Unpooled.wrappedBuffer(frame));
         if (Mcs.isConnectPdu(mcs)) {
             ConnectInitial ci = ConnectInitial.decode(mcs);
-            clientData = ConferenceCreateRequest.decode(Unpooled.wrappedBuffer(ci.userData())).userData();
+            clientData = ConferenceCreateRequest.decode(ci.userData()).userData();
             // a server that refuses the MCS connection disconnects right after saying so (T.125 11.2)
             return connectResult.isSuccess() ? List.of(connectResponse()) : List.of(connectResponse(), CLOSE);
         }

@@ -153,6 +153,14 @@ public final class Ber {
         return b;
     }
 
+    /**
+     * An OCTET STRING's contents as a slice of {@code buf} (no copy): valid as long as {@code buf}'s memory is.
+     * The length has been checked against the bytes present before the slice is made.
+     */
+    public static ByteBuf readOctetStringSlice(ByteBuf buf, String field) {
+        return buf.readSlice(readHeader(buf, TAG_OCTET_STRING, field, ""));
+    }
+
     // ---- encoding -------------------------------------------------------------------------------------
 
     public static int lengthSize(int len) {
@@ -214,6 +222,13 @@ public final class Ber {
         buf.writeByte(TAG_OCTET_STRING);
         writeLength(buf, b.length);
         buf.writeBytes(b);
+    }
+
+    /** An OCTET STRING of {@code b}'s readable bytes; {@code b}'s indices do not move. */
+    public static void writeOctetString(ByteBuf buf, ByteBuf b) {
+        buf.writeByte(TAG_OCTET_STRING);
+        writeLength(buf, b.readableBytes());
+        buf.writeBytes(b, b.readerIndex(), b.readableBytes());
     }
 
     public static void writeApplicationTag(ByteBuf buf, int number, int contentLength) {

@@ -1,6 +1,7 @@
 package io.rdpprobe.protocol.mcs;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.rdpprobe.protocol.codec.DecodeException;
 import io.rdpprobe.protocol.codec.Layer;
 
@@ -18,15 +19,35 @@ import io.rdpprobe.protocol.codec.Layer;
  * </pre>
  *
  * <p>Decoded from the first byte after the X.224 Data header.
+ *
+ * <p>The user data is not copied (issue 13: the copy was 336 of a decode's 1,392 bytes): a decoded record holds a
+ * slice of the decoded buffer, valid as long as that buffer's memory is, like {@link SendData#data()} and
+ * {@link io.rdpprobe.protocol.x224.DataTpdu#userData()}. Every user decodes the GCC request from it at once; one that
+ * keeps the PDU beyond its buffer copies the bytes ({@code ByteBufUtil.getBytes(ci.userData())}). The record never
+ * moves the slice's indices, and {@link #userData()} returns a duplicate, so reading the user data (which moves
+ * that duplicate's reader index) leaves the record, its {@code equals} (by content, as {@link ByteBuf#equals}) and
+ * its encoding unchanged.
+ *
+ * @param userData the GCC Conference Create Request: its readable bytes
  */
 public record ConnectInitial(byte[] callingDomainSelector, byte[] calledDomainSelector, boolean upwardFlag,
                              DomainParameters targetParameters, DomainParameters minimumParameters,
-                             DomainParameters maximumParameters, byte[] userData) {
+                             DomainParameters maximumParameters, ByteBuf userData) {
+
+    public ConnectInitial {
+        java.util.Objects.requireNonNull(userData, "userData");
+    }
 
     /** mstsc's Connect-Initial around the given GCC user data. */
     public static ConnectInitial of(byte[] gccUserData) {
         return new ConnectInitial(new byte[] {1}, new byte[] {1}, true, DomainParameters.TARGET,
-                DomainParameters.MINIMUM, DomainParameters.MAXIMUM, gccUserData);
+                DomainParameters.MINIMUM, DomainParameters.MAXIMUM, Unpooled.wrappedBuffer(gccUserData));
+    }
+
+    /** The user data's readable bytes, as a duplicate: its reader index is the caller's to move. */
+    @Override
+    public ByteBuf userData() {
+        return userData.duplicate();
     }
 
     public static ConnectInitial decode(ByteBuf buf) {
@@ -43,7 +64,7 @@ public record ConnectInitial(byte[] callingDomainSelector, byte[] calledDomainSe
             DomainParameters target = DomainParameters.decode(buf, "targetParameters");
             DomainParameters min = DomainParameters.decode(buf, "minimumParameters");
             DomainParameters max = DomainParameters.decode(buf, "maximumParameters");
-            byte[] user = Ber.readOctetString(buf, "userData");
+            ByteBuf user = Ber.readOctetStringSlice(buf, "userData");
             if (buf.isReadable()) {
                 throw DecodeException.badLength(Layer.MCS, "Connect-Initial", start, buf.readableBytes() + " byte(s) after userData");
             }
@@ -56,7 +77,7 @@ public record ConnectInitial(byte[] callingDomainSelector, byte[] calledDomainSe
     private int contentLength() {
         return Ber.octetStringSize(callingDomainSelector.length) + Ber.octetStringSize(calledDomainSelector.length) + 3
                 + targetParameters.encodedLength() + minimumParameters.encodedLength()
-                + maximumParameters.encodedLength() + Ber.octetStringSize(userData.length);
+                + maximumParameters.encodedLength() + Ber.octetStringSize(userData.readableBytes());
     }
 
     public int encodedLength() {

@@ -28,7 +28,7 @@ class GccTest {
     }
 
     static byte[] gccOfInitial(byte[] frame) {
-        return ConnectInitial.decode(Mcs.userData(buf(frame))).userData();
+        return io.netty.buffer.ByteBufUtil.getBytes(ConnectInitial.decode(Mcs.userData(buf(frame))).userData());
     }
 
     /** The raw TS_UD_CS_* blocks of a Connect-Initial frame. */

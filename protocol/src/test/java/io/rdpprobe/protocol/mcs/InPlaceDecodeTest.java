@@ -64,6 +64,25 @@ class InPlaceDecodeTest {
     }
 
     @Test
+    void theUserDataIsAViewOfTheDecodedBytesAndReadingItLeavesTheRecordWhole() {
+        byte[] pdu = connectInitial(List.of(new ChannelDef("rdpdr", 0x80800000)), "C");
+        ConnectInitial ci = ConnectInitial.decode(Unpooled.wrappedBuffer(pdu));
+        ConferenceCreateRequest first = ConferenceCreateRequest.decode(ci.userData());
+        // the first decode moved the reader index of its own duplicate only
+        assertThat(ci.userData().readableBytes()).isEqualTo(first.encodedLength());
+        assertThat(ConferenceCreateRequest.decode(ci.userData())).isEqualTo(first);
+        ByteBuf out = Unpooled.buffer();
+        ci.encode(out);
+        assertThat(ByteBufUtil.getBytes(out)).isEqualTo(pdu);
+        // not a copy: the user data is the PDU's tail, in the decoded buffer's memory (valid while that buffer is)
+        pdu[pdu.length - 1] ^= 0x01;
+        ByteBuf view = ci.userData();
+        assertThat(view.getByte(view.writerIndex() - 1)).isEqualTo(pdu[pdu.length - 1]);
+        // equal by content, as ByteBuf.equals
+        assertThat(ConnectInitial.of(ByteBufUtil.getBytes(ci.userData())).userData()).isEqualTo(ci.userData());
+    }
+
+    @Test
     void aTruncatedDomainParameterNamesItsFieldAndRestoresTheBuffer() {
         byte[] pdu = connectInitial(List.of(), "C");
         // the Connect-Initial's length claims the whole PDU; cut it inside targetParameters and fix the outer length

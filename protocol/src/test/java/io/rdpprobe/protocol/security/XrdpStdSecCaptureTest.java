@@ -75,7 +75,7 @@ class XrdpStdSecCaptureTest {
         assertThat(again.maximumParameters()).isEqualTo(ci.maximumParameters());
         assertThat(again.userData()).isEqualTo(ci.userData());
 
-        byte[] gcc = ci.userData();
+        byte[] gcc = io.netty.buffer.ByteBufUtil.getBytes(ci.userData());
         ConferenceCreateRequest req = ConferenceCreateRequest.decode(buf(gcc));
         ClientCoreData core = req.userData().core().orElseThrow();
         assertThat(core.clientName()).isEqualTo("vm");
