@@ -12,8 +12,8 @@ public record ClientSecurityData(EncryptionMethod encryptionMethods, EncryptionM
     public static final int SIZE = 12;
 
     static ClientSecurityData decodeBody(ByteBuf b) {
-        return new ClientSecurityData(new EncryptionMethod(Wire.i32le(b, Layer.GCC, "CS_SECURITY.encryptionMethods")),
-                new EncryptionMethod(Wire.i32le(b, Layer.GCC, "CS_SECURITY.extEncryptionMethods")));
+        return new ClientSecurityData(EncryptionMethod.of(Wire.i32le(b, Layer.GCC, "CS_SECURITY.encryptionMethods")),
+                EncryptionMethod.of(Wire.i32le(b, Layer.GCC, "CS_SECURITY.extEncryptionMethods")));
     }
 
     @Override

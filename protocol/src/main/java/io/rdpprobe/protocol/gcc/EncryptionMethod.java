@@ -16,6 +16,19 @@ public record EncryptionMethod(int value) {
     /** All four, as mstsc offers. */
     public static final EncryptionMethod ALL = new EncryptionMethod(0x1B);
 
+    /** The value as a record: the shared constant for the six above (every client and server sends one of them). */
+    public static EncryptionMethod of(int value) {
+        return switch (value) {
+            case 0x00 -> NONE;
+            case 0x01 -> BIT_40;
+            case 0x02 -> BIT_128;
+            case 0x08 -> BIT_56;
+            case 0x10 -> FIPS;
+            case 0x1B -> ALL;
+            default -> new EncryptionMethod(value);
+        };
+    }
+
     /** Name of a single method: ENCRYPTION_METHOD_128BIT etc. */
     public String name() {
         return switch (value) {

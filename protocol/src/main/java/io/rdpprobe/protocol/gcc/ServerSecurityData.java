@@ -21,7 +21,7 @@ public record ServerSecurityData(EncryptionMethod encryptionMethod, EncryptionLe
     public static final int MAX_RANDOM = 256;
 
     static ServerSecurityData decodeBody(ByteBuf b) {
-        EncryptionMethod m = new EncryptionMethod(Wire.i32le(b, Layer.GCC, "SC_SECURITY.encryptionMethod"));
+        EncryptionMethod m = EncryptionMethod.of(Wire.i32le(b, Layer.GCC, "SC_SECURITY.encryptionMethod"));
         EncryptionLevel l = new EncryptionLevel(Wire.i32le(b, Layer.GCC, "SC_SECURITY.encryptionLevel"));
         if (!b.isReadable()) {
             return new ServerSecurityData(m, l, null, null);

@@ -69,6 +69,8 @@ class GccTest {
         // rdp-client-security-data/out: encryption_methods=27
         ClientSecurityData sec = req.userData().security().orElseThrow();
         assertThat(sec.encryptionMethods().value()).isEqualTo(27);
+        assertThat(sec.encryptionMethods()).isSameAs(EncryptionMethod.ALL); // mstsc's mask: the shared record
+        assertThat(sec.extEncryptionMethods()).isSameAs(EncryptionMethod.NONE);
         assertThat(sec.encryptionMethods().names()).containsExactly("ENCRYPTION_METHOD_40BIT", "ENCRYPTION_METHOD_128BIT",
                 "ENCRYPTION_METHOD_56BIT", "ENCRYPTION_METHOD_FIPS");
         assertThat(req.encodedLength()).isEqualTo(gcc.length);
