@@ -23,7 +23,9 @@ public record ConnectionRequest(int dstRef, int srcRef, int classOption, CrToken
     /** LI of a CR without variable part. */
     public static final int FIXED_LI = 6;
     private static final byte[] MSTSHASH = CrToken.COOKIE_PREFIX.getBytes(StandardCharsets.ISO_8859_1);
-    private static final String[] ROUTING_PREFIXES = {"Cookie: msts=", "tsv:", "mth://"};
+    /** The routing tokens' prefixes, as bytes once rather than per decode. */
+    private static final byte[][] ROUTING_PREFIXES = {"Cookie: msts=".getBytes(StandardCharsets.ISO_8859_1),
+        "tsv:".getBytes(StandardCharsets.ISO_8859_1), "mth://".getBytes(StandardCharsets.ISO_8859_1)};
 
     /** A CR as mstsc sends it: refs 0, class 0, optional cookie, a NEG_REQ with the requested protocols. */
     public static ConnectionRequest of(CrToken token, int requestedProtocols) {
@@ -43,44 +45,51 @@ public record ConnectionRequest(int dstRef, int srcRef, int classOption, CrToken
         int dst = Wire.u16be(buf, Layer.X224, "CR.DST-REF");
         int src = Wire.u16be(buf, Layer.X224, "CR.SRC-REF");
         int cls = Wire.u8(buf, Layer.X224, "CR.class");
-        int varStart = buf.readerIndex();
-        int varEnd = start + TpktHeader.SIZE + 1 + li;
-        ByteBuf var = buf.slice(varStart, varEnd - varStart);
-        CrToken token = readToken(var, varStart);
+        int varEnd = start + TpktHeader.SIZE + 1 + li; // within the frame: readFixed checked LI against it
+        // The variable part is read in place, bounded by lowering the writer index to its end (restored below):
+        // no slice, and error offsets are the frame's, as in the CC.
+        int limit = buf.writerIndex();
+        buf.writerIndex(varEnd);
+        CrToken token;
         NegotiationRequest neg = null;
         CorrelationInfo corr = null;
-        if (var.readableBytes() >= NegotiationRequest.SIZE) {
-            neg = NegotiationRequest.decode(var);
-            if ((neg.flags() & NegotiationRequest.CORRELATION_INFO_PRESENT) != 0) {
-                corr = CorrelationInfo.decode(var);
+        try {
+            token = readToken(buf);
+            if (buf.readableBytes() >= NegotiationRequest.SIZE) {
+                neg = NegotiationRequest.decode(buf);
+                if ((neg.flags() & NegotiationRequest.CORRELATION_INFO_PRESENT) != 0) {
+                    corr = CorrelationInfo.decode(buf);
+                }
             }
+            if (buf.isReadable()) {
+                throw DecodeException.badLength(Layer.X224, "CR.variablePart", buf.readerIndex(),
+                        buf.readableBytes() + " unexpected trailing byte(s)");
+            }
+        } finally {
+            buf.writerIndex(limit);
         }
-        if (var.isReadable()) {
-            throw DecodeException.badLength(Layer.X224, "CR.variablePart", varStart + var.readerIndex(),
-                    var.readableBytes() + " unexpected trailing byte(s)");
-        }
-        buf.readerIndex(varEnd);
         X224Header.requireConsumedExactly(buf, start, frameLength, "CR");
         return new ConnectionRequest(dst, src, cls, token, neg, corr);
     }
 
-    private static CrToken readToken(ByteBuf var, int base) {
-        if (startsWith(var, MSTSHASH)) {
-            int crlf = findCrLf(var, base, "CR.cookie");
-            String id = var.toString(var.readerIndex() + MSTSHASH.length, crlf - var.readerIndex() - MSTSHASH.length,
+    /** The cookie or routing token at the reader index, up to and past its CR LF; null when there is none. */
+    private static CrToken readToken(ByteBuf buf) {
+        if (startsWith(buf, MSTSHASH)) {
+            int crlf = findCrLf(buf, "CR.cookie");
+            String id = buf.toString(buf.readerIndex() + MSTSHASH.length, crlf - buf.readerIndex() - MSTSHASH.length,
                     StandardCharsets.ISO_8859_1);
             if (id.indexOf('\r') >= 0 || id.indexOf('\n') >= 0) {
-                throw DecodeException.invalid(Layer.X224, "CR.cookie", base + var.readerIndex(),
+                throw DecodeException.invalid(Layer.X224, "CR.cookie", buf.readerIndex(),
                         "the cookie's identifier holds a bare CR or LF before its CR LF");
             }
-            var.readerIndex(crlf + 2);
+            buf.readerIndex(crlf + 2);
             return new CrToken.Cookie(id);
         }
-        for (String p : ROUTING_PREFIXES) {
-            if (startsWith(var, p.getBytes(StandardCharsets.ISO_8859_1))) {
-                int crlf = findCrLf(var, base, "CR.routingToken");
-                String tok = var.toString(var.readerIndex(), crlf - var.readerIndex(), StandardCharsets.ISO_8859_1);
-                var.readerIndex(crlf + 2);
+        for (byte[] p : ROUTING_PREFIXES) {
+            if (startsWith(buf, p)) {
+                int crlf = findCrLf(buf, "CR.routingToken");
+                String tok = buf.toString(buf.readerIndex(), crlf - buf.readerIndex(), StandardCharsets.ISO_8859_1);
+                buf.readerIndex(crlf + 2);
                 return new CrToken.RoutingToken(tok);
             }
         }
@@ -99,13 +108,15 @@ public record ConnectionRequest(int dstRef, int srcRef, int classOption, CrToken
         return true;
     }
 
-    private static int findCrLf(ByteBuf b, int base, String field) {
-        for (int i = b.readerIndex(); i + 1 < b.writerIndex(); i++) {
-            if (b.getByte(i) == '\r' && b.getByte(i + 1) == '\n') {
+    /** The index of the first CR LF between the reader and writer indexes (ByteBuf.indexOf finds each CR). */
+    private static int findCrLf(ByteBuf b, String field) {
+        int end = b.writerIndex();
+        for (int i = b.indexOf(b.readerIndex(), end, (byte) '\r'); i >= 0 && i + 1 < end; i = b.indexOf(i + 1, end, (byte) '\r')) {
+            if (b.getByte(i + 1) == '\n') {
                 return i;
             }
         }
-        throw DecodeException.invalid(Layer.X224, field, base + b.readerIndex(), "no terminating CR LF");
+        throw DecodeException.invalid(Layer.X224, field, b.readerIndex(), "no terminating CR LF");
     }
 
     private int variableLength() {

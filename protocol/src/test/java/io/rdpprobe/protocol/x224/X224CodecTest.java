@@ -120,6 +120,21 @@ class X224CodecTest {
     }
 
     @Test
+    void aCrIsReadInPlaceWithTheFramesOffsets() {
+        // RDP_NEG_REQ with length 9 instead of 8: its length field is byte 13 of the frame (not of the variable part)
+        DecodeException e = (DecodeException) org.assertj.core.api.Assertions.catchThrowable(() ->
+                ConnectionRequest.decode(Fixtures.buf("030000130ee00000000000010009000b000000")));
+        assertThat(e.field()).isEqualTo("RDP_NEG_REQ.length");
+        assertThat(e.offset()).isEqualTo(13);
+        // a good CR followed by the next frame's bytes: the reader stops at the frame's end, the writer index is kept
+        ByteBuf two = Unpooled.buffer().writeBytes(Fixtures.buf("030000130ee00000000000010008000b000000"))
+                .writeBytes(new byte[] {3, 0});
+        assertThat(ConnectionRequest.decode(two).requestedProtocols()).isEqualTo(0x0b);
+        assertThat(two.readerIndex()).isEqualTo(19);
+        assertThat(two.writerIndex()).isEqualTo(21);
+    }
+
+    @Test
     void namesLayerFieldAndOffsetOfABadNegotiationLength() {
         // RDP_NEG_RSP with length 9 instead of 8
         DecodeException e = (DecodeException) org.assertj.core.api.Assertions.catchThrowable(() ->
