@@ -148,13 +148,18 @@ EOF
         "${args[@]}" tshark "tshark -r $f -Y rdp"
       w=$(median "$tmp/rdp-probe" 1); c=$(median "$tmp/rdp-probe" 2)
       awk -v s="$size" -v w="$w" -v c="$c" 'BEGIN{printf "  rdp-probe: %.0f MB/s wall, %.0f MB/s per CPU second\n", s / 1048576 / (w / 1000), s / 1048576 / (c / 1000)}'
-      # per run: the largest heap in use before a collection and the largest still live after one ("B M->A M(T M)")
+      # per run, from "Pause Young|Full (...) B M->A M(T M)": the largest heap in use before a collection (B, what
+      # -Xmx must hold), the largest after a young one (A: live data plus old-generation garbage not yet collected)
+      # and the largest after a full one (the live data itself; "-" when the run needed no full collection)
       for who in ours base; do
         for log in "$tmp"/gc-$who-*.log; do
           [ -f "$log" ] || continue
-          sed -n 's/.* \([0-9]*\)M->\([0-9]*\)M(\([0-9]*\)M).*/\1 \2/p' "$log" | awk '{if ($1 > b) b = $1; if ($2 > a) a = $2} END{print b + 0, a + 0}'
+          sed -n 's/.*Pause \([A-Za-z]*\).* \([0-9]*\)M->\([0-9]*\)M(\([0-9]*\)M).*/\1 \2 \3/p' "$log" | awk '
+            {if ($2 > b) b = $2; if ($1 == "Full") {if ($3 > f) f = $3} else if ($3 < $2 && $3 > y) y = $3}
+            END{print b + 0, y + 0, (f ? f : "-")}'
         done >"$tmp/heap-$who"
-        [ -s "$tmp/heap-$who" ] && echo "  $who: peak heap (median of runs) $(median "$tmp/heap-$who" 1) MB in use before a GC, $(median "$tmp/heap-$who" 2) MB live after one"
+        [ -s "$tmp/heap-$who" ] && echo "  $who: heap (median of runs) $(median "$tmp/heap-$who" 1) MB at most in use," \
+          "$(median "$tmp/heap-$who" 2) MB at most after a young GC, $(median "$tmp/heap-$who" 3) MB at most after a full GC (live)"
       done
       ;;
     cores)
