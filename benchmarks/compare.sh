@@ -2,12 +2,15 @@
 # rdp-probe against its peers, the issue 13 table: each pair runs ALTERNATELY N times on the same input, and the
 # medians (wall and CPU = user+sys) and their ratios are printed with the load average before and after.
 #
-#   benchmarks/compare.sh [-n N] [GROUP...]      GROUP = startup | probe | analyze (default: all three)
+#   benchmarks/compare.sh [-n N] [GROUP...]      GROUP = startup | probe | analyze | heap | cores (default: all)
 #     startup   ./rdp-probe probe 127.0.0.1:1 (closed port: start-up only) vs the bare JVM (java -version, same flags)
 #     probe     ./rdp-probe probe --stop-after CREDSSP vs Impacket's rdp_check and xfreerdp +auth-only, against the
 #               lab's FreeRDP shadow server with NLA (lab.sh start-shadow nla) and its throwaway account
 #     analyze   ./rdp-probe analyze --summary vs tshark -r FILE -Y rdp on synthetic captures (SyntheticCapture,
 #               written once into $CAPTURES, default benchmarks/target/captures; sizes $ANALYZE_MB, default "211")
+#     heap      the same on a large capture ($HEAP_MB, default 1024) with -Xmx256m: wall, CPU, and from -Xlog:gc the
+#               peak heap in use (before a collection) and the most still live after one, the medians of N runs
+#     cores     analyze --summary of the $ANALYZE_MB capture on one core (taskset -c 0) vs two (taskset -c 0,1)
 #
 # Environment: SHADOW_PORT (default 33892; the server must already run, and the client X display too: lab.sh
 # start-clientx, DISPLAY=...), LAB_USER (rdptest), LAB_PW (the lab's throwaway password, lab.sh header; read from
@@ -22,7 +25,7 @@ cd "$here"
 n=7
 if [ "${1:-}" = -n ]; then n=$2; shift 2; fi
 groups=("$@")
-[ ${#groups[@]} -gt 0 ] || groups=(startup probe analyze)
+[ ${#groups[@]} -gt 0 ] || groups=(startup probe analyze heap cores)
 port=${SHADOW_PORT:-33892}
 user=${LAB_USER:-rdptest}
 export LAB_PW="${LAB_PW:-Passw0rd!}" # lab.sh's throwaway shadow-server account, never a real credential
@@ -127,6 +130,46 @@ EOF
         awk -v s="$size" -v w="$w" -v c="$c" 'BEGIN{printf "  rdp-probe: %.0f MB/s wall, %.0f MB/s per CPU second\n", s / 1048576 / (w / 1000), s / 1048576 / (c / 1000)}'
       done
       ;;
-    *) echo "compare.sh: unknown group $g (startup, probe, analyze)" >&2; exit 2 ;;
+    heap)
+      dir=${CAPTURES:-benchmarks/target/captures}
+      mkdir -p "$dir"
+      bench=benchmarks/target/benchmarks.jar
+      [ -f "$bench" ] || mvn -q -B -pl benchmarks -am package -DskipTests
+      mb=${HEAP_MB:-1024}
+      f="$dir/synthetic-${mb}mb.pcap"
+      [ -s "$f" ] || java -cp "$bench" io.rdpprobe.bench.SyntheticCapture "$f" "$mb"
+      size=$(stat -c %s "$f")
+      # the launcher's own choice for this size (full JIT at >= 1 GiB), with the heap capped and GC logged
+      xmx="-XX:+UseSerialGC -Xmx256m -Xlog:gc:file=$tmp/gc"
+      args=(rdp-probe "RDP_PROBE_JAVA_OPTS='$xmx-ours-%p.log' ./rdp-probe analyze --summary $f")
+      [ -z "${BASELINE:-}" ] || args+=(baseline "RDP_PROBE_JAVA_OPTS='$xmx-base-%p.log' $BASELINE/rdp-probe analyze --summary $f")
+      rm -f "$tmp"/gc-*.log
+      pair "analyze --summary -Xmx256m vs tshark -Y rdp, $(basename "$f") ($((size / 1048576)) MB; targets: <= 0.1x, >= 500 MB/s, peak heap <= 128 MB)" \
+        "${args[@]}" tshark "tshark -r $f -Y rdp"
+      w=$(median "$tmp/rdp-probe" 1); c=$(median "$tmp/rdp-probe" 2)
+      awk -v s="$size" -v w="$w" -v c="$c" 'BEGIN{printf "  rdp-probe: %.0f MB/s wall, %.0f MB/s per CPU second\n", s / 1048576 / (w / 1000), s / 1048576 / (c / 1000)}'
+      # per run, from "Pause Young|Full (...) B M->A M(T M)": the largest heap in use before a collection (B, what
+      # -Xmx must hold), the largest after a young one (A: live data plus old-generation garbage not yet collected)
+      # and the largest after a full one (the live data itself; "-" when the run needed no full collection)
+      for who in ours base; do
+        for log in "$tmp"/gc-$who-*.log; do
+          [ -f "$log" ] || continue
+          sed -n 's/.*Pause \([A-Za-z]*\).* \([0-9]*\)M->\([0-9]*\)M(\([0-9]*\)M).*/\1 \2 \3/p' "$log" | awk '
+            {if ($2 > b) b = $2; if ($1 == "Full") {if ($3 > f) f = $3} else if ($3 < $2 && $3 > y) y = $3}
+            END{print b + 0, y + 0, (f ? f : "-")}'
+        done >"$tmp/heap-$who"
+        [ -s "$tmp/heap-$who" ] && echo "  $who: heap (median of runs) $(median "$tmp/heap-$who" 1) MB at most in use," \
+          "$(median "$tmp/heap-$who" 2) MB at most after a young GC, $(median "$tmp/heap-$who" 3) MB at most after a full GC (live)"
+      done
+      ;;
+    cores)
+      dir=${CAPTURES:-benchmarks/target/captures}
+      mb=${ANALYZE_MB:-211}; mb=${mb%% *}
+      f="$dir/synthetic-${mb}mb.pcap"
+      [ -s "$f" ] || { echo "cores: $f is missing (run the analyze group first)" >&2; continue; }
+      pair "analyze --summary of $(basename "$f"): one core vs two (taskset)" \
+        one-core "taskset -c 0 ./rdp-probe analyze --summary $f" two-cores "taskset -c 0,1 ./rdp-probe analyze --summary $f"
+      ;;
+    *) echo "compare.sh: unknown group $g (startup, probe, analyze, heap, cores)" >&2; exit 2 ;;
   esac
 done

@@ -10,25 +10,45 @@ import org.bouncycastle.cert.X509CertificateHolder;
 final class CertificateInfo {
     private CertificateInfo() {}
 
-    /** Servers present the same certificate on every connection: parse each one once (bounded cache). */
-    private static final Map<String, Map<String, Object>> CACHE = java.util.Collections.synchronizedMap(
+    /**
+     * Servers present the same certificate on every connection: parse and hash each one once (bounded cache, keyed by
+     * the DER bytes themselves, so a certificate seen again costs one array comparison, not a SHA-256).
+     */
+    private static final Map<Der, Map<String, Object>> CACHE = java.util.Collections.synchronizedMap(
             new LinkedHashMap<>(64, 0.75f, true) {
                 private static final long serialVersionUID = 1L;
 
                 @Override
-                protected boolean removeEldestEntry(Map.Entry<String, Map<String, Object>> e) {
+                protected boolean removeEldestEntry(Map.Entry<Der, Map<String, Object>> e) {
                     return size() > 256;
                 }
             });
 
+    /** A certificate's DER bytes as a map key (content equality; the array is the caller's copy and never changed). */
+    private record Der(byte[] bytes, int hash) {
+        Der(byte[] bytes) {
+            this(bytes, java.util.Arrays.hashCode(bytes));
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Der d && d.hash == hash && java.util.Arrays.equals(d.bytes, bytes);
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
+        }
+    }
+
     static Map<String, Object> describe(byte[] der) {
-        String fp = sha256(der);
-        Map<String, Object> cached = CACHE.get(fp);
+        Der key = new Der(der);
+        Map<String, Object> cached = CACHE.get(key);
         if (cached != null) {
             return cached;
         }
-        Map<String, Object> d = parse(der, fp);
-        CACHE.put(fp, d);
+        Map<String, Object> d = parse(der, sha256(der));
+        CACHE.put(key, d);
         return d;
     }
 

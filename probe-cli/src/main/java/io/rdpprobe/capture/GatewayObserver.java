@@ -19,7 +19,6 @@ import io.rdpprobe.protocol.rdg.RdgPacket;
 import io.rdpprobe.protocol.rdg.RdgPacketType;
 import io.rdpprobe.protocol.rdg.ServiceMessage;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -802,6 +801,6 @@ public final class GatewayObserver {
     }
 
     static String at(long ts) {
-        return Instant.ofEpochSecond(0, ts).toString();
+        return io.rdpprobe.report.IsoInstant.format(ts);
     }
 }

@@ -3,7 +3,6 @@ package io.rdpprobe.capture;
 import io.rdpprobe.probe.model.Report;
 import io.rdpprobe.probe.model.Status;
 import io.rdpprobe.probe.model.Verdict;
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -61,12 +60,12 @@ public final class RdpUdpFlow {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("client", client.toString());
         m.put("server", server.toString());
-        m.put("synAt", Instant.ofEpochSecond(0, tSyn).toString());
+        m.put("synAt", io.rdpprobe.report.IsoInstant.format(tSyn));
         m.put("synFlags", String.format("0x%04x", synFlags));
         m.put("upstreamMtu", synMtuUp);
         m.put("downstreamMtu", synMtuDown);
         if (tSynAck >= 0) {
-            m.put("synAckAt", Instant.ofEpochSecond(0, tSynAck).toString());
+            m.put("synAckAt", io.rdpprobe.report.IsoInstant.format(tSynAck));
             m.put("synAckFlags", String.format("0x%04x", synAckFlags));
             m.put("synex", (synAckFlags & SYNEX) != 0);
         }

@@ -209,7 +209,7 @@ final class ReportBuilder {
     }
 
     private static String at(long ts) {
-        return Instant.ofEpochSecond(0, ts).toString();
+        return io.rdpprobe.report.IsoInstant.format(ts);
     }
 
     /**

@@ -75,7 +75,7 @@ public final class TextRenderer {
      */
     public static String summaryLine(java.time.Instant start, Report r) {
         Verdict v = r.verdict();
-        return start + " " + r.target() + " " + v.status() + " " + (v.stage() == null ? "-" : v.stage().name()) + " "
+        return IsoInstant.format(start) + " " + r.target() + " " + v.status() + " " + (v.stage() == null ? "-" : v.stage().name()) + " "
                 + (v.cause() == null ? "-" : v.cause()) + " " + v.summary();
     }
 

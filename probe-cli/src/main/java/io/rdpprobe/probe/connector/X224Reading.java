@@ -71,8 +71,14 @@ public sealed interface X224Reading permits X224Reading.Selected, X224Reading.Re
 
     private static void putConfirm(Map<String, Object> ev, ConnectionConfirm cc) {
         ev.put("reply", "X.224 Connection Confirm");
-        ev.put("dstRef", String.format("0x%04x", cc.dstRef()));
-        ev.put("srcRef", String.format("0x%04x", cc.srcRef()));
+        ev.put("dstRef", hex4(cc.dstRef()));
+        ev.put("srcRef", hex4(cc.srcRef()));
+    }
+
+    /** {@code String.format("0x%04x", v)} without the Formatter (two of them per Connection Confirm, live and capture). */
+    static String hex4(int v) {
+        String h = Integer.toHexString(v);
+        return h.length() >= 4 ? "0x" + h : "0x" + "0000".substring(h.length()) + h;
     }
 
     /** RDP_NEG_RSP: OK when the server selected exactly one protocol that was asked for, else PROTOCOL_NOT_REQUESTED. */
