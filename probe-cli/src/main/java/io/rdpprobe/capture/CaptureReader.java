@@ -5,28 +5,66 @@ import java.io.Closeable;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Files;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.channels.ReadableByteChannel;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.List;
 
 /**
  * A streaming reader of capture files: one packet at a time, nothing kept but the current block (and for pcapng
- * the interface table and decryption secrets). Use {@link #open(InputStream)} to sniff the format.
+ * the interface table and decryption secrets). Use {@link #open(InputStream)} to sniff the format. A packet's bytes
+ * may be a view into the reader's own buffer: they stay valid until the next {@link #next()}.
  */
 public abstract class CaptureReader implements Closeable {
     /** Largest block or packet accepted; anything larger is a broken file, not a packet. */
     public static final int MAX_BLOCK = 16 * 1024 * 1024;
 
+    /** The stream a block reader reads from; null for a reader of a channel. */
     protected final InputStream in;
+    private final Closeable resource;
     private long position;
 
     protected CaptureReader(InputStream in) {
         this.in = in;
+        this.resource = in;
     }
 
-    /** Opens a file, sniffing pcap (either byte order, micro/nanosecond) or pcapng. */
+    /** A reader that reads {@code channel} itself (classic pcap); {@link #in} is null. */
+    protected CaptureReader(ReadableByteChannel channel) {
+        this.in = null;
+        this.resource = channel;
+    }
+
+    /**
+     * Opens a file, sniffing pcap (either byte order, micro/nanosecond) or pcapng. Classic pcap is read straight from
+     * a {@link FileChannel} into one reusable buffer.
+     */
     public static CaptureReader open(Path file) throws IOException {
-        return open(Files.newInputStream(file));
+        FileChannel ch = FileChannel.open(file, StandardOpenOption.READ);
+        try {
+            ByteBuffer magic = ByteBuffer.allocate(4);
+            while (magic.hasRemaining() && ch.read(magic) >= 0) {
+                // fill
+            }
+            if (magic.position() == 4) {
+                int be = magic.getInt(0);
+                if (isPcapMagic(be)) {
+                    return new PcapReader(ch, be);
+                }
+            }
+            ch.position(0); // pcapng, or not a capture: sniffed and reported as for a stream
+            return open(Channels.newInputStream(ch));
+        } catch (IOException | RuntimeException e) {
+            ch.close();
+            throw e;
+        }
+    }
+
+    private static boolean isPcapMagic(int be) {
+        return be == 0xA1B2C3D4 || be == 0xD4C3B2A1 || be == 0xA1B23C4D || be == 0x4D3CB2A1;
     }
 
     public static CaptureReader open(InputStream raw) throws IOException {
@@ -41,7 +79,7 @@ public abstract class CaptureReader implements Closeable {
         int be = ((magic[0] & 0xFF) << 24) | ((magic[1] & 0xFF) << 16) | ((magic[2] & 0xFF) << 8) | (magic[3] & 0xFF);
         switch (be) {
             case 0xA1B2C3D4, 0xD4C3B2A1, 0xA1B23C4D, 0x4D3CB2A1:
-                return new PcapReader(in, be);
+                return new PcapReader(Channels.newChannel(in), be);
             case 0x0A0D0D0A:
                 return new PcapngReader(in);
             default:
@@ -133,6 +171,6 @@ public abstract class CaptureReader implements Closeable {
 
     @Override
     public void close() throws IOException {
-        in.close();
+        resource.close();
     }
 }

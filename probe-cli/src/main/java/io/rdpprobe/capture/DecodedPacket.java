@@ -1,7 +1,7 @@
 package io.rdpprobe.capture;
 
 /**
- * A TCP segment or UDP datagram lifted out of a frame. The payload is a view into {@link RawPacket#data()}.
+ * A TCP segment or UDP datagram lifted out of a frame. The payload is a view into {@link RawPacket#buffer()}, valid as long as the packet is.
  *
  * @param protocol 6 TCP or 17 UDP
  * @param flags    TCP flags byte (FIN 0x01, SYN 0x02, RST 0x04, PSH 0x08, ACK 0x10), 0 for UDP

@@ -42,15 +42,16 @@ public final class PacketDecoder {
     /** The TCP/UDP content of the frame, or null if it has none usable. */
     public DecodedPacket decode(RawPacket p) {
         stats.frames++;
-        byte[] d = p.data();
-        int n = d.length;
+        byte[] d = p.buffer();
+        int b = p.offset();
+        int n = b + p.length(); // end of the captured bytes in d
         int off;
         int etherType;
         switch (p.linkType()) {
             case LINKTYPE_ETHERNET -> {
-                if (n < 14) return skipTruncated();
-                etherType = u16(d, 12);
-                off = 14;
+                if (n < b + 14) return skipTruncated();
+                etherType = u16(d, b + 12);
+                off = b + 14;
                 while (etherType == 0x8100 || etherType == 0x88A8 || etherType == 0x9100) {
                     if (n < off + 4) return skipTruncated();
                     etherType = u16(d, off + 2);
@@ -58,28 +59,28 @@ public final class PacketDecoder {
                 }
             }
             case LINKTYPE_LINUX_SLL -> {
-                if (n < 16) return skipTruncated();
-                etherType = u16(d, 14);
-                off = 16;
+                if (n < b + 16) return skipTruncated();
+                etherType = u16(d, b + 14);
+                off = b + 16;
             }
             case LINKTYPE_LINUX_SLL2 -> {
-                if (n < 20) return skipTruncated();
-                etherType = u16(d, 0);
-                off = 20;
+                if (n < b + 20) return skipTruncated();
+                etherType = u16(d, b);
+                off = b + 20;
             }
             case LINKTYPE_RAW, LINKTYPE_RAW_OPENBSD, LINKTYPE_IPV4, LINKTYPE_IPV6 -> {
-                if (n < 1) return skipTruncated();
-                int v = (d[0] & 0xF0) >> 4;
+                if (n < b + 1) return skipTruncated();
+                int v = (d[b] & 0xF0) >> 4;
                 etherType = v == 4 ? 0x0800 : v == 6 ? 0x86DD : -1;
-                off = 0;
+                off = b;
             }
             case LINKTYPE_NULL, LINKTYPE_LOOP -> {
-                if (n < 4) return skipTruncated();
-                int famLe = (d[0] & 0xFF) | ((d[1] & 0xFF) << 8) | ((d[2] & 0xFF) << 16) | ((d[3] & 0xFF) << 24);
+                if (n < b + 4) return skipTruncated();
+                int famLe = (d[b] & 0xFF) | ((d[b + 1] & 0xFF) << 8) | ((d[b + 2] & 0xFF) << 16) | ((d[b + 3] & 0xFF) << 24);
                 int famBe = Integer.reverseBytes(famLe);
                 int fam = p.linkType() == LINKTYPE_LOOP ? famBe : (famLe < 256 ? famLe : famBe);
                 etherType = fam == 2 ? 0x0800 : (fam == 10 || fam == 24 || fam == 28 || fam == 30) ? 0x86DD : -1;
-                off = 4;
+                off = b + 4;
             }
             default -> {
                 stats.unsupportedLinkType++;
@@ -90,10 +91,10 @@ public final class PacketDecoder {
             }
         }
         if (etherType == 0x0800) {
-            return ipv4(p, d, off);
+            return ipv4(p, d, off, n);
         }
         if (etherType == 0x86DD) {
-            return ipv6(p, d, off);
+            return ipv6(p, d, off, n);
         }
         stats.notIp++;
         return null;
@@ -104,8 +105,7 @@ public final class PacketDecoder {
         return null;
     }
 
-    private DecodedPacket ipv4(RawPacket p, byte[] d, int off) {
-        int n = d.length;
+    private DecodedPacket ipv4(RawPacket p, byte[] d, int off, int n) {
         if (n < off + 20 || (d[off] & 0xF0) != 0x40) return skipTruncated();
         int ihl = (d[off] & 0x0F) * 4;
         if (ihl < 20 || n < off + ihl) return skipTruncated();
@@ -123,8 +123,7 @@ public final class PacketDecoder {
         return transport(p, d, off + ihl, end, proto, src, dst);
     }
 
-    private DecodedPacket ipv6(RawPacket p, byte[] d, int off) {
-        int n = d.length;
+    private DecodedPacket ipv6(RawPacket p, byte[] d, int off, int n) {
         if (n < off + 40 || (d[off] & 0xF0) != 0x60) return skipTruncated();
         int payloadLen = u16(d, off + 4);
         int end = payloadLen == 0 ? n : Math.min(n, off + 40 + payloadLen);

@@ -221,7 +221,7 @@ final class PcapngReader extends CaptureReader {
                     + (b.length - 20) + " byte(s) of packet data)");
         }
         Iface i = iface(id);
-        return new RawPacket(toNanos(i, ts), i.linkType, id, java.util.Arrays.copyOfRange(b, 20, 20 + cap),
+        return new RawPacket(toNanos(i, ts), i.linkType, id, b, 20, cap, // a view: the block body is this packet's own
                 orig < 0 ? Integer.MAX_VALUE : Math.max(orig, cap), comment(b, 20 + ((cap + 3) & ~3)));
     }
 
@@ -254,8 +254,7 @@ final class PcapngReader extends CaptureReader {
         if (cap < 0 || cap > b.length - 4) {
             cap = b.length - 4;
         }
-        return new RawPacket(0L, i.linkType, 0, java.util.Arrays.copyOfRange(b, 4, 4 + cap),
-                orig < 0 ? Integer.MAX_VALUE : Math.max(orig, cap));
+        return new RawPacket(0L, i.linkType, 0, b, 4, cap, orig < 0 ? Integer.MAX_VALUE : Math.max(orig, cap), null);
     }
 
     private void readDsb(byte[] b) throws CaptureFormatException {

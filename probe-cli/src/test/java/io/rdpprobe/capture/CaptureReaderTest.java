@@ -177,4 +177,54 @@ class CaptureReaderTest {
         }
         return out;
     }
+
+    /**
+     * Packets are views into the reader's one buffer: records of every size up to 3 MB, crossing the buffer's end and
+     * larger than the buffer itself, come back byte for byte, from a file (channel) and from a stream.
+     */
+    @ParameterizedTest
+    @MethodSource("formats")
+    void recordsAcrossAndBeyondTheReadBufferComeBackIntact(CaptureWriter.Format f, ByteOrder order) throws IOException {
+        Path file = dir.resolve("big.cap");
+        java.util.Random r = new java.util.Random(13);
+        List<byte[]> written = new ArrayList<>();
+        try (CaptureWriter w = new CaptureWriter(Files.newOutputStream(file), f, order, 1)) {
+            for (int i = 0; i < 400; i++) {
+                int len = i == 150 ? 3 * PcapReader.BUFFER : i == 151 ? 0 : r.nextInt(i % 7 == 0 ? 70_000 : 1600);
+                byte[] b = new byte[len];
+                r.nextBytes(b);
+                written.add(b);
+                w.write(1_000_000_000L + i, 1, b);
+            }
+        }
+        assertThat(frames(file)).containsExactlyElementsOf(written);
+        List<byte[]> fromStream = new ArrayList<>();
+        try (CaptureReader cr = CaptureReader.open(new java.io.BufferedInputStream(Files.newInputStream(file)))) {
+            for (RawPacket p; (p = cr.next()) != null; ) {
+                assertThat(p.length()).isEqualTo(p.data().length);
+                fromStream.add(p.data());
+            }
+            assertThat(cr.truncation()).isNull();
+            assertThat(cr.position()).isEqualTo(Files.size(file));
+        }
+        assertThat(fromStream).containsExactlyElementsOf(written);
+    }
+
+    /** A record header that is the file's last 16 bytes, its data missing entirely: truncated, not a zero-filled packet. */
+    @Test
+    void recordHeaderWithoutItsDataIsATruncation() throws IOException {
+        Path file = dir.resolve("h.pcap");
+        try (CaptureWriter w = new CaptureWriter(Files.newOutputStream(file), CaptureWriter.Format.PCAP_MICRO, ByteOrder.LITTLE_ENDIAN, 1)) {
+            w.write(1_000_000_000L, 1, new byte[100]);
+            w.write(2_000_000_000L, 1, new byte[100]);
+        }
+        byte[] all = Files.readAllBytes(file);
+        Files.write(file, java.util.Arrays.copyOf(all, all.length - 100));
+        try (CaptureReader r = CaptureReader.open(file)) {
+            assertThat(r.next().length()).isEqualTo(100);
+            assertThat(r.next()).isNull();
+            assertThat(r.truncation()).isEqualTo("truncated at byte " + (24 + 116 + 16) + ": the record at byte "
+                    + (24 + 116) + " needs 116 byte(s), the file has 16");
+        }
+    }
 }
