@@ -115,20 +115,26 @@ class CaptureReaderTest {
                 .isInstanceOf(CaptureFormatException.class);
     }
 
-    @Test
-    void truncatedLastRecordEndsTheFile() throws IOException {
-        Path file = dir.resolve("t.pcap");
+    /** A classic pcap of two 100-byte records with its last {@code cut} bytes removed. */
+    private Path twoRecordsCutShort(String name, int cut) throws IOException {
+        Path file = dir.resolve(name);
         try (CaptureWriter w = new CaptureWriter(Files.newOutputStream(file), CaptureWriter.Format.PCAP_MICRO, ByteOrder.LITTLE_ENDIAN, 1)) {
             w.write(1_000_000_000L, 1, new byte[100]);
             w.write(2_000_000_000L, 1, new byte[100]);
         }
         byte[] all = Files.readAllBytes(file);
-        Files.write(file, java.util.Arrays.copyOf(all, all.length - 50));
+        Files.write(file, java.util.Arrays.copyOf(all, all.length - cut));
+        return file;
+    }
+
+    @Test
+    void truncatedLastRecordEndsTheFile() throws IOException {
+        Path file = twoRecordsCutShort("t.pcap", 50);
         try (CaptureReader r = CaptureReader.open(file)) {
             assertThat(r.next()).isNotNull();
             assertThat(r.truncation()).isNull();
             assertThat(r.next()).isNull();
-            assertThat(r.truncation()).isEqualTo("truncated at byte " + (all.length - 50) + ": the record at byte "
+            assertThat(r.truncation()).isEqualTo("truncated at byte " + Files.size(file) + ": the record at byte "
                     + (24 + 16 + 100) + " needs 116 byte(s), the file has 66");
         }
     }
@@ -213,13 +219,7 @@ class CaptureReaderTest {
     /** A record header that is the file's last 16 bytes, its data missing entirely: truncated, not a zero-filled packet. */
     @Test
     void recordHeaderWithoutItsDataIsATruncation() throws IOException {
-        Path file = dir.resolve("h.pcap");
-        try (CaptureWriter w = new CaptureWriter(Files.newOutputStream(file), CaptureWriter.Format.PCAP_MICRO, ByteOrder.LITTLE_ENDIAN, 1)) {
-            w.write(1_000_000_000L, 1, new byte[100]);
-            w.write(2_000_000_000L, 1, new byte[100]);
-        }
-        byte[] all = Files.readAllBytes(file);
-        Files.write(file, java.util.Arrays.copyOf(all, all.length - 100));
+        Path file = twoRecordsCutShort("h.pcap", 100);
         try (CaptureReader r = CaptureReader.open(file)) {
             assertThat(r.next().length()).isEqualTo(100);
             assertThat(r.next()).isNull();
