@@ -2,7 +2,6 @@ package io.rdpprobe.probe.connector;
 
 import io.rdpprobe.probe.model.Arrivals;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
 import io.rdpprobe.probe.model.Cause;
 import io.rdpprobe.probe.model.Causes;
 import io.rdpprobe.probe.model.Stage;
@@ -119,7 +118,7 @@ record AwaitConfirm(Peer peer, Integer requested, int maxFrame, StageClock clock
 
     @Override
     public Transition step(Ctx c, ByteBuf frame, ByteBuf received, long nowNanos, ByteBuf out) {
-        String rawHex = ByteBufUtil.hexDump(frame);
+        String rawHex = io.rdpprobe.protocol.codec.Wire.hex(frame);
         X224Tpdu tpdu;
         try {
             tpdu = X224Tpdu.decode(frame.duplicate());

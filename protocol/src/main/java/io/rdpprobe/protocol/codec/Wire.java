@@ -161,6 +161,23 @@ public final class Wire {
         return sb.toString();
     }
 
+    /**
+     * Hex of a buffer's readable bytes, lower case, no separators; the indexes do not move. The same text as Netty's
+     * {@code ByteBufUtil.hexDump}, without its lookup tables: building them (4,096 row prefixes by String.format)
+     * took ~2 ms of every probe's X.224 stage under C1 (issue 13).
+     */
+    public static String hex(ByteBuf b) {
+        int from = b.readerIndex();
+        int n = b.readableBytes();
+        char[] out = new char[n * 2];
+        for (int i = 0; i < n; i++) {
+            int x = b.getUnsignedByte(from + i);
+            out[2 * i] = Character.forDigit(x >> 4, 16);
+            out[2 * i + 1] = Character.forDigit(x & 0xF, 16);
+        }
+        return new String(out);
+    }
+
     public static byte[] unhex(CharSequence s) {
         StringBuilder clean = new StringBuilder(s.length());
         for (int i = 0; i < s.length(); i++) {

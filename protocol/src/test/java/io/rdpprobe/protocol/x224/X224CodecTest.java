@@ -215,4 +215,17 @@ class X224CodecTest {
             Malformed.everyPrefixFails(bytes, X224Tpdu::decode);
         }
     }
+
+    @Test
+    void hexOfABufferIsNettysHexDumpOfItsReadableBytesAndMovesNoIndex() {
+        byte[] all = new byte[256];
+        for (int i = 0; i < all.length; i++) {
+            all[i] = (byte) i;
+        }
+        ByteBuf b = Unpooled.wrappedBuffer(all).readerIndex(3).writerIndex(250);
+        assertThat(Wire.hex(b)).isEqualTo(ByteBufUtil.hexDump(b)).startsWith("030405").endsWith("f8f9");
+        assertThat(b.readerIndex()).isEqualTo(3);
+        assertThat(b.writerIndex()).isEqualTo(250);
+        assertThat(Wire.hex(Unpooled.EMPTY_BUFFER)).isEmpty();
+    }
 }
