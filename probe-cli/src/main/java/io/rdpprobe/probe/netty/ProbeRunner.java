@@ -313,7 +313,10 @@ public final class ProbeRunner implements AutoCloseable {
                 Channel ch = cf.channel();
                 Stage last = settings.stopAfter();
                 if (last != Stage.DNS && last != Stage.TCP && last != Stage.X224) {
-                    io.rdpprobe.probe.tls.TrustSettings.prefetchJdkAnchors(); // overlaps the X.224 round trip
+                    // TLS's first-time costs and the JDK's anchors, on a daemon thread: overlaps the X.224 round trip
+                    boolean ntlm = settings.credssp() != null && settings.credssp().credentials() != null
+                            && last != Stage.TLS;
+                    HandshakeWarmup.start(settings.tls().versions(), ntlm);
                 }
                 connector.tcpConnected(io.rdpprobe.probe.connector.HostNames.endpoint((InetSocketAddress) ch.localAddress()),
                         remoteText, ms(t1), transport.label(), Transport.tcpInfo(ch));

@@ -30,25 +30,11 @@ public record TrustSettings(List<X509Certificate> anchors, Set<String> pinnedSha
     /**
      * The JDK's default trust anchors (cacerts), read when first looked at: reading them registers the JDK's
      * security providers and parses about 140 certificates (tens of milliseconds), which a probe that never
-     * reaches TLS (a closed port, a refused X.224) must not pay for.
+     * reaches TLS (a closed port, a refused X.224) must not pay for. A probe that may reach TLS reads them on a
+     * daemon thread from TCP connect on (io.rdpprobe.probe.netty.HandshakeWarmup), overlapping the X.224 round trip.
      */
     public static List<X509Certificate> jdkAnchors() {
         return WithJdkAnchors.NONE_EXTRA;
-    }
-
-    private static final java.util.concurrent.atomic.AtomicBoolean PREFETCH = new java.util.concurrent.atomic.AtomicBoolean();
-
-    /**
-     * Starts reading the JDK's anchors on a daemon thread, once per process, so that they are ready (or nearly) when
-     * the TLS stage's certificate check needs them: the probe calls it once TCP is connected and TLS may follow, and
-     * the reading (tens of milliseconds) overlaps the X.224 and TLS round trips. The check waits for it if needed.
-     */
-    public static void prefetchJdkAnchors() {
-        if (PREFETCH.compareAndSet(false, true)) {
-            Thread t = new Thread(WithJdkAnchors.NONE_EXTRA::size, "rdp-probe-trust-anchors");
-            t.setDaemon(true);
-            t.start();
-        }
     }
 
     /** The JDK's anchors (read when first looked at, see {@link #jdkAnchors}) followed by {@code extra}. */

@@ -34,11 +34,4 @@ class TrustSettingsLazyTest {
         assertThat(copied.anchors()).isEmpty();
         assertThat(TrustSettings.defaults().anchors()).isEqualTo(TrustSettings.jdkAnchors());
     }
-
-    @Test
-    void prefetchingTwiceIsHarmless() {
-        TrustSettings.prefetchJdkAnchors();
-        TrustSettings.prefetchJdkAnchors();
-        assertThat(TrustSettings.jdkAnchors()).isNotEmpty();
-    }
 }
