@@ -79,6 +79,7 @@ public final class CaptureAnalyzer {
         this.shard = shard;
         this.shards = shards;
         this.tags = tags;
+        decoder.onlyShard(shard, shards);
     }
 
     /** Emission phases within one packet index, in the order the one-thread analysis goes through them. */
@@ -104,11 +105,11 @@ public final class CaptureAnalyzer {
      * reused 4-tuple and an RD Gateway's IN and OUT channels from one client host land in the same shard.
      */
     static int shardOf(DecodedPacket p, int shards) {
-        int h = java.util.Arrays.hashCode(p.src().raw()) + java.util.Arrays.hashCode(p.dst().raw());
-        h ^= h >>> 16;
-        h *= 0x85EBCA6B;
-        h ^= h >>> 13;
-        return Math.floorMod(h, shards);
+        byte[] a = p.src().raw();
+        byte[] b = p.dst().raw();
+        byte[] both = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, both, a.length, b.length);
+        return PacketDecoder.shardOf(both, 0, a.length, a.length, shards);
     }
 
     /** The one-thread order of connections reported together (a sweep, the end): first packet, client, server. */
@@ -251,10 +252,10 @@ public final class CaptureAnalyzer {
         }
         DecodedPacket p = decoder.decode(raw);
         if (p != null) {
-            if (shards > 1 && shardOf(p, shards) != shard) {
-                if (p.protocol() == 6) { // another shard's segment: it still ends the grace of held connections
+            if (p == PacketDecoder.OTHER_SHARD_TCP || p == PacketDecoder.OTHER_SHARD_UDP) {
+                if (p == PacketDecoder.OTHER_SHARD_TCP) { // another shard's segment still ends held connections' grace
                     phase = EXPIRY;
-                    expireClosed(p.timestampNanos());
+                    expireClosed(raw.timestampNanos());
                     counts(false);
                 }
             } else {
