@@ -29,9 +29,9 @@ import java.util.function.LongConsumer;
  */
 final class ParallelAnalysis {
     /** Packets between two batches of a worker. */
-    static final int BATCH_PACKETS = 4096;
+    static final int BATCH_PACKETS = 1024;
     /** Batches a worker may be ahead of the merge. */
-    static final int QUEUE = 16;
+    static final int QUEUE = 4;
 
     private ParallelAnalysis() {
     }

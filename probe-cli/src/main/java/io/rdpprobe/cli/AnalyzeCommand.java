@@ -131,7 +131,8 @@ public final class AnalyzeCommand implements Callable<Integer> {
 
     @Option(names = "--threads", paramLabel = "N", defaultValue = "1",
             description = "analyse each capture with N threads, the connections sharded by their pair of IP addresses "
-                    + "(every thread reads the whole file); the output is the same as with one thread (default: 1)")
+                    + "(every thread reads the whole file): the output of one thread, in its order (a note on stderr "
+                    + "says when more than 4096 closed connections were held at once, where it may differ); default 1")
     int threads = 1;
 
     /** Connections kept for --html (the rest are counted; the page would be unreadable anyway). */
