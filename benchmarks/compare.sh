@@ -10,7 +10,8 @@
 #               written once into $CAPTURES, default benchmarks/target/captures; sizes $ANALYZE_MB, default "211")
 #     heap      the same on a large capture ($HEAP_MB, default 1024) with -Xmx256m: wall, CPU, and from -Xlog:gc the
 #               peak heap in use (before a collection) and the most still live after one, the medians of N runs
-#     cores     analyze --summary of the $ANALYZE_MB capture on one core (taskset -c 0) vs two (taskset -c 0,1)
+#     cores     analyze --summary of each $ANALYZE_MB capture: one thread on one core (taskset -c 0), one thread on
+#               two cores (taskset -c 0,1: only GC and JIT get the second), and --threads 2 on two cores
 #
 # Environment: SHADOW_PORT (default 33892; the server must already run, and the client X display too: lab.sh
 # start-clientx, DISPLAY=...), LAB_USER (rdptest), LAB_PW (the lab's throwaway password, lab.sh header; read from
@@ -164,11 +165,16 @@ EOF
       ;;
     cores)
       dir=${CAPTURES:-benchmarks/target/captures}
-      mb=${ANALYZE_MB:-211}; mb=${mb%% *}
-      f="$dir/synthetic-${mb}mb.pcap"
-      [ -s "$f" ] || { echo "cores: $f is missing (run the analyze group first)" >&2; continue; }
-      pair "analyze --summary of $(basename "$f"): one core vs two (taskset)" \
-        one-core "taskset -c 0 ./rdp-probe analyze --summary $f" two-cores "taskset -c 0,1 ./rdp-probe analyze --summary $f"
+      for mb in ${ANALYZE_MB:-211}; do
+        f="$dir/synthetic-${mb}mb.pcap"
+        [ -s "$f" ] || { echo "cores: $f is missing (run the analyze group first)" >&2; continue; }
+        pair "analyze --summary of $(basename "$f"): one core vs two (taskset), one thread vs --threads 2" \
+          one-core "taskset -c 0 ./rdp-probe analyze --summary $f" \
+          two-cores "taskset -c 0,1 ./rdp-probe analyze --summary $f" \
+          two-threads "taskset -c 0,1 ./rdp-probe analyze --threads 2 --summary $f"
+        # the same lines, in the same order, with two threads as with one
+        cmp -s "$tmp/one-core.out" "$tmp/two-threads.out" || echo "cores: --threads 2 printed something else than one thread" >&2
+      done
       ;;
     *) echo "compare.sh: unknown group $g (startup, probe, analyze, heap, cores)" >&2; exit 2 ;;
   esac

@@ -23,6 +23,12 @@ public final class CaptureAnalyzer {
     /** How long (capture time) a closed connection still claims its 4-tuple: Linux's TIME_WAIT. */
     public static final long CLOSED_GRACE_NANOS = 60L * 1_000_000_000L;
     static final int MAX_CLOSED = 4096;
+    /**
+     * At a sweep, a held closed connection is reported once it closed at least this many packets earlier (even inside
+     * {@link #CLOSED_GRACE_NANOS}): a limit every shard of a parallel run sees alike, so that {@link #MAX_CLOSED}, which
+     * only one thread can count, is not what releases them in a dense capture.
+     */
+    static final int HOLD_PACKETS = SWEEP_EVERY / 2;
 
     private final Consumer<AnalyzedConnection> sink;
     private final PacketDecoder decoder = new PacketDecoder();
@@ -45,14 +51,86 @@ public final class CaptureAnalyzer {
     /** The TLS secrets of this analysis, or null: the plain path (no decryption objects at all). */
     private final CaptureSecrets secrets;
 
+    /** One shard of a parallel run ({@link ParallelAnalysis}); null for the one-thread analysis. */
+    private final Tags tags;
+    private final int shard;
+    private final int shards;
+    /** Where the current emission happens, for {@link Tags}: a phase of the current packet's handling. */
+    private int phase;
+    private long seq;
+
     public CaptureAnalyzer(Consumer<AnalyzedConnection> sink) {
         this(sink, null);
     }
 
     /** @param secrets null for the plain path (a pcap without secret files) */
     public CaptureAnalyzer(Consumer<AnalyzedConnection> sink, CaptureSecrets secrets) {
+        this(sink, secrets, 0, 1, null);
+    }
+
+    /**
+     * One of {@code shards} workers: it handles the packets whose {@link #shardOf} is {@code shard} and hands what it
+     * emits, with where in the sequential order it belongs, to {@code tags}; every packet still counts for the
+     * capture clock, the sweeps and the expiry of held closed connections, at the same packet index as in one thread.
+     */
+    CaptureAnalyzer(Consumer<AnalyzedConnection> sink, CaptureSecrets secrets, int shard, int shards, Tags tags) {
         this.sink = sink;
         this.secrets = secrets;
+        this.shard = shard;
+        this.shards = shards;
+        this.tags = tags;
+        decoder.onlyShard(shard, shards);
+    }
+
+    /** Emission phases within one packet index, in the order the one-thread analysis goes through them. */
+    static final int EXPIRY = 0;
+    static final int PACKET = 1;
+    static final int RELEASE = 2;
+    static final int IDLE = 3;
+    static final int AFTER_SWEEP = 4;
+    static final int FINISH_TCP = 5;
+    static final int FINISH_UDP = 6;
+
+    /** Receives a shard's emissions and its open/held counts, each with its place in the one-thread order. */
+    interface Tags {
+        /** @param key a phase's order key: close order (EXPIRY, RELEASE), emission order (PACKET), unused otherwise */
+        void connection(AnalyzedConnection c, long index, int phase, long key);
+
+        /** The shard's open and held-closed counts changed; {@code put}: right after a new connection was opened. */
+        void counts(long index, int phase, long key, int open, int held, boolean put);
+    }
+
+    /**
+     * The shard of a packet among {@code shards}: by the unordered pair of its IP addresses, so both directions, a
+     * reused 4-tuple and an RD Gateway's IN and OUT channels from one client host land in the same shard.
+     */
+    static int shardOf(DecodedPacket p, int shards) {
+        byte[] a = p.src().raw();
+        byte[] b = p.dst().raw();
+        byte[] both = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, both, a.length, b.length);
+        return PacketDecoder.shardOf(both, 0, a.length, a.length, shards);
+    }
+
+    /** The one-thread order of connections reported together (a sweep, the end): first packet, client, server. */
+    static final java.util.Comparator<RdpConnection> BY_FIRST_SEEN = (x, y) -> {
+        int c = Long.compare(x.firstSeen, y.firstSeen);
+        if (c == 0) c = Endpoint.compare(x.client, y.client);
+        return c != 0 ? c : Endpoint.compare(x.server, y.server);
+    };
+
+    static final java.util.Comparator<RdpUdpFlow> UDP_BY_FIRST_SEEN = (x, y) -> {
+        int c = Long.compare(x.firstSeen, y.firstSeen);
+        if (c == 0) c = Endpoint.compare(x.client, y.client);
+        return c != 0 ? c : Endpoint.compare(x.server, y.server);
+    };
+
+    long packets() {
+        return packets;
+    }
+
+    long rdpConnections() {
+        return rdpConnections;
     }
 
     /** Analyses a whole file; {@code progress} (may be null) is called with bytes read every few thousand packets. */
@@ -67,7 +145,13 @@ public final class CaptureAnalyzer {
      */
     public static Summary analyze(Path file, CaptureSecrets.Files files, Consumer<AnalyzedConnection> sink,
                                   java.util.function.LongConsumer progress) throws IOException {
-        try (CaptureReader r = CaptureReader.open(file)) {
+        return analyze(CaptureReader.open(file), files, sink, progress);
+    }
+
+    /** As above, over an open reader, which it closes. */
+    static Summary analyze(CaptureReader reader, CaptureSecrets.Files files, Consumer<AnalyzedConnection> sink,
+                           java.util.function.LongConsumer progress) throws IOException {
+        try (CaptureReader r = reader) {
             boolean ng = "pcapng".equals(r.format());
             CaptureSecrets secrets = files.isEmpty() && !ng ? null : new CaptureSecrets(files, ng ? r::secrets : null);
             CaptureAnalyzer a = new CaptureAnalyzer(sink, secrets);
@@ -91,6 +175,21 @@ public final class CaptureAnalyzer {
         }
     }
 
+    /**
+     * As {@link #analyze(Path, CaptureSecrets.Files, Consumer, java.util.function.LongConsumer)} with {@code threads}
+     * workers, each over the connections of one shard ({@link ParallelAnalysis}): the same connections in the same
+     * order and the same summary (see {@link Summary#notes()} for the one case where they may differ). One thread is
+     * the analysis above itself, with no extra thread and no copy.
+     */
+    public static Summary analyze(Path file, CaptureSecrets.Files files, Consumer<AnalyzedConnection> sink,
+                                  java.util.function.LongConsumer progress, int threads) throws IOException {
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be at least 1: " + threads);
+        }
+        return threads == 1 ? analyze(file, files, sink, progress)
+                : ParallelAnalysis.analyze(w -> CaptureReader.open(file), files, sink, progress, threads);
+    }
+
     /** Convenience: every connection, sorted by first packet. */
     public static List<AnalyzedConnection> analyzeAll(Path file) throws IOException {
         List<AnalyzedConnection> out = new ArrayList<>();
@@ -107,11 +206,13 @@ public final class CaptureAnalyzer {
      * @param broken               null, or why reading stopped at a broken block (what came before is reported)
      * @param tlsSecrets           null, or the TLS secrets used: key log lines in all and per source (counts only)
      * @param tlsSecretsText       null, or the same in one line
+     * @param notes                what the reader should know about how the run went (stderr), e.g. that a
+     *                             parallel run may differ from one thread; empty for one thread
      */
     public record Summary(String format, long bytes, long packets, long rdpConnections, long maxOpenConnections,
                           long ipFragments, long skippedFrames, int decryptionSecretsBlocks,
                           Map<Integer, Long> unsupportedLinkTypes, String truncation, String broken,
-                          Map<String, Object> tlsSecrets, String tlsSecretsText) {
+                          Map<String, Object> tlsSecrets, String tlsSecretsText, List<String> notes) {
         /** One line per unsupported link type: "link type 57005 not supported: 11 packets skipped". */
         public List<String> linkTypeNotes() {
             List<String> out = new ArrayList<>();
@@ -132,7 +233,7 @@ public final class CaptureAnalyzer {
         return new Summary(format, bytes, packets, rdpConnections, maxOpen, s.ipFragments,
                 s.unsupportedLinkType + s.notIp + s.truncated + s.otherProtocol, secrets,
                 java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(s.unsupportedLinkTypes)), truncation, broken,
-                usedSecrets() ? this.secrets.describe() : null, usedSecrets() ? this.secrets.text() : null);
+                usedSecrets() ? this.secrets.describe() : null, usedSecrets() ? this.secrets.text() : null, List.of());
     }
 
     /** A secrets file was given or the capture held TLS key log DSBs: the summary says how many lines from where. */
@@ -151,10 +252,20 @@ public final class CaptureAnalyzer {
         }
         DecodedPacket p = decoder.decode(raw);
         if (p != null) {
-            if (p.protocol() == 6) {
-                tcp(p);
+            if (p == PacketDecoder.OTHER_SHARD_TCP || p == PacketDecoder.OTHER_SHARD_UDP) {
+                if (p == PacketDecoder.OTHER_SHARD_TCP) { // another shard's segment still ends held connections' grace
+                    phase = EXPIRY;
+                    expireClosed(raw.timestampNanos());
+                    counts(false);
+                }
             } else {
-                udp(p);
+                if (p.protocol() == 6) {
+                    tcp(p);
+                } else {
+                    phase = PACKET;
+                    udp(p);
+                }
+                counts(false);
             }
         }
         if (packets % SWEEP_EVERY == 0) {
@@ -162,11 +273,28 @@ public final class CaptureAnalyzer {
         }
     }
 
+    /** Tells {@link #tags} the open and held counts when they changed, or always right after a new connection. */
+    private int lastOpen;
+    private int lastHeld;
+
+    private void counts(boolean put) {
+        if (tags != null && (put || tcp.size() != lastOpen || closed.size() != lastHeld)) {
+            lastOpen = tcp.size();
+            lastHeld = closed.size();
+            tags.counts(packets, phase, phase == PACKET ? ++seq : Long.MAX_VALUE, lastOpen, lastHeld, put);
+        }
+    }
+
     private void tcp(DecodedPacket p) {
         FlowKey key = new FlowKey(p.src(), p.dst(), 6);
         RdpConnection c = tcp.get(key);
         long ts = p.timestampNanos();
+        phase = EXPIRY;
         expireClosed(ts);
+        if (tags != null) {
+            counts(false);
+            phase = PACKET;
+        }
         if (c == null && !closed.isEmpty()) {
             RdpConnection done = closed.get(key);
             if (done != null) {
@@ -187,6 +315,7 @@ public final class CaptureAnalyzer {
                 c.gateways = gateways;
                 tcp.put(key, c);
                 maxOpen = Math.max(maxOpen, tcp.size());
+                counts(true);
             }
             c.c2s.onSyn(p.seq());
             c.lastSeen = ts;
@@ -213,6 +342,7 @@ public final class CaptureAnalyzer {
             c.gateways = gateways;
             tcp.put(key, c);
             maxOpen = Math.max(maxOpen, tcp.size());
+            counts(true);
         }
         c.lastSeen = ts;
         c.comment(comment);
@@ -280,6 +410,8 @@ public final class CaptureAnalyzer {
             closed.remove(key);
             closed.put(key, c);
             c.tClosedOut = ts;
+            c.closeIndex = packets;
+            counts(false);
             while (closed.size() > MAX_CLOSED) {
                 Map.Entry<FlowKey, RdpConnection> eldest = closed.entrySet().iterator().next();
                 emitClosed(eldest.getKey(), eldest.getValue());
@@ -307,11 +439,31 @@ public final class CaptureAnalyzer {
     private void emit(RdpConnection c) {
         if (c.isRdp()) {
             rdpConnections++;
-            sink.accept(new AnalyzedConnection(ReportBuilder.build(c), c, null));
+            AnalyzedConnection a = new AnalyzedConnection(ReportBuilder.build(c), c, null);
+            if (tags == null) {
+                sink.accept(a);
+            } else {
+                tags.connection(a, packets, phase, phase == EXPIRY || phase == RELEASE ? c.closeIndex : ++seq);
+            }
         }
     }
 
+    /**
+     * Every {@link #SWEEP_EVERY} packets: held closed connections older than {@link #HOLD_PACKETS} packets are
+     * reported (in close order), then open connections idle for {@link #IDLE_NANOS} are closed out (by first packet,
+     * client, server: an order that does not depend on the map's).
+     */
     private void sweep() {
+        phase = RELEASE;
+        while (!closed.isEmpty()) {
+            Map.Entry<FlowKey, RdpConnection> eldest = closed.entrySet().iterator().next();
+            if (packets - eldest.getValue().closeIndex < HOLD_PACKETS) {
+                break;
+            }
+            emitClosed(eldest.getKey(), eldest.getValue());
+        }
+        counts(false);
+        phase = IDLE;
         Iterator<Map.Entry<FlowKey, RdpConnection>> it = tcp.entrySet().iterator();
         List<Map.Entry<FlowKey, RdpConnection>> idle = new ArrayList<>();
         while (it.hasNext()) {
@@ -320,33 +472,51 @@ public final class CaptureAnalyzer {
                 idle.add(e);
             }
         }
+        idle.sort((x, y) -> BY_FIRST_SEEN.compare(x.getValue(), y.getValue()));
         for (Map.Entry<FlowKey, RdpConnection> e : idle) {
             close(e.getKey(), e.getValue(), now);
         }
+        phase = AFTER_SWEEP;
+        counts(false);
     }
 
-    /** End of capture: every connection still open is reported. */
+    /**
+     * End of capture: every connection still held or open is reported, by first packet (then client, server), and
+     * then the RDP-UDP flows in the same order.
+     */
     public void finish() {
-        List<Map.Entry<FlowKey, RdpConnection>> open = new ArrayList<>(tcp.entrySet());
-        open.sort(java.util.Comparator.comparingLong(e -> e.getValue().firstSeen));
+        phase = FINISH_TCP;
         List<RdpConnection> last = new ArrayList<>(closed.values());
         closed.clear();
-        for (Map.Entry<FlowKey, RdpConnection> e : open) {
-            e.getValue().finish(now);
-            last.add(e.getValue());
+        for (RdpConnection c : tcp.values()) {
+            c.finish(now);
+            last.add(c);
         }
         tcp.clear();
-        last.sort(java.util.Comparator.comparingLong(c -> c.firstSeen));
+        last.sort(BY_FIRST_SEEN);
         for (RdpConnection c : last) {
             emit(c);
         }
-        for (RdpUdpFlow f : udp.values()) {
+        phase = FINISH_UDP;
+        List<RdpUdpFlow> flows = new ArrayList<>(udp.values());
+        flows.sort(UDP_BY_FIRST_SEEN);
+        for (RdpUdpFlow f : flows) {
             if (f.tSyn >= 0) {
                 rdpConnections++;
-                sink.accept(new AnalyzedConnection(f.report(), null, f));
+                AnalyzedConnection a = new AnalyzedConnection(f.report(), null, f);
+                if (tags == null) {
+                    sink.accept(a);
+                } else {
+                    tags.connection(a, packets, phase, ++seq);
+                }
             }
         }
         udp.clear();
+    }
+
+    /** The phase of the packet handling under way (for a worker's failure: where one thread would stop). */
+    int phaseNow() {
+        return phase;
     }
 
     public int openConnections() {

@@ -35,6 +35,12 @@ public final class Endpoint {
         return io.rdpprobe.probe.connector.HostNames.address(address);
     }
 
+    /** Address bytes (unsigned, a shorter IPv4 address first), then port: a total order for deterministic output. */
+    static int compare(Endpoint a, Endpoint b) {
+        int c = Arrays.compareUnsigned(a.address, b.address);
+        return c != 0 ? c : Integer.compare(a.port, b.port);
+    }
+
     @Override
     public String toString() {
         return isIpv6() ? "[" + host() + "]:" + port : host() + ":" + port;

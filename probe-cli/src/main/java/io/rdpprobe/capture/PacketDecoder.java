@@ -35,6 +35,40 @@ public final class PacketDecoder {
 
     private final Stats stats = new Stats();
 
+    /**
+     * What {@link #decode} returns, in a parallel analysis, for a TCP segment or UDP datagram of another shard: its
+     * headers are checked and counted as for any other, but no address, endpoint or packet object is made.
+     */
+    static final DecodedPacket OTHER_SHARD_TCP = new DecodedPacket(0, null, null, 6, 0, 0, 0, new byte[0], 0, 0);
+    static final DecodedPacket OTHER_SHARD_UDP = new DecodedPacket(0, null, null, 17, 0, 0, 0, new byte[0], 0, 0);
+
+    private int shard;
+    private int shards = 1;
+
+    /** Decode only the packets of shard {@code shard} of {@code shards} ({@link #shardOf}); the others as above. */
+    void onlyShard(int shard, int shards) {
+        this.shard = shard;
+        this.shards = shards;
+    }
+
+    /**
+     * The shard of a packet by the unordered pair of its IP addresses (each {@code len} bytes, at {@code a} and
+     * {@code b} in {@code d}): the same for both directions and for every port.
+     */
+    static int shardOf(byte[] d, int a, int b, int len, int shards) {
+        int ha = 1;
+        int hb = 1;
+        for (int i = 0; i < len; i++) { // Arrays.hashCode of each address, without copying it
+            ha = 31 * ha + d[a + i];
+            hb = 31 * hb + d[b + i];
+        }
+        int h = ha + hb;
+        h ^= h >>> 16;
+        h *= 0x85EBCA6B;
+        h ^= h >>> 13;
+        return Math.floorMod(h, shards);
+    }
+
     public Stats stats() {
         return stats;
     }
@@ -118,9 +152,7 @@ public final class PacketDecoder {
             return null;
         }
         int proto = d[off + 9] & 0xFF;
-        byte[] src = java.util.Arrays.copyOfRange(d, off + 12, off + 16);
-        byte[] dst = java.util.Arrays.copyOfRange(d, off + 16, off + 20);
-        return transport(p, d, off + ihl, end, proto, src, dst);
+        return transport(p, d, off + ihl, end, proto, off + 12, 4);
     }
 
     private DecodedPacket ipv6(RawPacket p, byte[] d, int off, int n) {
@@ -128,8 +160,6 @@ public final class PacketDecoder {
         int payloadLen = u16(d, off + 4);
         int end = payloadLen == 0 ? n : Math.min(n, off + 40 + payloadLen);
         int next = d[off + 6] & 0xFF;
-        byte[] src = java.util.Arrays.copyOfRange(d, off + 8, off + 24);
-        byte[] dst = java.util.Arrays.copyOfRange(d, off + 24, off + 40);
         int p2 = off + 40;
         for (int guard = 0; guard < 16; guard++) {
             switch (next) {
@@ -156,7 +186,7 @@ public final class PacketDecoder {
                     p2 += len;
                 }
                 default -> {
-                    return transport(p, d, p2, end, next, src, dst);
+                    return transport(p, d, p2, end, next, off + 8, 16);
                 }
             }
         }
@@ -164,12 +194,18 @@ public final class PacketDecoder {
         return null;
     }
 
-    private DecodedPacket transport(RawPacket p, byte[] d, int off, int end, int proto, byte[] src, byte[] dst) {
+    /** @param addr the source address's offset in {@code d}, the destination's follows it; {@code len} 4 or 16 */
+    private DecodedPacket transport(RawPacket p, byte[] d, int off, int end, int proto, int addr, int len) {
         if (proto == 6) {
             if (end < off + 20) return skipTruncated();
             int dataOff = ((d[off + 12] & 0xF0) >> 4) * 4;
             if (dataOff < 20 || end < off + dataOff) return skipTruncated();
             stats.tcp++;
+            if (shards > 1 && shardOf(d, addr, addr + len, len, shards) != shard) {
+                return OTHER_SHARD_TCP;
+            }
+            byte[] src = java.util.Arrays.copyOfRange(d, addr, addr + len);
+            byte[] dst = java.util.Arrays.copyOfRange(d, addr + len, addr + 2 * len);
             long seq = u32(d, off + 4);
             long ack = u32(d, off + 8);
             int flags = d[off + 13] & 0xFF;
@@ -181,6 +217,11 @@ public final class PacketDecoder {
             int ulen = u16(d, off + 4);
             int pe = ulen >= 8 ? Math.min(end, off + ulen) : end;
             stats.udp++;
+            if (shards > 1 && shardOf(d, addr, addr + len, len, shards) != shard) {
+                return OTHER_SHARD_UDP;
+            }
+            byte[] src = java.util.Arrays.copyOfRange(d, addr, addr + len);
+            byte[] dst = java.util.Arrays.copyOfRange(d, addr + len, addr + 2 * len);
             return new DecodedPacket(p.timestampNanos(), new Endpoint(src, u16(d, off)), new Endpoint(dst, u16(d, off + 2)),
                     17, 0, 0, 0, d, off + 8, pe - off - 8);
         }

@@ -118,6 +118,8 @@ public final class RdpConnection {
     boolean rstSeen;
     /** Capture time at which the connection was closed out (RST or both FINs). */
     long tClosedOut = -1;
+    /** The packet index (1-based, of the whole capture) at which it was closed and held, for the order of release. */
+    long closeIndex = -1;
     // ---- segments after the close on the same 4-tuple, no new SYN (pure ACKs not counted)
     long lateSegments;
     long lateBytes;

@@ -129,6 +129,12 @@ public final class AnalyzeCommand implements Callable<Integer> {
                     + "(capture, connection, field, expected, got) and exit 5 if there is one")
     Path expect;
 
+    @Option(names = "--threads", paramLabel = "N", defaultValue = "1",
+            description = "analyse each capture with N threads, the connections sharded by their pair of IP addresses "
+                    + "(every thread reads the whole file): the output of one thread, in its order (a note on stderr "
+                    + "says when more than 4096 closed connections were held at once, where it may differ); default 1")
+    int threads = 1;
+
     /** Connections kept for --html (the rest are counted; the page would be unreadable anyway). */
     static final int MAX_COLLECTED = 2000;
 
@@ -197,6 +203,9 @@ public final class AnalyzeCommand implements Callable<Integer> {
         if (captures.isEmpty() && expect == null) {
             throw new CommandLine.ParameterException(spec.commandLine(), "Missing required parameter: 'CAPTURE' "
                     + "(a capture file or directory; it may be left out only with --expect)");
+        }
+        if (threads < 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--threads must be at least 1, not " + threads);
         }
         TextRenderer.Detail detail = TextRenderer.Detail.of(quiet, verbose.length);
         Output o = json ? new JsonOutput(out) : summary ? new SummaryOutput(out) : zeek ? new ZeekOutput(out)
@@ -382,7 +391,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
                         notCollected[0]++;
                     }
                 }
-            }, progress);
+            }, progress, threads);
             if (!begun[0]) {
                 o.begin(capture);
             }
@@ -398,6 +407,9 @@ public final class AnalyzeCommand implements Callable<Integer> {
             }
             o.end(s, warnings, e);
             out.flush();
+            for (String note : s.notes()) {
+                err.println("rdp-probe analyze: " + capture + ": note: " + note);
+            }
             if (e != null) {
                 err.println("rdp-probe analyze: " + capture + ": " + e);
             }

@@ -47,6 +47,21 @@ class AnalyzeCommandTest {
     }
 
     @Test
+    void threadsGiveTheOneThreadOutputAndAtLeastOneIsRequired() {
+        for (String form : List.of("--summary", "--json", "-v")) {
+            String[] one = run(0, form, capture.toString());
+            String[] two = run(0, "--threads", "2", form, capture.toString());
+            assertThat(two[0]).as(form).isEqualTo(one[0]).isNotEmpty();
+            assertThat(two[1]).as(form).isEqualTo(one[1]);
+        }
+        String[] none = run(2, "--threads", "0", capture.toString());
+        assertThat(none[1]).contains("--threads must be at least 1, not 0");
+        // a broken capture: the same note and exit code with threads
+        Path missing = dir.resolve("missing.pcap");
+        assertThat(run(3, "--threads", "2", missing.toString())[1]).isEqualTo(run(3, missing.toString())[1]);
+    }
+
+    @Test
     void jsonWrapsOneReportPerConnection() throws IOException {
         String out = run(0, "--json", capture.toString())[0];
         JsonNode root = new ObjectMapper().readTree(out);

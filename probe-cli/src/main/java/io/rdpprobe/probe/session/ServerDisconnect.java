@@ -27,7 +27,7 @@ public final class ServerDisconnect {
     /** The verdict's parts: the cause, a one-line summary and the evidence to add. */
     public record Judgement(Cause cause, String summary, Map<String, Object> evidence) {
         public Judgement {
-            evidence = Map.copyOf(evidence);
+            evidence = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(evidence)); // Map.copyOf: a new order each JVM run
         }
     }
 
