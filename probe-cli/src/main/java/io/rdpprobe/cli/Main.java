@@ -75,20 +75,22 @@ public final class Main implements Runnable {
      * annotations) when the root is made, and that is a third of a closed-port probe's wall time. When the first
      * argument names a command that is not help, only that command is modelled, under a root of the same name
      * and options; anything else (no argument, --help, a typo) gets the whole tree. Null when the argument is not
-     * such a command.
+     * such a command. The slim root and its command are built by the generated {@code *_Model} classes
+     * ({@link CliModels}): no annotation is read (the whole tree, for help, completion and the man page, is still
+     * picocli's reflective model; {@code CliModelTest} holds the two equal).
      */
     static CommandLine commandLineFor(String first) {
-        Object sub = switch (first) {
-            case "probe" -> new ProbeCommand();
-            case "scan" -> new ScanCommand();
-            case "demo" -> new DemoCommand();
-            case "analyze" -> new AnalyzeCommand();
+        CommandLine.Model.CommandSpec sub = switch (first) {
+            case "probe" -> ProbeCommand_Model.spec(new ProbeCommand());
+            case "scan" -> ScanCommand_Model.spec(new ScanCommand());
+            case "demo" -> DemoCommand_Model.spec(new DemoCommand());
+            case "analyze" -> AnalyzeCommand_Model.spec(new AnalyzeCommand());
             default -> null;
         };
         if (sub == null) {
             return null;
         }
-        CommandLine cl = new CommandLine(new Root());
+        CommandLine cl = new CommandLine(Main_Root_Model.spec(new Root()));
         cl.addSubcommand(sub);
         return configure(cl);
     }
