@@ -39,7 +39,8 @@ public final class Main implements Runnable {
      * Start-up, before any Netty class initialises: Netty 4.2 registers JFR events for its allocator unless
      * {@code io.netty.jfr.enabled=false} (that loads and initialises JFR's type library, about a tenth of a
      * closed-port probe), and its logger factory tries SLF4J first, finds the NOP binding this jar carries and falls
-     * back to java.util.logging anyway.
+     * back to java.util.logging, whose LogManager set-up costs every probe: {@link NettyLog} prints Netty's messages
+     * (INFO and above, as java.util.logging's console did) to standard error without it.
      *
      * <p>BouncyCastle checks every RSA public key it parses (the server's certificate) with
      * {@code getMRIterations(bits)} Miller-Rabin rounds to make sure the modulus is composite: four 2048-bit modular
@@ -55,8 +56,7 @@ public final class Main implements Runnable {
         if (System.getProperty("org.bouncycastle.rsa.max_mr_tests") == null) {
             System.setProperty("org.bouncycastle.rsa.max_mr_tests", "1");
         }
-        io.netty.util.internal.logging.InternalLoggerFactory.setDefaultFactory(
-                io.netty.util.internal.logging.JdkLoggerFactory.INSTANCE);
+        io.netty.util.internal.logging.InternalLoggerFactory.setDefaultFactory(NettyLog.INSTANCE);
     }
 
     /** Runs the CLI and returns the exit code (tests call this). */
