@@ -110,14 +110,28 @@ public final class Main implements Runnable {
 
     private static CommandLine configure(CommandLine cl) {
         cl.setCaseInsensitiveEnumValuesAllowed(true); // --stop-after tls, --fault deny
-        cl.setExecutionExceptionHandler((ex, cmd, parseResult) -> {
+        cl.setExecutionExceptionHandler(new InternalErrors());
+        cl.setParameterExceptionHandler(new UsageErrors());
+        return cl;
+    }
+
+    /** An exception from a command: one line (the stack trace with -Drdpprobe.debug=true), exit 1. */
+    private static final class InternalErrors implements CommandLine.IExecutionExceptionHandler {
+        // classes, not lambdas: the lambdas were spun at every start, outside the class-data archive (issue 13)
+        @Override
+        public int handleExecutionException(Exception ex, CommandLine cmd, CommandLine.ParseResult parseResult) {
             cmd.getErr().println("rdp-probe: internal error: " + ex);
             if (Boolean.getBoolean("rdpprobe.debug")) {
                 ex.printStackTrace(cmd.getErr());
             }
             return EXIT_INTERNAL;
-        });
-        cl.setParameterExceptionHandler((ex, args) -> {
+        }
+    }
+
+    /** A usage error: {@link #usageError} (analyze --json: also a JSON object on standard output), exit 2. */
+    private static final class UsageErrors implements CommandLine.IParameterExceptionHandler {
+        @Override
+        public int handleParseException(CommandLine.ParameterException ex, String[] args) {
             CommandLine failed = ex.getCommandLine();
             String message = redact(ex.getMessage(), args);
             if (failed.getCommand() instanceof AnalyzeCommand && java.util.Arrays.asList(args).contains("--json")) {
@@ -128,8 +142,7 @@ public final class Main implements Runnable {
             }
             usageError(failed, ex, message);
             return EXIT_USAGE;
-        });
-        return cl;
+        }
     }
 
     /**
