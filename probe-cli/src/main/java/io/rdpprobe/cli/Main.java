@@ -38,7 +38,8 @@ public final class Main implements Runnable {
     /**
      * Start-up, before any Netty class initialises: Netty 4.2 registers JFR events for its allocator unless
      * {@code io.netty.jfr.enabled=false} (that loads and initialises JFR's type library, about a tenth of a
-     * closed-port probe), and its logger factory tries SLF4J first, finds the NOP binding this jar carries and falls
+     * closed-port probe; PlatformDependent still calls {@code FlightRecorder.isAvailable()} for the property's
+     * default, which loads 16 archived jdk.jfr classes and nothing more), and its logger factory tries SLF4J first, finds the NOP binding this jar carries and falls
      * back to java.util.logging, whose LogManager set-up costs every probe: {@link NettyLog} prints Netty's messages
      * (INFO and above, as java.util.logging's console did) to standard error without it.
      *
@@ -52,6 +53,11 @@ public final class Main implements Runnable {
     static void startupDefaults() {
         if (System.getProperty("io.netty.jfr.enabled") == null) {
             System.setProperty("io.netty.jfr.enabled", "false");
+        }
+        if (System.getProperty("io.netty.osClassifiers") == null) {
+            // empty: no OS classifiers, so PlatformDependent does not read /etc/os-release at start-up; only
+            // netty-tcnative's library name uses them, and this jar has BouncyCastle's TLS, not tcnative
+            System.setProperty("io.netty.osClassifiers", "");
         }
         if (System.getProperty("org.bouncycastle.rsa.max_mr_tests") == null) {
             System.setProperty("org.bouncycastle.rsa.max_mr_tests", "1");
