@@ -32,6 +32,7 @@ public final class Main implements Runnable {
 
     public static void main(String[] args) {
         startupDefaults();
+        NettyWarmup.start(args);
         System.exit(run(args));
     }
 
