@@ -104,6 +104,7 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        NettyWarmup.await(); // before the first Netty class (start-up, issue 13)
         java.time.Instant started = java.time.Instant.now();
         var pr = spec.commandLine().getParseResult();
         if (!serve && pr != null && (pr.hasMatchedOption("--port") || pr.hasMatchedOption("--gateway-port")

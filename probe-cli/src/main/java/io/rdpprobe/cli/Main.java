@@ -32,14 +32,17 @@ public final class Main implements Runnable {
 
     public static void main(String[] args) {
         startupDefaults();
+        NettyWarmup.start(args);
         System.exit(run(args));
     }
 
     /**
      * Start-up, before any Netty class initialises: Netty 4.2 registers JFR events for its allocator unless
      * {@code io.netty.jfr.enabled=false} (that loads and initialises JFR's type library, about a tenth of a
-     * closed-port probe), and its logger factory tries SLF4J first, finds the NOP binding this jar carries and falls
-     * back to java.util.logging anyway.
+     * closed-port probe; PlatformDependent still calls {@code FlightRecorder.isAvailable()} for the property's
+     * default, which loads 16 archived jdk.jfr classes and nothing more), and its logger factory tries SLF4J first, finds the NOP binding this jar carries and falls
+     * back to java.util.logging, whose LogManager set-up costs every probe: {@link NettyLog} prints Netty's messages
+     * (INFO and above, as java.util.logging's console did) to standard error without it.
      *
      * <p>BouncyCastle checks every RSA public key it parses (the server's certificate): odd, at most 16384 bits, no
      * prime factor below 744, then Miller-Rabin to prove the modulus composite. For a real modulus the first round
@@ -55,11 +58,15 @@ public final class Main implements Runnable {
         if (System.getProperty("io.netty.jfr.enabled") == null) {
             System.setProperty("io.netty.jfr.enabled", "false");
         }
+        if (System.getProperty("io.netty.osClassifiers") == null) {
+            // empty: no OS classifiers, so PlatformDependent does not read /etc/os-release at start-up; only
+            // netty-tcnative's library name uses them, and this jar has BouncyCastle's TLS, not tcnative
+            System.setProperty("io.netty.osClassifiers", "");
+        }
         if (System.getProperty("org.bouncycastle.rsa.max_mr_tests") == null) {
             System.setProperty("org.bouncycastle.rsa.max_mr_tests", "0");
         }
-        io.netty.util.internal.logging.InternalLoggerFactory.setDefaultFactory(
-                io.netty.util.internal.logging.JdkLoggerFactory.INSTANCE);
+        io.netty.util.internal.logging.InternalLoggerFactory.setDefaultFactory(NettyLog.INSTANCE);
     }
 
     /** Runs the CLI and returns the exit code (tests call this). */
@@ -78,20 +85,22 @@ public final class Main implements Runnable {
      * annotations) when the root is made, and that is a third of a closed-port probe's wall time. When the first
      * argument names a command that is not help, only that command is modelled, under a root of the same name
      * and options; anything else (no argument, --help, a typo) gets the whole tree. Null when the argument is not
-     * such a command.
+     * such a command. The slim root and its command are built by the generated {@code *_Model} classes
+     * ({@link CliModels}): no annotation is read (the whole tree, for help, completion and the man page, is still
+     * picocli's reflective model; {@code CliModelTest} holds the two equal).
      */
     static CommandLine commandLineFor(String first) {
-        Object sub = switch (first) {
-            case "probe" -> new ProbeCommand();
-            case "scan" -> new ScanCommand();
-            case "demo" -> new DemoCommand();
-            case "analyze" -> new AnalyzeCommand();
+        CommandLine.Model.CommandSpec sub = switch (first) {
+            case "probe" -> ProbeCommand_Model.spec(new ProbeCommand());
+            case "scan" -> ScanCommand_Model.spec(new ScanCommand());
+            case "demo" -> DemoCommand_Model.spec(new DemoCommand());
+            case "analyze" -> AnalyzeCommand_Model.spec(new AnalyzeCommand());
             default -> null;
         };
         if (sub == null) {
             return null;
         }
-        CommandLine cl = new CommandLine(new Root());
+        CommandLine cl = new CommandLine(Main_Root_Model.spec(new Root()));
         cl.addSubcommand(sub);
         return configure(cl);
     }
@@ -111,14 +120,28 @@ public final class Main implements Runnable {
 
     private static CommandLine configure(CommandLine cl) {
         cl.setCaseInsensitiveEnumValuesAllowed(true); // --stop-after tls, --fault deny
-        cl.setExecutionExceptionHandler((ex, cmd, parseResult) -> {
+        cl.setExecutionExceptionHandler(new InternalErrors());
+        cl.setParameterExceptionHandler(new UsageErrors());
+        return cl;
+    }
+
+    /** An exception from a command: one line (the stack trace with -Drdpprobe.debug=true), exit 1. */
+    private static final class InternalErrors implements CommandLine.IExecutionExceptionHandler {
+        // classes, not lambdas: the lambdas were spun at every start, outside the class-data archive (issue 13)
+        @Override
+        public int handleExecutionException(Exception ex, CommandLine cmd, CommandLine.ParseResult parseResult) {
             cmd.getErr().println("rdp-probe: internal error: " + ex);
             if (Boolean.getBoolean("rdpprobe.debug")) {
                 ex.printStackTrace(cmd.getErr());
             }
             return EXIT_INTERNAL;
-        });
-        cl.setParameterExceptionHandler((ex, args) -> {
+        }
+    }
+
+    /** A usage error: {@link #usageError} (analyze --json: also a JSON object on standard output), exit 2. */
+    private static final class UsageErrors implements CommandLine.IParameterExceptionHandler {
+        @Override
+        public int handleParseException(CommandLine.ParameterException ex, String[] args) {
             CommandLine failed = ex.getCommandLine();
             String message = redact(ex.getMessage(), args);
             if (failed.getCommand() instanceof AnalyzeCommand && java.util.Arrays.asList(args).contains("--json")) {
@@ -129,8 +152,7 @@ public final class Main implements Runnable {
             }
             usageError(failed, ex, message);
             return EXIT_USAGE;
-        });
-        return cl;
+        }
     }
 
     /**

@@ -55,6 +55,7 @@ public final class ProbeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        NettyWarmup.await(); // before the first Netty class (start-up, issue 13)
         java.time.Instant started = java.time.Instant.now();
         Target t;
         ProbeSettings settings;

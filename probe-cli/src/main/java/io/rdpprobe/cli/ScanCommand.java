@@ -131,6 +131,7 @@ public final class ScanCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        NettyWarmup.await(); // before the first Netty class (start-up, issue 13)
         Plan plan;
         try {
             if (options.output != null || options.summary) {

@@ -1,9 +1,7 @@
 package io.rdpprobe.cli;
 
 import io.rdpprobe.probe.model.Stage;
-import java.util.Arrays;
 import java.util.Locale;
-import java.util.stream.Collectors;
 import picocli.CommandLine;
 
 /**
@@ -14,9 +12,18 @@ import picocli.CommandLine;
  */
 final class StopAfter implements CommandLine.ITypeConverter<Stage> {
     /** The accepted names, lowercase, in handshake order. */
-    static final String NAMES = Arrays.stream(Stage.values()).filter(s -> s != Stage.KERBEROS)
-            .map(s -> s.name().toLowerCase(Locale.ROOT))
-            .collect(Collectors.joining(", "));
+    static final String NAMES = names();
+
+    /** A loop, not a stream: each lambda here was spun at start-up, outside the class-data archive (issue 13). */
+    private static String names() {
+        StringBuilder sb = new StringBuilder();
+        for (Stage s : Stage.values()) {
+            if (s != Stage.KERBEROS) {
+                sb.append(sb.length() == 0 ? "" : ", ").append(s.name().toLowerCase(Locale.ROOT));
+            }
+        }
+        return sb.toString();
+    }
 
     @Override
     public Stage convert(String value) {
