@@ -697,7 +697,8 @@ public final class RdpConnection {
                 }
                 tCc = ts;
                 try {
-                    X224Tpdu reply = X224Tpdu.decode(f.duplicate());
+                    // decoded from a copy: a Data TPDU keeps its user data, and the frame is only valid during the call
+                    X224Tpdu reply = X224Tpdu.decode(io.netty.buffer.Unpooled.wrappedBuffer(ByteBufUtil.getBytes(f)));
                     serverReply = reply;
                     serverReplyHex = ByteBufUtil.hexDump(f);
                     if (reply instanceof ConnectionConfirm confirm) {
