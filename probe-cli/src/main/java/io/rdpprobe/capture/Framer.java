@@ -55,6 +55,24 @@ final class Framer {
         return dead ? Long.MAX_VALUE : skip;
     }
 
+    /**
+     * In-order bytes the stream did not deliver because {@link #skippable} covered them. Should they run past the
+     * skipped frame (only if bytes held out of order differ from those that later filled the hole before them),
+     * the rest is unknown to this framer and counts as a capture gap.
+     */
+    void skipCounted(long n, long ts) {
+        if (dead) {
+            return;
+        }
+        if (n <= skip) {
+            skip -= n;
+            return;
+        }
+        long over = n - skip;
+        skip = 0;
+        gap(over, ts);
+    }
+
     void stop() {
         dead = true;
         acc.release();
