@@ -124,7 +124,9 @@ public final class RdpConnection {
     long tFirstLate = -1;
     long tLastLate = -1;
     final long[] lateBy = new long[2];
-    String lastPdu;
+    /** The last PDU named ({@link #pdu}): its side and name, joined only when read ({@link #lastPdu()}). */
+    private Side lastPduSide;
+    private String lastPduWhat;
     // ---- RD Gateway (MS-TSGU over HTTPS): TLS first, then HTTP in the decrypted stream
     /** The client's first bytes were a TLS record (no X.224): a candidate RD Gateway connection (with decryption). */
     boolean tlsFirst;
@@ -303,7 +305,7 @@ public final class RdpConnection {
             closedBy = by;
             closeKind = kind;
             tClose = ts;
-            closeAfter = lastPdu;
+            closeAfter = lastPdu();
         }
     }
 
@@ -355,12 +357,18 @@ public final class RdpConnection {
 
     /** Names the PDU being decoded (time and size set by the framer's callback) and adds it to the ladder. */
     void pdu(Side side, String what) {
-        lastPdu = side.lower() + ": " + what;
+        lastPduSide = side;
+        lastPduWhat = what;
         if (ladder.size() < MAX_LADDER) {
             ladder.add(new LadderPdu(curTs, side, what, curSize));
         } else {
             ladderDropped++;
         }
+    }
+
+    /** The last PDU either side sent ("client: TLS application data (encrypted)"), or null before any. */
+    String lastPdu() {
+        return lastPduWhat == null ? null : lastPduSide.lower() + ": " + lastPduWhat;
     }
 
     /** As {@link #pdu}, with the size of a PDU recovered from decrypted data (not the record's). */

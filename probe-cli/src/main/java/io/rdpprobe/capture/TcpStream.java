@@ -126,8 +126,8 @@ public final class TcpStream {
             copied += StreamSink.COUNTED_HEADER;
             frame += fl;
         }
-        return new Held(len, null, at == null ? new int[0] : java.util.Arrays.copyOf(at, n),
-                piece == null ? new byte[0][] : java.util.Arrays.copyOf(piece, n));
+        return at == null ? new Held(len, null, NO_OFFSETS, NO_PIECES)
+                : new Held(len, null, java.util.Arrays.copyOf(at, n), java.util.Arrays.copyOf(piece, n));
     }
 
     private boolean overlapsHeld(long abs, long end) {
@@ -237,6 +237,9 @@ public final class TcpStream {
 
     /** One held segment: {@code bytes}, or null and the pieces the sink reads ({@code piece[i]} at offset {@code at[i]}). */
     private record Held(int length, byte[] bytes, int[] at, byte[][] piece) {}
+
+    private static final int[] NO_OFFSETS = {};
+    private static final byte[][] NO_PIECES = {};
 
     public long delivered() { return delivered; }
     public long lost() { return lost; }
