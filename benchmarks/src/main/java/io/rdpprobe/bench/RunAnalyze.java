@@ -11,7 +11,8 @@ import java.nio.file.Path;
 /**
  * Times {@code analyze} over one file, outside JMH (for the 1 GB run with -Xmx256m):
  * {@code java -Xmx256m -cp benchmarks.jar io.rdpprobe.bench.RunAnalyze FILE}. Prints MB/s, connections,
- * the largest number of connections open at once, and the peak heap used.
+ * the largest number of connections open at once, the peak heap used and the bytes the analysing thread allocated
+ * (per packet). {@code FILE --repeat N} analyses it N times in one JVM (for a profiler: more samples), printing each.
  */
 public final class RunAnalyze {
     private RunAnalyze() {}
@@ -28,7 +29,16 @@ public final class RunAnalyze {
             System.out.printf("rdp-probe analyze --json: exit %d, %.2f s, %.1f MB/s%n", code, secs, Files.size(f) / 1e6 / secs);
             return;
         }
+        int repeat = args.length > 2 && args[1].equals("--repeat") ? Integer.parseInt(args[2]) : 1;
+        for (int i = 0; i < repeat; i++) {
+            once(f);
+        }
+    }
+
+    private static void once(Path f) throws IOException {
         long size = Files.size(f);
+        com.sun.management.ThreadMXBean am = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long alloc0 = am.getCurrentThreadAllocatedBytes();
         long[] n = new long[3];
         java.lang.management.ThreadMXBean tm = ManagementFactory.getThreadMXBean();
         long cpu0 = tm.getCurrentThreadCpuTime();
@@ -39,6 +49,7 @@ public final class RunAnalyze {
         }, null);
         double secs = (System.nanoTime() - t0) / 1e9;
         double cpu = (tm.getCurrentThreadCpuTime() - cpu0) / 1e9;
+        long alloc = am.getCurrentThreadAllocatedBytes() - alloc0;
         long peak = 0;
         for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
             if (p.getType() == MemoryType.HEAP) peak += p.getPeakUsage().getUsed();
@@ -48,5 +59,6 @@ public final class RunAnalyze {
         System.out.printf("analyze: %.2f s, %.1f MB/s, %.0f connections/s, peak heap %.1f MB (max %d MB)%n", secs,
                 size / 1e6 / secs, n[0] / secs, peak / 1e6, Runtime.getRuntime().maxMemory() / (1024 * 1024));
         System.out.printf("analyze thread CPU: %.2f s, %.1f MB per CPU-second (the machine may be shared)%n", cpu, size / 1e6 / cpu);
+        System.out.printf("analyze thread allocated: %.1f MB, %.0f bytes per packet%n", alloc / 1e6, alloc / (double) s.packets());
     }
 }

@@ -34,6 +34,11 @@ public final class PacketDecoder {
     }
 
     private final Stats stats = new Stats();
+    /**
+     * Endpoints seen recently, direct-mapped by address and port: a packet of a known endpoint reuses its (immutable)
+     * Endpoint instead of copying the address and allocating one (two per packet otherwise).
+     */
+    private final Endpoint[] endpoints = new Endpoint[1024];
 
     /**
      * What {@link #decode} returns, in a parallel analysis, for a TCP segment or UDP datagram of another shard: its
@@ -152,7 +157,7 @@ public final class PacketDecoder {
             return null;
         }
         int proto = d[off + 9] & 0xFF;
-        return transport(p, d, off + ihl, end, proto, off + 12, 4);
+        return transport(p, d, off + ihl, end, proto, off + 12, off + 16, 4);
     }
 
     private DecodedPacket ipv6(RawPacket p, byte[] d, int off, int n) {
@@ -186,7 +191,7 @@ public final class PacketDecoder {
                     p2 += len;
                 }
                 default -> {
-                    return transport(p, d, p2, end, next, off + 8, 16);
+                    return transport(p, d, p2, end, next, off + 8, off + 24, 16);
                 }
             }
         }
@@ -194,36 +199,47 @@ public final class PacketDecoder {
         return null;
     }
 
-    /** @param addr the source address's offset in {@code d}, the destination's follows it; {@code len} 4 or 16 */
-    private DecodedPacket transport(RawPacket p, byte[] d, int off, int end, int proto, int addr, int len) {
+    /** The endpoint of the address at {@code d[at..at+len)} and {@code port}: a cached one when it is the same. */
+    private Endpoint endpoint(byte[] d, int at, int len, int port) {
+        int h = port;
+        for (int i = at; i < at + len; i++) {
+            h = h * 31 + d[i];
+        }
+        int slot = (h ^ (h >>> 10) ^ (h >>> 20)) & (endpoints.length - 1);
+        Endpoint e = endpoints[slot];
+        if (e != null && e.port() == port && java.util.Arrays.equals(e.raw(), 0, e.raw().length, d, at, at + len)) {
+            return e;
+        }
+        e = new Endpoint(java.util.Arrays.copyOfRange(d, at, at + len), port);
+        endpoints[slot] = e;
+        return e;
+    }
+
+    private DecodedPacket transport(RawPacket p, byte[] d, int off, int end, int proto, int srcAt, int dstAt, int addrLen) {
         if (proto == 6) {
             if (end < off + 20) return skipTruncated();
             int dataOff = ((d[off + 12] & 0xF0) >> 4) * 4;
             if (dataOff < 20 || end < off + dataOff) return skipTruncated();
             stats.tcp++;
-            if (shards > 1 && shardOf(d, addr, addr + len, len, shards) != shard) {
+            if (shards > 1 && shardOf(d, srcAt, dstAt, addrLen, shards) != shard) {
                 return OTHER_SHARD_TCP;
             }
-            byte[] src = java.util.Arrays.copyOfRange(d, addr, addr + len);
-            byte[] dst = java.util.Arrays.copyOfRange(d, addr + len, addr + 2 * len);
             long seq = u32(d, off + 4);
             long ack = u32(d, off + 8);
             int flags = d[off + 13] & 0xFF;
-            return new DecodedPacket(p.timestampNanos(), new Endpoint(src, u16(d, off)), new Endpoint(dst, u16(d, off + 2)),
-                    6, seq, ack, flags, d, off + dataOff, end - off - dataOff);
+            return new DecodedPacket(p.timestampNanos(), endpoint(d, srcAt, addrLen, u16(d, off)),
+                    endpoint(d, dstAt, addrLen, u16(d, off + 2)), 6, seq, ack, flags, d, off + dataOff, end - off - dataOff);
         }
         if (proto == 17) {
             if (end < off + 8) return skipTruncated();
             int ulen = u16(d, off + 4);
             int pe = ulen >= 8 ? Math.min(end, off + ulen) : end;
             stats.udp++;
-            if (shards > 1 && shardOf(d, addr, addr + len, len, shards) != shard) {
+            if (shards > 1 && shardOf(d, srcAt, dstAt, addrLen, shards) != shard) {
                 return OTHER_SHARD_UDP;
             }
-            byte[] src = java.util.Arrays.copyOfRange(d, addr, addr + len);
-            byte[] dst = java.util.Arrays.copyOfRange(d, addr + len, addr + 2 * len);
-            return new DecodedPacket(p.timestampNanos(), new Endpoint(src, u16(d, off)), new Endpoint(dst, u16(d, off + 2)),
-                    17, 0, 0, 0, d, off + 8, pe - off - 8);
+            return new DecodedPacket(p.timestampNanos(), endpoint(d, srcAt, addrLen, u16(d, off)),
+                    endpoint(d, dstAt, addrLen, u16(d, off + 2)), 17, 0, 0, 0, d, off + 8, pe - off - 8);
         }
         stats.otherProtocol++;
         return null;

@@ -126,7 +126,9 @@ public final class RdpConnection {
     long tFirstLate = -1;
     long tLastLate = -1;
     final long[] lateBy = new long[2];
-    String lastPdu;
+    /** The last PDU named ({@link #pdu}): its side and name, joined only when read ({@link #lastPdu()}). */
+    private Side lastPduSide;
+    private String lastPduWhat;
     // ---- RD Gateway (MS-TSGU over HTTPS): TLS first, then HTTP in the decrypted stream
     /** The client's first bytes were a TLS record (no X.224): a candidate RD Gateway connection (with decryption). */
     boolean tlsFirst;
@@ -199,18 +201,8 @@ public final class RdpConnection {
             @Override public void client(byte[] d, int o, int l, long t) { clientFramer.feed(d, o, l, t); }
             @Override public void server(byte[] d, int o, int l, long t) { serverFramer.feed(d, o, l, t); }
         }) : null;
-        this.c2s = new TcpStream(new StreamSink() {
-            @Override public void onData(byte[] d, int o, int l, long t) {
-                if (proxy != null && !proxy.decided()) proxy.client(d, o, l, t); else clientFramer.feed(d, o, l, t);
-            }
-            @Override public void onGap(long n, long t) { gap(Side.CLIENT, n, t); }
-        });
-        this.s2c = new TcpStream(new StreamSink() {
-            @Override public void onData(byte[] d, int o, int l, long t) {
-                if (proxy != null && !proxy.decided()) proxy.server(d, o, l, t); else serverFramer.feed(d, o, l, t);
-            }
-            @Override public void onGap(long n, long t) { gap(Side.SERVER, n, t); }
-        });
+        this.c2s = new TcpStream(new DirectionSink(Side.CLIENT));
+        this.s2c = new TcpStream(new DirectionSink(Side.SERVER));
         if (server.port() == 3389) {
             rdpLikely = true;
         }
@@ -315,7 +307,7 @@ public final class RdpConnection {
             closedBy = by;
             closeKind = kind;
             tClose = ts;
-            closeAfter = lastPdu;
+            closeAfter = lastPdu();
         }
     }
 
@@ -367,12 +359,18 @@ public final class RdpConnection {
 
     /** Names the PDU being decoded (time and size set by the framer's callback) and adds it to the ladder. */
     void pdu(Side side, String what) {
-        lastPdu = side.lower() + ": " + what;
+        lastPduSide = side;
+        lastPduWhat = what;
         if (ladder.size() < MAX_LADDER) {
             ladder.add(new LadderPdu(curTs, side, what, curSize));
         } else {
             ladderDropped++;
         }
+    }
+
+    /** The last PDU either side sent ("client: TLS application data (encrypted)"), or null before any. */
+    String lastPdu() {
+        return lastPduWhat == null ? null : lastPduSide.lower() + ": " + lastPduWhat;
     }
 
     /** As {@link #pdu}, with the size of a PDU recovered from decrypted data (not the record's). */
@@ -498,6 +496,73 @@ public final class RdpConnection {
      */
     void decryptedHandshake(Side side, ByteBuf data, long ts) {
         handlers[side.ordinal()].handshakeBytes(data, ts);
+    }
+
+    /**
+     * Whether, from here on, a TLS application data record from {@code side} only counts: nothing reads its bytes,
+     * so its 5-byte header is all the report needs of it (its type, length, time and order: the record counts, the
+     * ladder, the CredSSP flights). That holds on the plain path (no decryption: then no RD Gateway tunnel either)
+     * once the first PDU checks are behind (the client's first PDU read; the server's, since {@link #tls} needs its
+     * reply); {@link DirectionHandler#wants} then skips such a record. Other records (handshake, alerts, CCS, TPKT)
+     * are still read whole.
+     */
+    boolean recordsOnly(Side side) {
+        return decryption == null && !tlsFirst && !tunnelled && tls
+                && (side == Side.SERVER ? serverReply != null : cr != null || crError != null);
+    }
+
+    /** One direction's reassembled bytes: the proxy preamble while undecided, then the framer. */
+    private final class DirectionSink implements StreamSink {
+        private final Side side;
+
+        DirectionSink(Side side) {
+            this.side = side;
+        }
+
+        private Framer framer() {
+            return side == Side.CLIENT ? clientFramer : serverFramer;
+        }
+
+        private boolean toProxy() {
+            return proxy != null && !proxy.decided();
+        }
+
+        @Override
+        public void onData(byte[] d, int o, int l, long t) {
+            if (toProxy()) {
+                if (side == Side.CLIENT) proxy.client(d, o, l, t); else proxy.server(d, o, l, t);
+            } else {
+                framer().feed(d, o, l, t);
+            }
+        }
+
+        @Override
+        public void onGap(long n, long t) {
+            gap(side, n, t);
+        }
+
+        @Override
+        public long skippable() {
+            return toProxy() ? 0 : framer().skippable();
+        }
+
+        @Override
+        public int countedFrame(byte[] d, int o, int l) {
+            if (!recordsOnly(side) || l < COUNTED_HEADER || d[o] != TlsRecordHeader.APPLICATION_DATA || d[o + 1] != 3) {
+                return -1;
+            }
+            try {
+                int fl = io.rdpprobe.protocol.tpkt.FrameProbe.frameLength(io.netty.buffer.Unpooled.wrappedBuffer(d, o, COUNTED_HEADER));
+                return fl >= COUNTED_HEADER ? fl : -1;
+            } catch (DecodeException e) {
+                return -1;
+            }
+        }
+
+        @Override
+        public void onSkipped(long n, long t) {
+            framer().skipCounted(n, t);
+        }
     }
 
     private final class DirectionHandler implements Framer.Handler {
@@ -699,7 +764,8 @@ public final class RdpConnection {
                 }
                 tCc = ts;
                 try {
-                    X224Tpdu reply = X224Tpdu.decode(f.duplicate());
+                    // decoded from a copy: a Data TPDU keeps its user data, and the frame is only valid during the call
+                    X224Tpdu reply = X224Tpdu.decode(io.netty.buffer.Unpooled.wrappedBuffer(ByteBufUtil.getBytes(f)));
                     serverReply = reply;
                     serverReplyHex = ByteBufUtil.hexDump(f);
                     if (reply instanceof ConnectionConfirm confirm) {

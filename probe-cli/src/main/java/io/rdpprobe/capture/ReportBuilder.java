@@ -960,7 +960,8 @@ final class ReportBuilder {
         } else {
             m.put("close", "still open when the capture ends");
         }
-        if (c.lastPdu != null) m.put("lastPdu", c.lastPdu);
+        String lastPdu = c.lastPdu();
+        if (lastPdu != null) m.put("lastPdu", lastPdu);
         if (c.decryption != null && c.tls) m.put("tlsDecryption", decryptionFacts());
         if (c.gateway != null) {
             Map<String, Object> gw = new LinkedHashMap<>(c.gateway.facts());
