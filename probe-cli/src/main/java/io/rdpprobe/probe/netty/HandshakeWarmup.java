@@ -45,7 +45,7 @@ final class HandshakeWarmup {
         // two threads: the anchors are needed right after the server's flight, the warm-up before the ClientHello;
         // after one the other would be late on a fast server (the main thread and the event loop are both waiting)
         daemon("rdp-probe-trust-anchors", () -> TrustSettings.jdkAnchors().size());
-        daemon("rdp-probe-warmup", () -> {
+        daemon("rdp-probe-tls-warmup", () -> {
             clientHello(tlsVersions);
             if (ntlm) {
                 ntlm();
