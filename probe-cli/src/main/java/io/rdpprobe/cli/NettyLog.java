@@ -8,8 +8,8 @@ import java.io.PrintStream;
 
 /**
  * Netty's log, for the command line: INFO and above (what java.util.logging's default console handler showed)
- * on standard error, one line each with the logger's name, plus the stack trace of a throwable; DEBUG and TRACE
- * too with {@code -Drdpprobe.debug=true}.
+ * on standard error, one line each with the logger's name, plus a throwable's one-line text; DEBUG and TRACE,
+ * and the throwable's stack trace, with {@code -Drdpprobe.debug=true}.
  *
  * <p>Start-up (issue 13): Netty's own choice finds this jar's SLF4J NOP binding, refuses it and falls back to
  * java.util.logging, whose {@code LogManager} reads its configuration and sets up handlers on the first Netty
@@ -70,8 +70,11 @@ final class NettyLog extends InternalLoggerFactory {
             }
             synchronized (err) {
                 err.println("rdp-probe: netty " + level + " " + name() + ": " + format(format, args));
-                if (cause != null) {
+                if (cause != null && debug) {
                     cause.printStackTrace(err);
+                } else if (cause != null) {
+                    // the exception in one line, no stack trace (the project's promise); -Drdpprobe.debug=true shows it
+                    err.println("  cause: " + cause);
                 }
                 err.flush();
             }

@@ -50,8 +50,12 @@ class NettyLogTest {
         InternalLogger log = logger(false);
         log.warn("channel {} failed", "c1", new IllegalStateException("boom"));
         log.warn("plain", new IllegalArgumentException("bad"));
-        assertThat(err()).contains("channel c1 failed").contains("java.lang.IllegalStateException: boom")
-                .contains("plain").contains("java.lang.IllegalArgumentException: bad");
+        assertThat(err()).contains("channel c1 failed").contains("  cause: java.lang.IllegalStateException: boom")
+                .contains("plain").contains("  cause: java.lang.IllegalArgumentException: bad")
+                .doesNotContain("\tat "); // no stack trace without -Drdpprobe.debug=true
+        bytes.reset();
+        logger(true).warn("plain", new IllegalArgumentException("bad"));
+        assertThat(err()).contains("java.lang.IllegalArgumentException: bad").contains("\tat ");
     }
 
     @Test
