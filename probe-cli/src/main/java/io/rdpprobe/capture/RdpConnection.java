@@ -767,7 +767,7 @@ public final class RdpConnection {
                     // decoded from a copy: a Data TPDU keeps its user data, and the frame is only valid during the call
                     X224Tpdu reply = X224Tpdu.decode(io.netty.buffer.Unpooled.wrappedBuffer(ByteBufUtil.getBytes(f)));
                     serverReply = reply;
-                    serverReplyHex = ByteBufUtil.hexDump(f);
+                    serverReplyHex = io.rdpprobe.protocol.codec.Wire.hex(f); // as the live probe writes it
                     if (reply instanceof ConnectionConfirm confirm) {
                         cc = confirm;
                         rdpLikely = true;

@@ -154,11 +154,7 @@ public final class Wire {
 
     /** Hex of a byte array, lower case, no separators. */
     public static String hex(byte[] b) {
-        StringBuilder sb = new StringBuilder(b.length * 2);
-        for (byte x : b) {
-            sb.append(Character.forDigit((x >> 4) & 0xF, 16)).append(Character.forDigit(x & 0xF, 16));
-        }
-        return sb.toString();
+        return hex(io.netty.buffer.Unpooled.wrappedBuffer(b));
     }
 
     /**
