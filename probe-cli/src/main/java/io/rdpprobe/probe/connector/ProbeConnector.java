@@ -18,8 +18,6 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The sans-IO probe. It knows which stage the connection is in, what to send next and what each reply
@@ -40,7 +38,13 @@ import org.slf4j.LoggerFactory;
  * </pre>
  */
 public final class ProbeConnector {
-    private static final Logger LOG = LoggerFactory.getLogger(ProbeConnector.class);
+    /**
+     * Stage transitions at DEBUG, through Netty's logging facade (the CLI prints it with -Drdpprobe.debug=true).
+     * Not SLF4J: its first logger searches the class path for bindings, which opened and indexed the whole jar in
+     * every closed-port probe (issue 13), and the jar's binding is SLF4J's no-op one.
+     */
+    private static final io.netty.util.internal.logging.InternalLogger LOG =
+            io.netty.util.internal.logging.InternalLoggerFactory.getInstance(ProbeConnector.class);
     /** For events the driver does not time (DNS, TCP): logged, not written to the transcript. */
     private static final long UNTIMED = Long.MIN_VALUE;
 
@@ -119,8 +123,10 @@ public final class ProbeConnector {
             arrivals = Arrivals.NONE;
         }
         if (from != state && (from.stage() != state.stage() || from.getClass() != state.getClass())) {
-            LOG.debug("{} --> {} ({} --> {})", from.stage(), state.stage(), from.getClass().getSimpleName(),
-                    state.getClass().getSimpleName());
+            if (LOG.isDebugEnabled()) {
+                LOG.debug("{} --> {} ({} --> {})", from.stage(), state.stage(), from.getClass().getSimpleName(),
+                        state.getClass().getSimpleName());
+            }
             if (transcript != null && nowNanos != UNTIMED && from.stage() != state.stage()) {
                 transcript.event(nowNanos, state.stage().name(), from.stage() + " --> " + state.stage());
             }
