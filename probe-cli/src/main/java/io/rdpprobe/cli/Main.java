@@ -66,7 +66,38 @@ public final class Main implements Runnable {
         if (System.getProperty("org.bouncycastle.rsa.max_mr_tests") == null) {
             System.setProperty("org.bouncycastle.rsa.max_mr_tests", "0");
         }
+        if (System.getProperty("picocli.disable.closures") == null) {
+            // picocli's default factory otherwise looks for groovy.lang.Closure at its first use: a class path search
+            // that fails with an exception (and opens the 14,000-entry jar) in every run; nothing here is Groovy
+            System.setProperty("picocli.disable.closures", "true");
+        }
+        if (System.getProperty("java.nio.channels.spi.SelectorProvider") == null && LINUX_SELECTOR_PROVIDER != null) {
+            // Netty's epoll classes open a java.nio Selector first; without this property the JDK looks for a
+            // provider with a ServiceLoader over the class path, which opens and indexes the whole jar (its 14,000
+            // entries: several ms of a closed-port probe, profile of issue 13) to find none and use its default,
+            // the same class named here
+            System.setProperty("java.nio.channels.spi.SelectorProvider", LINUX_SELECTOR_PROVIDER);
+        }
         io.netty.util.internal.logging.InternalLoggerFactory.setDefaultFactory(NettyLog.INSTANCE);
+    }
+
+    /**
+     * The JDK's own default selector provider on Linux, when this JDK has it (OpenJDK's since JDK 7); null elsewhere,
+     * where the JDK keeps choosing as it always does. Named rather than looked up, because the lookup is the cost.
+     */
+    static final String LINUX_SELECTOR_PROVIDER = linuxSelectorProvider();
+
+    private static String linuxSelectorProvider() {
+        String name = "sun.nio.ch.EPollSelectorProvider";
+        if (!System.getProperty("os.name", "").startsWith("Linux")) {
+            return null;
+        }
+        try {
+            Class.forName(name, false, null); // java.base's own class, by the boot loader: no class path search
+            return name;
+        } catch (ClassNotFoundException | LinkageError e) {
+            return null;
+        }
     }
 
     /** Runs the CLI and returns the exit code (tests call this). */
