@@ -32,13 +32,18 @@ public final class CaptureAnalyzer {
 
     private final Consumer<AnalyzedConnection> sink;
     private final PacketDecoder decoder = new PacketDecoder();
-    private final Map<FlowKey, RdpConnection> tcp = new HashMap<>();
+    /** The flyweight every packet is decoded into. */
+    private final PacketView view = new PacketView(decoder);
+    /** The open TCP connections, looked up from the packet itself (no key object per packet). */
+    private final FlowTable tcp = new FlowTable();
     /**
      * Connections ended by a RST or both FINs, held (in close order) for {@link #CLOSED_GRACE_NANOS} of capture time
      * so that segments arriving after the close on the same 4-tuple without a new SYN are noted on them as late
      * segments rather than taken for a second connection; at most {@link #MAX_CLOSED} are held.
      */
     private final java.util.LinkedHashMap<FlowKey, RdpConnection> closed = new java.util.LinkedHashMap<>();
+    /** The eldest of {@link #closed} (null: not known; see {@link #eldestClosed}), so that a packet needs no iterator. */
+    private RdpConnection eldestClosed;
     private final Map<FlowKey, RdpUdpFlow> udp = new HashMap<>();
     private long packets;
     private long now;
@@ -250,23 +255,22 @@ public final class CaptureAnalyzer {
         if (raw.timestampNanos() > now) {
             now = raw.timestampNanos();
         }
-        DecodedPacket p = decoder.decode(raw);
-        if (p != null) {
-            if (p == PacketDecoder.OTHER_SHARD_TCP || p == PacketDecoder.OTHER_SHARD_UDP) {
-                if (p == PacketDecoder.OTHER_SHARD_TCP) { // another shard's segment still ends held connections' grace
-                    phase = EXPIRY;
-                    expireClosed(raw.timestampNanos());
-                    counts(false);
-                }
-            } else {
-                if (p.protocol() == 6) {
-                    tcp(p);
-                } else {
-                    phase = PACKET;
-                    udp(p);
-                }
+        switch (decoder.decodeInto(raw, view)) {
+            case PacketView.OTHER_SHARD_TCP -> { // another shard's segment still ends held connections' grace
+                phase = EXPIRY;
+                expireClosed(raw.timestampNanos());
                 counts(false);
             }
+            case PacketView.TCP -> {
+                tcp(view);
+                counts(false);
+            }
+            case PacketView.UDP -> {
+                phase = PACKET;
+                udp(view);
+                counts(false);
+            }
+            default -> { } // nothing usable, or another shard's datagram
         }
         if (packets % SWEEP_EVERY == 0) {
             sweep();
@@ -285,10 +289,10 @@ public final class CaptureAnalyzer {
         }
     }
 
-    private void tcp(DecodedPacket p) {
-        FlowKey key = new FlowKey(p.src(), p.dst(), 6);
-        RdpConnection c = tcp.get(key);
-        long ts = p.timestampNanos();
+    private void tcp(PacketView p) {
+        RdpConnection c = tcp.get(p);
+        boolean fromClient = c != null && tcp.fromClient();
+        long ts = p.timestampNanos;
         phase = EXPIRY;
         expireClosed(ts);
         if (tags != null) {
@@ -296,71 +300,72 @@ public final class CaptureAnalyzer {
             phase = PACKET;
         }
         if (c == null && !closed.isEmpty()) {
+            FlowKey key = new FlowKey(p.src(), p.dst(), 6);
             RdpConnection done = closed.get(key);
             if (done != null) {
                 if (!(p.syn() && !p.hasAck())) {
-                    done.lateSegment(p.src().equals(done.client) ? Side.CLIENT : Side.SERVER, p.payloadLength(), p.fin(), p.rst(), ts);
+                    done.lateSegment(p.srcIs(done.client) ? Side.CLIENT : Side.SERVER, p.payloadLength, p.fin(), p.rst(), ts);
                     return;
                 }
                 emitClosed(key, done); // a new SYN: a new connection on the same 4-tuple
             }
         }
         if (p.syn() && !p.hasAck()) {
-            if (c != null && (c.closedBy != null || c.c2s.delivered() > 0 || !p.src().equals(c.client))) {
-                close(key, c, ts);
+            if (c != null && (c.closedBy != null || c.c2s.delivered() > 0 || !fromClient)) {
+                close(c, ts);
                 c = null;
             }
             if (c == null) {
                 c = new RdpConnection(p.src(), p.dst(), ts, true, secrets);
                 c.gateways = gateways;
-                tcp.put(key, c);
+                tcp.put(c);
                 maxOpen = Math.max(maxOpen, tcp.size());
                 counts(true);
             }
-            c.c2s.onSyn(p.seq());
+            c.c2s.onSyn(p.seq);
             c.lastSeen = ts;
             c.comment(comment);
             return;
         }
         if (c == null) {
-            if (p.rst() && p.payloadLength() == 0) {
+            if (p.rst() && p.payloadLength == 0) {
                 return; // stray reset of a connection we never saw
             }
-            Endpoint client;
-            Endpoint server;
             if (p.syn()) { // SYN+ACK whose SYN is not in the capture
-                client = p.dst();
-                server = p.src();
-            } else if (p.dst().port() == 3389 || (p.src().port() != 3389 && p.src().port() > p.dst().port())) {
-                client = p.src();
-                server = p.dst();
+                c = new RdpConnection(p.dst(), p.src(), ts, false, secrets);
+                fromClient = false;
+            } else if (p.dstPort == 3389 || (p.srcPort != 3389 && p.srcPort > p.dstPort)) {
+                c = new RdpConnection(p.src(), p.dst(), ts, false, secrets);
+                fromClient = true;
             } else {
-                client = p.dst();
-                server = p.src();
+                c = new RdpConnection(p.dst(), p.src(), ts, false, secrets);
+                fromClient = false;
             }
-            c = new RdpConnection(client, server, ts, false, secrets);
+            if (c.client.equals(c.server)) {
+                fromClient = p.srcIs(c.client); // as the map's lookup by equality decided it
+            }
             c.gateways = gateways;
-            tcp.put(key, c);
+            tcp.put(c);
             maxOpen = Math.max(maxOpen, tcp.size());
             counts(true);
         }
         c.lastSeen = ts;
         c.comment(comment);
+        Side side = fromClient ? Side.CLIENT : Side.SERVER;
         if (c.notRdp && c.cr == null && c.cc == null) {
             if (p.rst() || p.fin()) {
-                c.closed(p.src().equals(c.client) ? Side.CLIENT : Side.SERVER, p.rst() ? "RST" : "FIN", ts);
+                c.closed(side, p.rst() ? "RST" : "FIN", ts);
                 if (p.rst() || c.finSeen[0] || c.finSeen[1]) {
-                    tcp.remove(key);
+                    tcp.remove(c);
                 }
-                c.finSeen[p.src().equals(c.client) ? 0 : 1] = true;
+                c.finSeen[side.ordinal()] = true;
             }
             return;
         }
-        Side side = p.src().equals(c.client) ? Side.CLIENT : Side.SERVER;
         if (p.syn()) { // SYN+ACK
             if (side == Side.SERVER) {
                 if (c.tSynAck < 0) c.tSynAck = ts;
-                c.s2c.onSyn(p.seq());
+                c.s2c.onSyn(p.seq);
             }
             return;
         }
@@ -370,45 +375,47 @@ public final class CaptureAnalyzer {
             }
             c.closed(side, "RST", ts);
             c.rstSeen = true;
-            close(key, c, ts);
+            close(c, ts);
             return;
         }
         TcpStream mine = side == Side.CLIENT ? c.c2s : c.s2c;
         TcpStream other = side == Side.CLIENT ? c.s2c : c.c2s;
         if (p.hasAck()) {
-            other.onPeerAck(p.ack(), ts);
+            other.onPeerAck(p.ack, ts);
         }
-        mine.onSegment(p.seq(), p.data(), p.payloadOffset(), p.payloadLength(), p.fin(), ts);
+        mine.onSegment(p.seq, p.data, p.payloadOffset, p.payloadLength, p.fin(), ts);
         if (p.fin()) {
             c.finSeen[side.ordinal()] = true;
             c.closed(side, "FIN", ts);
             if (c.finSeen[0] && c.finSeen[1]) {
-                close(key, c, ts);
+                close(c, ts);
             }
         }
     }
 
-    private void udp(DecodedPacket p) {
+    private void udp(PacketView p) {
         FlowKey key = new FlowKey(p.src(), p.dst(), 17);
         RdpUdpFlow f = udp.get(key);
         if (f == null) {
-            if (!RdpUdpFlow.isSyn(p.data(), p.payloadOffset(), p.payloadLength())) {
+            if (!RdpUdpFlow.isSyn(p.data, p.payloadOffset, p.payloadLength)) {
                 return;
             }
-            f = new RdpUdpFlow(p.src(), p.dst(), p.timestampNanos());
+            f = new RdpUdpFlow(p.src(), p.dst(), p.timestampNanos);
             udp.put(key, f);
         }
-        f.onDatagram(p.src().equals(f.client), p.data(), p.payloadOffset(), p.payloadLength(), p.timestampNanos());
+        f.onDatagram(p.src().equals(f.client), p.data, p.payloadOffset, p.payloadLength, p.timestampNanos);
     }
 
     /** A connection that ended (RST, both FINs, idle, end of capture, or a new SYN on its 4-tuple). */
-    private void close(FlowKey key, RdpConnection c, long ts) {
-        tcp.remove(key, c);
+    private void close(RdpConnection c, long ts) {
+        tcp.remove(c);
         c.finish(ts);
         if (c.closedBy != null && (c.rstSeen || (c.finSeen[0] && c.finSeen[1]))) {
             // held for late segments; reported when the grace period ends
+            FlowKey key = new FlowKey(c.client, c.server, 6);
             closed.remove(key);
             closed.put(key, c);
+            eldestClosed = null;
             c.tClosedOut = ts;
             c.closeIndex = packets;
             counts(false);
@@ -423,16 +430,25 @@ public final class CaptureAnalyzer {
 
     private void emitClosed(FlowKey key, RdpConnection c) {
         closed.remove(key);
+        eldestClosed = null;
         emit(c);
     }
 
+    /** The eldest held closed connection, or null when none is held; kept until {@link #closed} changes. */
+    private RdpConnection eldestClosed() {
+        if (eldestClosed == null && !closed.isEmpty()) {
+            eldestClosed = closed.values().iterator().next();
+        }
+        return eldestClosed;
+    }
+
     private void expireClosed(long ts) {
-        while (!closed.isEmpty()) {
-            Map.Entry<FlowKey, RdpConnection> eldest = closed.entrySet().iterator().next();
-            if (ts - eldest.getValue().tClosedOut <= CLOSED_GRACE_NANOS) {
+        RdpConnection eldest;
+        while ((eldest = eldestClosed()) != null) {
+            if (ts - eldest.tClosedOut <= CLOSED_GRACE_NANOS) {
                 return;
             }
-            emitClosed(eldest.getKey(), eldest.getValue());
+            emitClosed(new FlowKey(eldest.client, eldest.server, 6), eldest);
         }
     }
 
@@ -464,17 +480,15 @@ public final class CaptureAnalyzer {
         }
         counts(false);
         phase = IDLE;
-        Iterator<Map.Entry<FlowKey, RdpConnection>> it = tcp.entrySet().iterator();
-        List<Map.Entry<FlowKey, RdpConnection>> idle = new ArrayList<>();
-        while (it.hasNext()) {
-            Map.Entry<FlowKey, RdpConnection> e = it.next();
-            if (now - e.getValue().lastSeen > IDLE_NANOS) {
-                idle.add(e);
+        List<RdpConnection> idle = new ArrayList<>();
+        for (RdpConnection c : tcp.values()) {
+            if (now - c.lastSeen > IDLE_NANOS) {
+                idle.add(c);
             }
         }
-        idle.sort((x, y) -> BY_FIRST_SEEN.compare(x.getValue(), y.getValue()));
-        for (Map.Entry<FlowKey, RdpConnection> e : idle) {
-            close(e.getKey(), e.getValue(), now);
+        idle.sort(BY_FIRST_SEEN);
+        for (RdpConnection c : idle) {
+            close(c, now);
         }
         phase = AFTER_SWEEP;
         counts(false);
@@ -488,6 +502,7 @@ public final class CaptureAnalyzer {
         phase = FINISH_TCP;
         List<RdpConnection> last = new ArrayList<>(closed.values());
         closed.clear();
+        eldestClosed = null;
         for (RdpConnection c : tcp.values()) {
             c.finish(now);
             last.add(c);

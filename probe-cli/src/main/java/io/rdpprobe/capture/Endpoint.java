@@ -7,11 +7,14 @@ public final class Endpoint {
     private final byte[] address;
     private final int port;
     private final int hash;
+    /** An IPv4 address as one big-endian int (0 for IPv6): compared with a packet's without a loop ({@link PacketView}). */
+    final int ip4;
 
     public Endpoint(byte[] address, int port) {
         this.address = address;
         this.port = port;
         this.hash = Arrays.hashCode(address) * 31 + port;
+        this.ip4 = address.length == 4 ? PacketView.ip4(address, 0) : 0;
     }
 
     public byte[] address() {

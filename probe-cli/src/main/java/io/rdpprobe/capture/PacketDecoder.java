@@ -78,8 +78,29 @@ public final class PacketDecoder {
         return stats;
     }
 
-    /** The TCP/UDP content of the frame, or null if it has none usable. */
+    /** The view {@link #decode} fills in before it makes the record. */
+    private PacketView scratch;
+
+    /** The TCP/UDP content of the frame, or null if it has none usable ({@link #decodeInto} and a record of it). */
     public DecodedPacket decode(RawPacket p) {
+        if (scratch == null) {
+            scratch = new PacketView(this);
+        }
+        return switch (decodeInto(p, scratch)) {
+            case PacketView.TCP, PacketView.UDP -> scratch.toRecord();
+            case PacketView.OTHER_SHARD_TCP -> OTHER_SHARD_TCP;
+            case PacketView.OTHER_SHARD_UDP -> OTHER_SHARD_UDP;
+            default -> null;
+        };
+    }
+
+    /**
+     * Decodes the frame into {@code v} (reused from packet to packet: nothing is allocated for a packet whose
+     * endpoints are not asked for) and says what it is: {@link PacketView#TCP}, {@link PacketView#UDP}, another
+     * shard's ({@link PacketView#OTHER_SHARD_TCP}, {@link PacketView#OTHER_SHARD_UDP}: only counted), or
+     * {@link PacketView#NONE} (skipped and counted in {@link Stats}).
+     */
+    int decodeInto(RawPacket p, PacketView v) {
         stats.frames++;
         byte[] d = p.buffer();
         int b = p.offset();
@@ -109,8 +130,8 @@ public final class PacketDecoder {
             }
             case LINKTYPE_RAW, LINKTYPE_RAW_OPENBSD, LINKTYPE_IPV4, LINKTYPE_IPV6 -> {
                 if (n < b + 1) return skipTruncated();
-                int v = (d[b] & 0xF0) >> 4;
-                etherType = v == 4 ? 0x0800 : v == 6 ? 0x86DD : -1;
+                int ver = (d[b] & 0xF0) >> 4;
+                etherType = ver == 4 ? 0x0800 : ver == 6 ? 0x86DD : -1;
                 off = b;
             }
             case LINKTYPE_NULL, LINKTYPE_LOOP -> {
@@ -126,25 +147,25 @@ public final class PacketDecoder {
                 if (stats.unsupportedLinkTypes.size() < 16 || stats.unsupportedLinkTypes.containsKey(p.linkType())) {
                     stats.unsupportedLinkTypes.merge(p.linkType(), 1L, Long::sum);
                 }
-                return null;
+                return PacketView.NONE;
             }
         }
         if (etherType == 0x0800) {
-            return ipv4(p, d, off, n);
+            return ipv4(p, v, d, off, n);
         }
         if (etherType == 0x86DD) {
-            return ipv6(p, d, off, n);
+            return ipv6(p, v, d, off, n);
         }
         stats.notIp++;
-        return null;
+        return PacketView.NONE;
     }
 
-    private DecodedPacket skipTruncated() {
+    private int skipTruncated() {
         stats.truncated++;
-        return null;
+        return PacketView.NONE;
     }
 
-    private DecodedPacket ipv4(RawPacket p, byte[] d, int off, int n) {
+    private int ipv4(RawPacket p, PacketView v, byte[] d, int off, int n) {
         if (n < off + 20 || (d[off] & 0xF0) != 0x40) return skipTruncated();
         int ihl = (d[off] & 0x0F) * 4;
         if (ihl < 20 || n < off + ihl) return skipTruncated();
@@ -154,13 +175,13 @@ public final class PacketDecoder {
         int fragField = u16(d, off + 6);
         if ((fragField & 0x3FFF) != 0) { // MF set or offset != 0
             stats.ipFragments++;
-            return null;
+            return PacketView.NONE;
         }
         int proto = d[off + 9] & 0xFF;
-        return transport(p, d, off + ihl, end, proto, off + 12, off + 16, 4);
+        return transport(p, v, d, off + ihl, end, proto, off + 12, off + 16, 4);
     }
 
-    private DecodedPacket ipv6(RawPacket p, byte[] d, int off, int n) {
+    private int ipv6(RawPacket p, PacketView v, byte[] d, int off, int n) {
         if (n < off + 40 || (d[off] & 0xF0) != 0x60) return skipTruncated();
         int payloadLen = u16(d, off + 4);
         int end = payloadLen == 0 ? n : Math.min(n, off + 40 + payloadLen);
@@ -179,7 +200,7 @@ public final class PacketDecoder {
                     int fo = u16(d, p2 + 2);
                     if ((fo & 0xFFF9) != 0) { // offset != 0 or M flag
                         stats.ipFragments++;
-                        return null;
+                        return PacketView.NONE;
                     }
                     next = d[p2] & 0xFF;
                     p2 += 8;
@@ -191,20 +212,19 @@ public final class PacketDecoder {
                     p2 += len;
                 }
                 default -> {
-                    return transport(p, d, p2, end, next, off + 8, off + 24, 16);
+                    return transport(p, v, d, p2, end, next, off + 8, off + 24, 16);
                 }
             }
         }
         stats.otherProtocol++;
-        return null;
+        return PacketView.NONE;
     }
 
-    /** The endpoint of the address at {@code d[at..at+len)} and {@code port}: a cached one when it is the same. */
-    private Endpoint endpoint(byte[] d, int at, int len, int port) {
-        int h = port;
-        for (int i = at; i < at + len; i++) {
-            h = h * 31 + d[i];
-        }
+    /**
+     * The endpoint of the address at {@code d[at..at+len)} and {@code port} ({@code h}: its
+     * {@link PacketView#endpointHash}): a cached one when it is the same.
+     */
+    Endpoint endpoint(byte[] d, int at, int len, int port, int h) {
         int slot = (h ^ (h >>> 10) ^ (h >>> 20)) & (endpoints.length - 1);
         Endpoint e = endpoints[slot];
         if (e != null && e.port() == port && java.util.Arrays.equals(e.raw(), 0, e.raw().length, d, at, at + len)) {
@@ -215,20 +235,22 @@ public final class PacketDecoder {
         return e;
     }
 
-    private DecodedPacket transport(RawPacket p, byte[] d, int off, int end, int proto, int srcAt, int dstAt, int addrLen) {
+    private int transport(RawPacket p, PacketView v, byte[] d, int off, int end, int proto, int srcAt, int dstAt, int addrLen) {
         if (proto == 6) {
             if (end < off + 20) return skipTruncated();
             int dataOff = ((d[off + 12] & 0xF0) >> 4) * 4;
             if (dataOff < 20 || end < off + dataOff) return skipTruncated();
             stats.tcp++;
             if (shards > 1 && shardOf(d, srcAt, dstAt, addrLen, shards) != shard) {
-                return OTHER_SHARD_TCP;
+                return PacketView.OTHER_SHARD_TCP;
             }
-            long seq = u32(d, off + 4);
-            long ack = u32(d, off + 8);
-            int flags = d[off + 13] & 0xFF;
-            return new DecodedPacket(p.timestampNanos(), endpoint(d, srcAt, addrLen, u16(d, off)),
-                    endpoint(d, dstAt, addrLen, u16(d, off + 2)), 6, seq, ack, flags, d, off + dataOff, end - off - dataOff);
+            fill(p, v, d, srcAt, dstAt, addrLen, u16(d, off), u16(d, off + 2), 6);
+            v.seq = u32(d, off + 4);
+            v.ack = u32(d, off + 8);
+            v.flags = d[off + 13] & 0xFF;
+            v.payloadOffset = off + dataOff;
+            v.payloadLength = end - off - dataOff;
+            return PacketView.TCP;
         }
         if (proto == 17) {
             if (end < off + 8) return skipTruncated();
@@ -236,13 +258,43 @@ public final class PacketDecoder {
             int pe = ulen >= 8 ? Math.min(end, off + ulen) : end;
             stats.udp++;
             if (shards > 1 && shardOf(d, srcAt, dstAt, addrLen, shards) != shard) {
-                return OTHER_SHARD_UDP;
+                return PacketView.OTHER_SHARD_UDP;
             }
-            return new DecodedPacket(p.timestampNanos(), endpoint(d, srcAt, addrLen, u16(d, off)),
-                    endpoint(d, dstAt, addrLen, u16(d, off + 2)), 17, 0, 0, 0, d, off + 8, pe - off - 8);
+            fill(p, v, d, srcAt, dstAt, addrLen, u16(d, off), u16(d, off + 2), 17);
+            v.seq = 0;
+            v.ack = 0;
+            v.flags = 0;
+            v.payloadOffset = off + 8;
+            v.payloadLength = pe - off - 8;
+            return PacketView.UDP;
         }
         stats.otherProtocol++;
-        return null;
+        return PacketView.NONE;
+    }
+
+    private static void fill(RawPacket p, PacketView v, byte[] d, int srcAt, int dstAt, int addrLen, int srcPort, int dstPort,
+                             int protocol) {
+        v.reset();
+        v.timestampNanos = p.timestampNanos();
+        v.protocol = protocol;
+        v.data = d;
+        v.srcAt = srcAt;
+        v.dstAt = dstAt;
+        v.addrLen = addrLen;
+        v.srcPort = srcPort;
+        v.dstPort = dstPort;
+        if (addrLen == 4) {
+            int a = PacketView.ip4(d, srcAt);
+            int b = PacketView.ip4(d, dstAt);
+            v.srcIp4 = a;
+            v.dstIp4 = b;
+            // PacketView.endpointHash of 4 bytes, unrolled
+            v.srcHash = (((srcPort * 31 + (byte) (a >>> 24)) * 31 + (byte) (a >>> 16)) * 31 + (byte) (a >>> 8)) * 31 + (byte) a;
+            v.dstHash = (((dstPort * 31 + (byte) (b >>> 24)) * 31 + (byte) (b >>> 16)) * 31 + (byte) (b >>> 8)) * 31 + (byte) b;
+        } else {
+            v.srcHash = PacketView.endpointHash(d, srcAt, addrLen, srcPort);
+            v.dstHash = PacketView.endpointHash(d, dstAt, addrLen, dstPort);
+        }
     }
 
     static int u16(byte[] d, int off) {
