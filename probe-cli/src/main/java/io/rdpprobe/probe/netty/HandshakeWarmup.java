@@ -20,7 +20,8 @@ import org.bouncycastle.tls.crypto.impl.bc.BcTlsCrypto;
  * answer the Connection Request. This class does that first-time work on a daemon thread from TCP connect on, so it
  * overlaps the wait for the server's reply: one throwaway ClientHello built in memory (no socket: BouncyCastle's
  * non-blocking mode writes it to a buffer that is dropped), NTLM's hashes over a constant that is no one's password
- * when CredSSP may follow; and, on a second thread, the JDK's trust anchors that the certificate check reads.
+ * when CredSSP may follow; and, on a second thread, the index of the JDK's trust anchors that the certificate check
+ * reads (TrustSettings.prepareJdkAnchors).
  *
  * <p>Nothing here touches the network, the user's credentials or any state a probe reads: the real handshake builds
  * its own objects, as before. A failure here is ignored (the real stage then pays the cost itself). The thread runs
@@ -44,7 +45,7 @@ final class HandshakeWarmup {
         }
         // two threads: the anchors are needed right after the server's flight, the warm-up before the ClientHello;
         // after one the other would be late on a fast server (the main thread and the event loop are both waiting)
-        daemon("rdp-probe-trust-anchors", () -> TrustSettings.jdkAnchors().size());
+        daemon("rdp-probe-trust-anchors", TrustSettings::prepareJdkAnchors);
         daemon("rdp-probe-tls-warmup", () -> {
             clientHello(tlsVersions);
             if (ntlm) {

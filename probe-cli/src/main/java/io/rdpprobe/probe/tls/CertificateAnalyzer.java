@@ -412,6 +412,19 @@ public final class CertificateAnalyzer {
     }
 
     static boolean chainsToAnchor(List<X509Certificate> chain, List<X509Certificate> anchors) {
+        List<X509Certificate> path;
+        try {
+            path = pathOf(chain);
+        } catch (RuntimeException e) {
+            path = null; // as before: the anchor comparison below, then false
+        }
+        // The JDK's anchors are read only when one may be the leaf or the path's issuer (issue 13): an anchor equal
+        // to the leaf has the leaf's subject, and PKIX needs an anchor whose subject is the last issuer.
+        if (path != null && anchors instanceof TrustSettings.WithJdkAnchors jdk
+                && !jdk.mayHaveSubject(chain.get(0).getSubjectX500Principal())
+                && !jdk.mayHaveSubject(path.get(path.size() - 1).getIssuerX500Principal())) {
+            return false;
+        }
         if (anchors.isEmpty()) {
             return false;
         }
@@ -421,14 +434,11 @@ public final class CertificateAnalyzer {
                 return true;
             }
         }
+        if (path == null) {
+            return false;
+        }
         try {
             Anchors known = anchorsOf(anchors);
-            List<X509Certificate> path = new ArrayList<>();
-            for (X509Certificate c : chain) {
-                if (!(isSelfSigned(c) && path.size() > 0)) {
-                    path.add(c);
-                }
-            }
             // PKIX needs the path's last certificate to be issued by an anchor, matched by name: when no anchor
             // has that subject, validation fails, so it is not run (the usual case: RDP's self-signed certificate)
             if (!known.subjects().contains(path.get(path.size() - 1).getIssuerX500Principal())) {
@@ -443,6 +453,17 @@ public final class CertificateAnalyzer {
         } catch (Exception e) {
             return false;
         }
+    }
+
+    /** The chain as PKIX validates it: every certificate but a self-signed one after the first. */
+    private static List<X509Certificate> pathOf(List<X509Certificate> chain) {
+        List<X509Certificate> path = new ArrayList<>();
+        for (X509Certificate c : chain) {
+            if (!(isSelfSigned(c) && path.size() > 0)) {
+                path.add(c);
+            }
+        }
+        return path;
     }
 
     private static Anchors anchorsOf(List<X509Certificate> anchors) {

@@ -30,14 +30,26 @@ public record TrustSettings(List<X509Certificate> anchors, Set<String> pinnedSha
     /**
      * The JDK's default trust anchors (cacerts), read when first looked at: reading them registers the JDK's
      * security providers and parses about 140 certificates (tens of milliseconds), which a probe that never
-     * reaches TLS (a closed port, a refused X.224) must not pay for. A probe that may reach TLS reads them on a
-     * daemon thread from TCP connect on (io.rdpprobe.probe.netty.HandshakeWarmup), overlapping the X.224 round trip.
+     * reaches TLS (a closed port, a refused X.224) must not pay for. Nor does one whose chain ends at a subject no
+     * anchor has (a self-signed certificate, a company CA): {@link WithJdkAnchors#mayHaveSubject} answers that from
+     * the store's subjects alone, which a probe that may reach TLS reads on a daemon thread from TCP connect on
+     * ({@link #prepareJdkAnchors}), overlapping the X.224 round trip.
      */
     public static List<X509Certificate> jdkAnchors() {
         return WithJdkAnchors.NONE_EXTRA;
     }
 
     /** The JDK's anchors (read when first looked at, see {@link #jdkAnchors}) followed by {@code extra}. */
+    /**
+     * What a probe that may reach TLS prepares on a daemon thread (io.rdpprobe.probe.netty.HandshakeWarmup): the
+     * index of the JDK store's subjects, or, when the store is not one that index reads, the anchors themselves.
+     */
+    public static void prepareJdkAnchors() {
+        if (WithJdkAnchors.JdkSubjects.SUBJECTS == null) {
+            WithJdkAnchors.NONE_EXTRA.size();
+        }
+    }
+
     public static List<X509Certificate> jdkAnchorsPlus(List<X509Certificate> extra) {
         return extra.isEmpty() ? WithJdkAnchors.NONE_EXTRA : new WithJdkAnchors(List.copyOf(extra));
     }
@@ -53,6 +65,34 @@ public record TrustSettings(List<X509Certificate> anchors, Set<String> pinnedSha
 
         private static final class Jdk {
             static final List<X509Certificate> ANCHORS = loadJdkAnchors();
+        }
+
+        /** The JDK store's subjects, read without its certificates; null when the store is not one it reads. */
+        private static final class JdkSubjects {
+            static final Set<javax.security.auth.x500.X500Principal> SUBJECTS = JdkStoreSubjects.read();
+        }
+
+        /**
+         * False when no anchor has {@code subject} as its subject: then no chain ends at one of them and the
+         * JDK's anchors need not be read. True when one has, or when the JDK store is not one {@link
+         * JdkStoreSubjects} reads (then this reads the anchors themselves).
+         */
+        boolean mayHaveSubject(javax.security.auth.x500.X500Principal subject) {
+            for (X509Certificate x : extra) {
+                if (x.getSubjectX500Principal().equals(subject)) {
+                    return true;
+                }
+            }
+            Set<javax.security.auth.x500.X500Principal> jdk = JdkSubjects.SUBJECTS;
+            if (jdk != null) {
+                return jdk.contains(subject);
+            }
+            for (X509Certificate x : Jdk.ANCHORS) {
+                if (x.getSubjectX500Principal().equals(subject)) {
+                    return true;
+                }
+            }
+            return false;
         }
 
         @Override
