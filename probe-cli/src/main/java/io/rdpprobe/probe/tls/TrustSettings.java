@@ -69,7 +69,7 @@ public record TrustSettings(List<X509Certificate> anchors, Set<String> pinnedSha
 
         /** The JDK store's subjects, read without its certificates; null when the store is not one it reads. */
         private static final class JdkSubjects {
-            static final Set<javax.security.auth.x500.X500Principal> SUBJECTS = JdkStoreSubjects.read();
+            static final List<javax.security.auth.x500.X500Principal> SUBJECTS = JdkStoreSubjects.read();
         }
 
         /**
@@ -83,9 +83,9 @@ public record TrustSettings(List<X509Certificate> anchors, Set<String> pinnedSha
                     return true;
                 }
             }
-            Set<javax.security.auth.x500.X500Principal> jdk = JdkSubjects.SUBJECTS;
+            List<javax.security.auth.x500.X500Principal> jdk = JdkSubjects.SUBJECTS;
             if (jdk != null) {
-                return jdk.contains(subject);
+                return JdkStoreSubjects.contains(jdk, subject);
             }
             for (X509Certificate x : Jdk.ANCHORS) {
                 if (x.getSubjectX500Principal().equals(subject)) {

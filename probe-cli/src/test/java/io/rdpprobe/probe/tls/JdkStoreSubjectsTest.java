@@ -42,7 +42,7 @@ class JdkStoreSubjectsTest {
         Path dir = Path.of(System.getProperty("java.home"), "lib", "security");
         Path store = Files.isRegularFile(dir.resolve("jssecacerts")) ? dir.resolve("jssecacerts") : dir.resolve("cacerts");
         byte[] head = Arrays.copyOf(Files.readAllBytes(store), 4);
-        Set<X500Principal> index = JdkStoreSubjects.read();
+        List<X500Principal> index = JdkStoreSubjects.read();
         if (!Arrays.equals(head, new byte[] {(byte) 0xFE, (byte) 0xED, (byte) 0xFE, (byte) 0xED})) {
             assertThat(index).as("not JKS: the anchors are read as before").isNull();
             return;
@@ -50,7 +50,11 @@ class JdkStoreSubjectsTest {
         Set<X500Principal> loaded = TrustSettings.jdkAnchors().stream()
                 .map(X509Certificate::getSubjectX500Principal).collect(Collectors.toSet());
         assertThat(loaded).hasSizeGreaterThan(50);
-        assertThat(index).isEqualTo(loaded);
+        assertThat(Set.copyOf(index)).isEqualTo(loaded);
+        for (X500Principal p : loaded) {
+            assertThat(JdkStoreSubjects.contains(index, p)).isTrue();
+        }
+        assertThat(JdkStoreSubjects.contains(index, new X500Principal("CN=localhost"))).isFalse();
     }
 
     @Test
@@ -60,7 +64,10 @@ class JdkStoreSubjectsTest {
         assertThat(JdkStoreSubjects.subjectsOfJks(jks(a, b)))
                 .containsExactlyInAnyOrder(a.getSubjectX500Principal(), b.getSubjectX500Principal());
         // canonical equality, as the JDK compares names: case and spacing do not matter
-        assertThat(JdkStoreSubjects.subjectsOfJks(jks(a))).contains(new X500Principal("cn=A.EXAMPLE"));
+        assertThat(JdkStoreSubjects.contains(JdkStoreSubjects.subjectsOfJks(jks(a)), new X500Principal("cn=  A.EXAMPLE")))
+                .isTrue();
+        assertThat(JdkStoreSubjects.contains(JdkStoreSubjects.subjectsOfJks(jks(a)), new X500Principal("CN=b.example")))
+                .isFalse();
         assertThat(JdkStoreSubjects.subjectsOfJks(jks())).isEmpty();
     }
 
